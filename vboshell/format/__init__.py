@@ -1,0 +1,1 @@
+"""vboshell.format package."""
