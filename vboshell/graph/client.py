@@ -1,0 +1,560 @@
+"""The async Microsoft Graph client: retries and throttling, paging, delta rounds, $batch, download streaming
+and upload sessions over one pooled httpx.AsyncClient (HTTP/2 when the server offers it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from vboshell.graph.auth import AccessToken, AppConnection, TokenProvider
+from vboshell.graph.errors import (
+    DeltaResyncRequired,
+    GraphConnectionError,
+    GraphError,
+    ThrottledError,
+    _redact_url,
+    parse_graph_error,
+    parse_retry_after,
+)
+from vboshell.graph.http import USER_AGENT, new_request_id, ssl_context
+from vboshell.graph.throttle import Resource, Throttle, ThrottlePolicy, classify
+
+__all__ = ["GraphClient", "GraphStats", "DeltaRound", "BatchRequest", "BatchResponse", "UPLOAD_CHUNK_UNIT"]
+
+log = logging.getLogger("vboshell.graph")
+
+UPLOAD_CHUNK_UNIT = 320 * 1024  # upload-session chunks are multiples of 327,680 bytes
+DEFAULT_UPLOAD_CHUNK = 10 * UPLOAD_CHUNK_UNIT  # 3.125 MiB
+BATCH_MAX = 20
+_THROTTLE_STATUSES = (429, 503, 504, 509)
+
+
+@dataclass
+class GraphStats:
+    """Counters for one client (benchmarks print them; tests assert on them)."""
+
+    requests: int = 0  # HTTP requests sent (each retry counts)
+    responses: dict[int, int] = field(default_factory=dict)
+    throttled: int = 0  # 429 (and throttled 503/504) responses, including inside $batch
+    retries: int = 0
+    failures: int = 0  # logical requests that ended in an error
+    waited: float = 0.0  # seconds spent honouring Retry-After / backoff
+    batch_items: int = 0
+
+    def count(self, status: int) -> None:
+        self.responses[status] = self.responses.get(status, 0) + 1
+
+
+@dataclass
+class BatchRequest:
+    """One request inside a JSON batch: url is relative to the version root (`/users/{id}/mailFolders`)."""
+
+    id: str
+    method: str
+    url: str
+    headers: dict[str, str] | None = None
+    body: Any = None
+    depends_on: tuple[str, ...] = ()
+
+    def to_json(self, keep_deps: set[str] | None = None) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "method": self.method.upper(), "url": self.url}
+        headers = dict(self.headers or {})
+        if self.body is not None:
+            d["body"] = self.body
+            headers.setdefault("Content-Type", "application/json")
+        if headers:
+            d["headers"] = headers
+        deps = [x for x in self.depends_on if keep_deps is None or x in keep_deps]
+        if deps:
+            d["dependsOn"] = deps
+        return d
+
+
+@dataclass
+class BatchResponse:
+    id: str
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 400
+
+    def error(self) -> GraphError:
+        return parse_graph_error(self.status, self.body, {k.lower(): v for k, v in (self.headers or {}).items()},
+                                 "BATCH", self.id)
+
+    def json(self) -> Any:
+        if not self.ok:
+            raise self.error()
+        return self.body
+
+
+class DeltaRound:
+    """One delta enumeration: iterate the items (`async for item in round`), then read `delta_link` for the next
+    incremental run. An expired token raises DeltaResyncRequired (its `.location`, when Graph gives one, is the
+    fresh enumeration URL); the caller drops the token and runs a full round."""
+
+    def __init__(self, client: GraphClient, url: str, params: dict[str, Any] | None, headers: dict[str, str] | None):
+        self._client = client
+        self.url = url
+        self._params = params
+        self._headers = headers
+        self.delta_link: str | None = None
+        self.pages = 0
+
+    async def iter_pages(self) -> AsyncIterator[list[dict[str, Any]]]:
+        next_url: str | None = self.url
+        params = self._params
+        while next_url:
+            data = await self._client.get_json(next_url, params=params, headers=self._headers)
+            params = None
+            self.pages += 1
+            yield list(data.get("value") or [])
+            if data.get("@odata.deltaLink"):
+                self.delta_link = data["@odata.deltaLink"]
+                return
+            next_url = data.get("@odata.nextLink")
+        raise GraphError("The delta round ended without an @odata.deltaLink.", code="NoDeltaLink", url=self.url)
+
+    async def __aiter__(self) -> AsyncIterator[dict[str, Any]]:
+        async for page in self.iter_pages():
+            for item in page:
+                yield item
+
+
+class GraphClient:
+    """Microsoft Graph for one AppConnection. Belongs to one asyncio event loop (see SyncGraphClient for threads)."""
+
+    def __init__(self, connection: AppConnection, *, policy: ThrottlePolicy | None = None,
+                 tokens: TokenProvider | None = None, version: str = "v1.0", timeout: float = 60.0,
+                 http2: bool = True, transport: Any = None, sleep: Any = None) -> None:
+        self.connection = connection
+        self.cloud = connection.cloud
+        self.version = version
+        self.base_url = self.cloud.graph_url(version)
+        self.tokens = tokens or TokenProvider(connection)
+        self.throttle = Throttle(policy)
+        self.policy = self.throttle.policy
+        self.stats = GraphStats()
+        self._timeout = timeout
+        self._http2 = http2
+        self._transport = transport
+        self._client: Any = None
+        self._graph_host = urlsplit(self.base_url).netloc.lower()
+        self._sleep = sleep or asyncio.sleep
+        self._token_lock: asyncio.Lock | None = None
+
+    # ------------------------------------------------------------------ plumbing
+    def _http(self) -> Any:
+        if self._client is None:
+            import httpx
+
+            c = self.connection
+            http2 = self._http2
+            if http2:
+                try:
+                    import h2  # noqa: F401
+                except ImportError:  # pragma: no cover
+                    http2 = False
+            limits = httpx.Limits(max_connections=self.policy.max_connections,
+                                  max_keepalive_connections=self.policy.max_connections)
+            kw: dict[str, Any] = {"transport": self._transport} if self._transport is not None else {}
+            self._client = httpx.AsyncClient(
+                verify=ssl_context(c.cloud.ca_bundle), proxy=c.proxy, http2=http2, limits=limits,
+                timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 20.0)), trust_env=False,
+                follow_redirects=False, headers={"User-Agent": USER_AGENT}, **kw)
+        return self._client
+
+    def url(self, path_or_url: str) -> str:
+        if path_or_url.startswith(("https://", "http://")):
+            return path_or_url
+        return self.base_url + ("" if path_or_url.startswith("/") else "/") + path_or_url
+
+    def _is_graph(self, url: str) -> bool:
+        return urlsplit(url).netloc.lower() == self._graph_host
+
+    async def _token(self, force: bool = False) -> AccessToken:
+        tok = self.tokens._token
+        if not force and tok is not None and tok.fresh():
+            return tok
+        if self._token_lock is None:
+            self._token_lock = asyncio.Lock()
+        async with self._token_lock:
+            tok = self.tokens._token
+            if not force and tok is not None and tok.fresh():
+                return tok
+            return await asyncio.to_thread(self.tokens.token, force)
+
+    async def token(self) -> AccessToken:
+        return await self._token()
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> GraphClient:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.aclose()
+
+    # ------------------------------------------------------------------ the one request path
+    async def request(self, method: str, url: str, *, params: dict[str, Any] | None = None,
+                      headers: dict[str, str] | None = None, json: Any = None, content: Any = None,
+                      auth: bool = True, resource: Resource | None = None, stream: bool = False,
+                      allow_status: Iterable[int] = ()) -> Any:
+        """Send one logical request with throttling, retries and error mapping; returns the httpx.Response
+        (for stream=True, an open streaming response the caller must close). 3xx responses are returned as-is.
+        The bearer token is only ever sent to the Graph host (pre-authenticated URLs get none)."""
+        import httpx
+
+        full = self.url(url)
+        res = resource or classify(full, method)
+        send_token = auth and self._is_graph(full)
+        allowed = set(allow_status)
+        crid = new_request_id()
+        refreshed = False
+        last_error: GraphError | None = None
+        attempts = max(1, self.policy.max_attempts)
+        for attempt in range(1, attempts + 1):
+            await self.throttle.admit(res)
+            sem = self.throttle.semaphore(res)
+            async with sem if sem is not None else contextlib.nullcontext():
+                await self.throttle.wait_unpaused(res)
+                h = {"client-request-id": crid, "Accept": "application/json"}
+                if headers:
+                    h.update(headers)
+                if send_token:
+                    tok = await self._token()
+                    h["Authorization"] = f"Bearer {tok.value}"
+                client = self._http()
+                req = client.build_request(method, full, params=params, headers=h, json=json, content=content)
+                self.stats.requests += 1
+                try:
+                    resp = await client.send(req, stream=stream)
+                except (httpx.TransportError, httpx.TimeoutException) as exc:
+                    last_error = GraphConnectionError(
+                        f"Cannot reach {urlsplit(full).netloc}: {type(exc).__name__}: {exc}".rstrip(": "),
+                        method=method, url=full, client_request_id=crid)
+                    if attempt < attempts:
+                        await self._wait(self.policy.backoff(attempt))
+                        continue
+                    break
+                status = resp.status_code
+                self.stats.count(status)
+                if status < 400 or status in allowed:
+                    return resp
+                if stream:
+                    await resp.aread()
+                    await resp.aclose()
+            body = _json_or_none(resp)
+            err = parse_graph_error(status, body, resp.headers, method, full, resp.text)
+            err.client_request_id = err.client_request_id or crid
+            last_error = err
+            if status == 401 and send_token and not refreshed:
+                refreshed = True  # expired/revoked token: get a new one once
+                await self._token(force=True)
+                continue
+            if status in _THROTTLE_STATUSES or (status >= 500 and status != 501):
+                if status in _THROTTLE_STATUSES:
+                    self.stats.throttled += status == 429
+                ra = err.retry_after
+                if status == 429 or ra is not None:
+                    wait = min(self.policy.max_retry_after, ra if ra is not None else self.policy.default_retry_after)
+                    self.throttle.pause(res, wait)
+                    if err.code in ("ApplicationThrottled",) and "concurrency" not in err.message.lower():
+                        self.throttle.pause_all(wait)
+                    log.info("throttled %s %s: %s, pausing %s for %.1fs", method, _redact_url(full), status,
+                             res.key, wait)
+                    self.stats.waited += wait
+                else:
+                    await self._wait(self.policy.backoff(attempt))
+                if attempt < attempts:
+                    self.stats.retries += 1
+                    continue
+                if status in _THROTTLE_STATUSES:
+                    last_error = ThrottledError(err.message, status=status, code=err.code, inner_code=err.inner_code,
+                                                request_id=err.request_id, client_request_id=crid, method=method,
+                                                url=full, retry_after=err.retry_after)
+            break
+        self.stats.failures += 1
+        assert last_error is not None
+        raise last_error
+
+    async def _wait(self, seconds: float) -> None:
+        self.stats.waited += seconds
+        self.stats.retries += 1
+        await self._sleep(seconds)
+
+    # ------------------------------------------------------------------ JSON helpers
+    async def get_json(self, url: str, *, params: dict[str, Any] | None = None,
+                       headers: dict[str, str] | None = None) -> Any:
+        resp = await self.request("GET", url, params=params, headers=headers)
+        return _json_or_none(resp) if resp.status_code != 204 else None
+
+    async def post_json(self, url: str, body: Any = None, *, headers: dict[str, str] | None = None) -> Any:
+        resp = await self.request("POST", url, json=body, headers=headers)
+        return _json_or_none(resp)
+
+    async def send_json(self, method: str, url: str, body: Any = None, *, headers: dict[str, str] | None = None) -> Any:
+        resp = await self.request(method, url, json=body, headers=headers)
+        return _json_or_none(resp)
+
+    # ------------------------------------------------------------------ paging and delta
+    async def pages(self, url: str, *, params: dict[str, Any] | None = None,
+                    headers: dict[str, str] | None = None) -> AsyncIterator[list[dict[str, Any]]]:
+        """Each page's `value`, following @odata.nextLink as an opaque absolute URL."""
+        next_url: str | None = url
+        while next_url:
+            data = await self.get_json(next_url, params=params, headers=headers)
+            params = None
+            data = data or {}
+            yield list(data.get("value") or [])
+            next_url = data.get("@odata.nextLink")
+
+    async def paged(self, url: str, *, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+                    limit: int | None = None) -> AsyncIterator[dict[str, Any]]:
+        """Every item of a collection, page by page (stops early after `limit` items)."""
+        n = 0
+        async for page in self.pages(url, params=params, headers=headers):
+            for item in page:
+                yield item
+                n += 1
+                if limit is not None and n >= limit:
+                    return
+
+    def delta(self, url: str, *, params: dict[str, Any] | None = None,
+              headers: dict[str, str] | None = None) -> DeltaRound:
+        """A delta round from a first URL (`/users/{id}/mailFolders/{fid}/messages/delta`) or a saved deltaLink."""
+        return DeltaRound(self, url, params, headers)
+
+    # ------------------------------------------------------------------ $batch
+    async def batch(self, requests: list[BatchRequest], *, max_attempts: int | None = None) -> dict[str, BatchResponse]:
+        """Send requests through POST /$batch in chunks of ≤ 20, keeping dependsOn chains in one chunk.
+        Throttled sub-responses (429/503/504, and 424s that depended on them) are re-sent after their
+        Retry-After. Returns every response by id; failed ones keep their status (use `.json()`/`.error()`)."""
+        ids = [r.id for r in requests]
+        if len(set(ids)) != len(ids):
+            raise ValueError("Batch request ids must be unique.")
+        results: dict[str, BatchResponse] = {}
+        for chunk in _batch_chunks(requests):
+            await self._batch_chunk(chunk, results, max_attempts or self.policy.max_attempts)
+        return results
+
+    async def _batch_chunk(self, chunk: list[BatchRequest], results: dict[str, BatchResponse], attempts: int) -> None:
+        pending = list(chunk)
+        for attempt in range(1, attempts + 1):
+            ids = {r.id for r in pending}
+            for r in pending:
+                await self.throttle.admit(classify(r.url, r.method))
+            body = {"requests": [r.to_json(ids) for r in pending]}
+            self.stats.batch_items += len(pending)
+            data = await self.post_json("/$batch", body)
+            got: dict[str, BatchResponse] = {}
+            for item in (data or {}).get("responses", []):
+                hdrs = {str(k): str(v) for k, v in (item.get("headers") or {}).items()}
+                got[str(item.get("id"))] = BatchResponse(str(item.get("id")), int(item.get("status") or 0), hdrs,
+                                                         item.get("body"))
+            retry: list[BatchRequest] = []
+            wait = 0.0
+            for r in pending:
+                br = got.get(r.id)
+                if br is None:
+                    br = BatchResponse(r.id, 0, {}, {"error": {"code": "MissingBatchResponse",
+                                                               "message": "No response for this batch item."}})
+                results[r.id] = br
+                if br.status in _THROTTLE_STATUSES:
+                    self.stats.throttled += br.status == 429
+                    lower = {k.lower(): v for k, v in br.headers.items()}
+                    ra = parse_retry_after(lower.get("retry-after"))
+                    w = min(self.policy.max_retry_after,
+                            ra if ra is not None else (self.policy.default_retry_after if br.status == 429
+                                                       else self.policy.backoff(attempt)))
+                    self.throttle.pause(classify(r.url, r.method), w)
+                    wait = max(wait, w)
+                    retry.append(r)
+            retry_ids = {r.id for r in retry}
+            # dependants that failed only because a throttled request failed are retried with it
+            for r in pending:
+                br = results[r.id]
+                if br.status == 424 and r.id not in retry_ids and any(d in retry_ids for d in r.depends_on):
+                    retry.append(r)
+                    retry_ids.add(r.id)
+            if not retry or attempt == attempts:
+                return
+            self.stats.retries += 1
+            self.stats.waited += wait
+            await self._sleep(wait)
+            pending = [r for r in chunk if r.id in retry_ids]
+
+    # ------------------------------------------------------------------ downloads
+    async def stream(self, url: str, *, headers: dict[str, str] | None = None, chunk_size: int = 1 << 16,
+                     resource: Resource | None = None) -> AsyncIterator[bytes]:
+        """Stream the bytes of `/…/content`, `/$value` or a pre-authenticated download URL. A 302 from Graph is
+        followed to its Location without the bearer token."""
+        full = self.url(url)
+        res = resource or classify(full)
+        resp = await self.request("GET", full, headers=headers, stream=True, resource=res)
+        hops = 0
+        try:
+            while resp.status_code in (301, 302, 303, 307, 308):
+                location = resp.headers.get("Location")
+                await resp.aclose()
+                if not location or hops >= 5:
+                    raise GraphError("Download redirect without a usable Location.", status=resp.status_code,
+                                     code="BadRedirect", url=full)
+                hops += 1
+                location = str(resp.url.join(location))
+                resp = await self.request("GET", location, headers=headers, stream=True, resource=res,
+                                          auth=False)
+            async for chunk in resp.aiter_bytes(chunk_size):
+                yield chunk
+        finally:
+            await resp.aclose()
+
+    async def download(self, url: str, dest: IO[bytes], *, headers: dict[str, str] | None = None) -> int:
+        """Copy a download into a binary file object; returns the byte count."""
+        n = 0
+        async for chunk in self.stream(url, headers=headers):
+            dest.write(chunk)
+            n += len(chunk)
+        return n
+
+    async def get_bytes(self, url: str, *, headers: dict[str, str] | None = None) -> bytes:
+        parts = [c async for c in self.stream(url, headers=headers)]
+        return b"".join(parts)
+
+    # ------------------------------------------------------------------ uploads
+    async def create_upload_session(self, url: str, item: dict[str, Any] | None = None,
+                                    conflict_behavior: str = "replace") -> dict[str, Any]:
+        """POST …/createUploadSession → {"uploadUrl", "expirationDateTime"}."""
+        body = {"item": {"@microsoft.graph.conflictBehavior": conflict_behavior, **(item or {})}}
+        return await self.post_json(url, body)
+
+    async def upload_session(self, upload_url: str, data: bytes | IO[bytes], size: int | None = None, *,
+                             chunk_size: int = DEFAULT_UPLOAD_CHUNK) -> dict[str, Any]:
+        """PUT the content to an upload session in chunks (multiples of 320 KiB, < 60 MiB) without the bearer
+        token, following nextExpectedRanges; returns the final driveItem (or message attachment)."""
+        if chunk_size % UPLOAD_CHUNK_UNIT or chunk_size <= 0 or chunk_size >= 60 * 1024 * 1024:
+            raise ValueError("chunk_size must be a positive multiple of 327,680 bytes below 60 MiB.")
+        if isinstance(data, bytes | bytearray | memoryview):
+            buf = bytes(data)
+            size = len(buf) if size is None else size
+
+            def read(off: int, n: int) -> bytes:
+                return buf[off:off + n]
+        else:
+            if size is None:
+                raise ValueError("size is required when uploading from a file object.")
+            fobj = data
+
+            def read(off: int, n: int) -> bytes:
+                fobj.seek(off)
+                return fobj.read(n)
+        res = classify(upload_url, "PUT") if self._is_graph(upload_url) else Resource("sharepoint", "sharepoint", 2.0)
+        offset = 0
+        if size == 0:
+            raise ValueError("Upload sessions need at least one byte; use a simple PUT for empty files.")
+        while True:
+            chunk = read(offset, min(chunk_size, size - offset))
+            end = offset + len(chunk) - 1
+            resp = await self.request("PUT", upload_url, content=chunk, auth=False, resource=res,
+                                      headers={"Content-Range": f"bytes {offset}-{end}/{size}",
+                                               "Content-Length": str(len(chunk))},
+                                      allow_status=(416,))
+            if resp.status_code in (200, 201):
+                return _json_or_none(resp) or {}
+            if resp.status_code == 416:  # overlapping fragment: ask where to continue
+                status = await self.request("GET", upload_url, auth=False, resource=res)
+                ranges = (_json_or_none(status) or {}).get("nextExpectedRanges") or []
+            else:
+                ranges = (_json_or_none(resp) or {}).get("nextExpectedRanges") or []
+            if not ranges:
+                offset = end + 1
+            else:
+                offset = int(str(ranges[0]).split("-", 1)[0])
+            if offset >= size:
+                raise GraphError("The upload session did not complete after the last byte.", code="UploadIncomplete",
+                                 url=_redact_url(upload_url))
+
+    async def upload_large(self, create_session_url: str, data: bytes | IO[bytes], size: int | None = None, *,
+                           conflict_behavior: str = "replace", chunk_size: int = DEFAULT_UPLOAD_CHUNK) -> dict[str, Any]:
+        sess = await self.create_upload_session(create_session_url, conflict_behavior=conflict_behavior)
+        try:
+            return await self.upload_session(sess["uploadUrl"], data, size, chunk_size=chunk_size)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self.request("DELETE", sess["uploadUrl"], auth=False, allow_status=(404,))
+            raise
+
+
+def _json_or_none(resp: Any) -> Any:
+    if not resp.content:
+        return None
+    try:
+        return resp.json()
+    except ValueError:
+        return None
+
+
+def _batch_chunks(requests: list[BatchRequest]) -> list[list[BatchRequest]]:
+    """Group requests so that each dependsOn chain stays within one batch of ≤ 20, preserving order."""
+    by_id = {r.id: r for r in requests}
+    parent = {r.id: r.id for r in requests}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for r in requests:
+        for d in r.depends_on:
+            if d not in by_id:
+                raise ValueError(f"Batch request {r.id} depends on unknown id {d}.")
+            parent[find(r.id)] = find(d)
+    groups: dict[str, list[BatchRequest]] = {}
+    for r in requests:
+        groups.setdefault(find(r.id), []).append(r)
+    chunks: list[list[BatchRequest]] = []
+    current: list[BatchRequest] = []
+    for g in groups.values():
+        if len(g) > BATCH_MAX:
+            raise ValueError(f"A dependsOn chain of {len(g)} requests does not fit in one batch of {BATCH_MAX}.")
+        if len(current) + len(g) > BATCH_MAX:
+            chunks.append(current)
+            current = []
+        current.extend(g)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+async def gather_limited(coros: Iterable[Any], limit: int = 16) -> list[Any]:
+    """Run coroutines with at most `limit` in flight; results in order (exceptions returned, not raised)."""
+    sem = asyncio.Semaphore(limit)
+
+    async def one(c: Any) -> Any:
+        async with sem:
+            try:
+                return await c
+            except Exception as exc:  # noqa: BLE001 - returned to the caller
+                return exc
+
+    return await asyncio.gather(*(one(c) for c in coros))
+
+
+def monotonic() -> float:
+    return time.monotonic()
+
+
+__all__ += ["gather_limited", "DeltaResyncRequired"]
