@@ -1,1 +1,3 @@
 """vboshell.cmdlets package."""
+
+from vboshell.cmdlets import server  # noqa: E402,F401  (migration: server/version/proxy/licensing/Get-VBOCommand)

@@ -13,6 +13,7 @@ from vboshell.commands.base import Cmdlet
 CMDLET_MODULES: list[str] = [
     "vboshell.builtins",
     "vboshell.cmdlets",
+    "vboshell.cmdlets.placeholders",  # must stay LAST: fills in only names no real cmdlet registered
 ]
 
 _by_name: dict[str, type[Cmdlet]] = {}
