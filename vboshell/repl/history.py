@@ -94,14 +94,23 @@ class SharedHistory(History):
             return 0
         with self._lock:
             new = self._read_new()
-            added = 0
+            batch: list[tuple[str, bool]] = []  # (entry, written by this shell), file order
             for entry in new:
-                if self._own_pending and self._own_pending[0] == entry:
+                own = bool(self._own_pending) and self._own_pending[0] == entry
+                if own:
                     self._own_pending.popleft()
+                batch.append((entry, own))
+            # Insert other shells' entries between ours in file (= time) order, newest first.
+            added = 0
+            newer = 0
+            for entry, own in reversed(batch):
+                if own:
+                    newer += 1
                     continue
-                if self._loaded_strings and self._loaded_strings[0] == entry:
+                if newer < len(self._loaded_strings) and self._loaded_strings[newer] == entry:
                     continue
-                self._loaded_strings.insert(0, entry)
+                self._loaded_strings.insert(newer, entry)
+                newer += 1
                 added += 1
             del self._loaded_strings[MAX_ENTRIES:]
             return added
