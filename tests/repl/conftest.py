@@ -126,6 +126,13 @@ class FakeContext:
         self.executed.append(text)
         return 0
 
+    def invoke(self, text: str) -> list[Any]:
+        self.executed.append("invoke: " + text)
+        return ["help text\n"]
+
+    def set_variable(self, name: str, value: Any, scope: str | None = None) -> None:
+        self.vars[name] = value
+
     def reset_stop(self) -> None:
         pass
 

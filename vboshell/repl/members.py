@@ -62,32 +62,45 @@ def describe_value(value: Any) -> str:
     return f"[{t}]"
 
 
+_METHOD_CASING = {n.lower(): n for n in (
+    *_STRING_METHODS, *_LIST_METHODS, *_DICT_METHODS, *_DATETIME_METHODS, "ToUpperInvariant", "ToLowerInvariant",
+    "AddRange", "ToArray", "Sort", "Reverse", "Where", "ForEach", "GetEnumerator", "Clone", "Keys", "Values",
+    "CompareTo", "Equals", "GetHashCode", "GetType", "Format", "Normalize", "ToCharArray", "Subtract", "Add",
+    "Invoke", "InvokeReturnAsIs", "GetNewClosure", "Match", "Matches", "IsMatch", "Duration", "Negate",
+    "ToFileTime", "ToLongDateString", "ToLongTimeString", "ToOADate", "IsDaylightSavingTime", "AddTicks",
+    "TotalSeconds", "Insert", "RemoveAt", "PadLeft", "PadRight", "TrimStart", "TrimEnd", "LastIndexOf",
+    "IndexOfAny", "ContainsKey", "ContainsValue", "CopyTo", "Contains", "Replace", "Split", "Substring",
+    "StartsWith", "EndsWith", "ToString", "IndexOf", "GetValue", "SetValue",
+)}
+
+
+def _cased(name: str) -> str:
+    return _METHOD_CASING.get(name.lower(), name[:1].upper() + name[1:])
+
+
 def _runtime_members(value: Any) -> list[Member] | None:
+    """Members as the runtime's member access sees them (vboshell.runtime.members)."""
     try:
-        from vboshell.runtime import members as rt  # type: ignore[attr-defined]
+        from vboshell.runtime import members as rt
     except Exception:
         return None
-    for fn_name in ("list_members", "get_members", "members_of"):
-        fn = getattr(rt, fn_name, None)
-        if fn is None:
-            continue
-        try:
-            raw = list(fn(value))
-        except Exception:
-            return None
-        out: list[Member] = []
-        for m in raw:
-            if isinstance(m, tuple):
-                name, kind = str(m[0]), str(m[1]) if len(m) > 1 else "Property"
-                meta = str(m[2]) if len(m) > 2 else ""
-            else:
-                name = str(getattr(m, "name", m))
-                kind = str(getattr(m, "member_type", None) or getattr(m, "kind", None) or "Property")
-                meta = str(getattr(m, "definition", "") or getattr(m, "meta", "") or "")
-            kind = "Method" if "method" in kind.lower() else "Property"
-            out.append(Member(name, kind, meta or kind))
-        return out
-    return None
+    pairs_fn = getattr(rt, "property_pairs", None)
+    if pairs_fn is None:
+        return None
+    out: list[Member] = []
+    try:
+        if isinstance(value, dict):
+            out.extend(_prop(str(k), v) for k, v in list(value.items())[:200])
+        out.extend(_prop(n, v) for n, v in pairs_fn(value))
+        if isinstance(value, (list, tuple)) and value:
+            out.extend(_prop(n, v) for n, v in pairs_fn(value[0]))  # member enumeration
+        table = getattr(rt, "_method_table", None)
+        methods = table(value) if table is not None else None
+        for name in sorted(methods or {}):
+            out.append(Member(_cased(name), "Method", f"{type_name(value)} method"))
+    except Exception:
+        return None
+    return out
 
 
 def list_members(value: Any) -> list[Member]:
@@ -157,6 +170,14 @@ def _fallback_members(value: Any) -> list[Member]:
 
 def get_member_value(value: Any, name: str) -> tuple[bool, Any]:
     """Read one property for chained completion (`$job.Organization.<Tab>`); never runs methods."""
+    try:
+        from vboshell.runtime import members as rt
+
+        if rt.has_member(value, name):
+            return True, rt.get_member_value(value, name)
+        return False, None
+    except Exception:
+        pass
     if isinstance(value, dict):
         for k, v in value.items():
             if str(k).lower() == name.lower():
