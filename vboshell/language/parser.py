@@ -1,0 +1,1654 @@
+"""Hand-written recursive-descent parser of vboshell's PowerShell dialect, following the structure of PowerShell's Parser.cs.
+It drives the mode-switching Tokenizer and builds the AST of vboshell.language.ast, raising ParseError with PowerShell's ids."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from vboshell.language import ast as A
+from vboshell.language.errors import ParseError
+from vboshell.language.tokenizer import CMD, EXPR, SQUOTES, Tokenizer
+from vboshell.language.tokens import F_INCOMPLETE, STREAM_NAMES, UNARY_OPERATORS, Token
+from vboshell.language.tokens import TokenKind as K
+
+MAX_DEPTH = 100
+
+_LOOP_KEYWORDS = frozenset({"foreach", "for", "while", "do", "switch"})
+_BLOCK_NAMES = frozenset({"begin", "process", "end", "dynamicparam"})
+_UNARY_DASH_WORDS = frozenset({"not", "bnot", "split", "csplit", "isplit", "join"})
+_LABEL = re.compile(r":[\w]+$")
+_HELP_KEYWORD = re.compile(
+    r"^\s*#?\s*\.(SYNOPSIS|DESCRIPTION|PARAMETER|EXAMPLE|INPUTS|OUTPUTS|NOTES|LINK|COMPONENT|ROLE|FUNCTIONALITY"
+    r"|FORWARDHELPTARGETNAME|FORWARDHELPCATEGORY|REMOTEHELPRUNSPACE|EXTERNALHELP)\b",
+    re.I | re.M,
+)
+_REQUIRES = re.compile(r"#requires\s", re.I)
+_REQUIRES_SWITCH = re.compile(r"-(\w+)(?::|\s*)((?:(?!\s-\w)[^\r\n])*)")
+_PIPE_NEXT_LINE = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*\|(?!\|)")
+_STATEMENT_TERMINATORS = frozenset({K.NEWLINE, K.SEMI, K.END_OF_INPUT, K.RCURLY, K.RPAREN})
+_ARG_TERMINATORS = frozenset(
+    {K.NEWLINE, K.SEMI, K.END_OF_INPUT, K.PIPE, K.RPAREN, K.RCURLY, K.AND_AND, K.OR_OR, K.AMPERSAND}
+)
+_PRIMARY_START = frozenset(
+    {
+        K.VARIABLE, K.NUMBER, K.STRING_LITERAL, K.STRING_EXPANDABLE, K.HERE_STRING_LITERAL,
+        K.HERE_STRING_EXPANDABLE, K.LPAREN, K.DOLLAR_PAREN, K.AT_PAREN, K.AT_CURLY, K.LCURLY, K.LBRACKET,
+    }
+)  # fmt: skip
+_CAST_OPERAND_OPS = frozenset({"!", "-not", "-bnot", "-split", "-join", "++", "--", ","})
+
+
+class Parser:
+    """Parses `text` (or the region [start, end) of it) into a ScriptBlockAst."""
+
+    def __init__(self, text: str, file: str | None = None, start: int = 0, end: int | None = None, depth: int = 0):
+        self.src = text
+        self.file = file
+        self.tz = Tokenizer(text, start, end)
+        self.region_start = start
+        self.limit = self.tz.end
+        self._peeked: Token | None = None
+        self._peek_pos = -1
+        self._peek_mode = -1
+        self.depth = depth
+        self._line_starts: list[int] | None = None
+        self._functions: list[tuple[A.FunctionDefinitionAst, int, int, int]] = []
+
+    # ================================================================== infrastructure
+    def ext(self, start: int, end: int) -> A.Extent:
+        ls = self._line_starts
+        if ls is None:
+            ls = [0]
+            src = self.src
+            i = src.find("\n")
+            while i >= 0:
+                ls.append(i + 1)
+                i = src.find("\n", i + 1)
+            self._line_starts = ls
+        sl = bisect_right(ls, start)
+        el = bisect_right(ls, end) if end != start else sl
+        return A.Extent(self.src, start, end, sl, start - ls[sl - 1] + 1, el, end - ls[el - 1] + 1, self.file)
+
+    def peek(self, mode: int) -> Token:
+        tz = self.tz
+        if self._peeked is not None and self._peek_pos == tz.pos and self._peek_mode == mode:
+            return self._peeked
+        tok = tz.scan(tz.pos, mode)
+        if tok.kind == K.ERROR and tok.flags & F_INCOMPLETE:
+            self.fail(tok.error_id or "UnexpectedToken", tok.start, tok.end, incomplete=self.at_real_end(tok.end))
+        self._peeked = tok
+        self._peek_pos = tz.pos
+        self._peek_mode = mode
+        return tok
+
+    def advance(self, tok: Token) -> Token:
+        self.tz.pos = tok.end
+        self._peeked = None
+        return tok
+
+    def set_pos(self, pos: int) -> None:
+        self.tz.pos = pos
+        self._peeked = None
+
+    def skip_newlines(self, mode: int = CMD) -> None:
+        while True:
+            t = self.peek(mode)
+            if t.kind != K.NEWLINE:
+                return
+            self.advance(t)
+
+    def at_real_end(self, pos: int) -> bool:
+        return self.limit == len(self.src) and pos >= self.limit
+
+    def is_eof(self, tok: Token) -> bool:
+        return tok.kind == K.END_OF_INPUT
+
+    def fail(self, error_id: str, start: int, end: int | None = None, incomplete: bool = False, message: str = "") -> None:
+        if end is None:
+            end = start
+        extent = self.ext(start, end)
+        raise ParseError(error_id, message or _MESSAGES.get(error_id, error_id), extent, incomplete_input=incomplete)
+
+    def fail_at(self, error_id: str, tok: Token, after: int | None = None) -> None:
+        """Report at `after` (an offset) or at tok; incomplete when tok is the end of input."""
+        incomplete = tok.kind == K.END_OF_INPUT and self.at_real_end(tok.start)
+        if after is not None:
+            self.fail(error_id, after, after, incomplete)
+        self.fail(error_id, tok.start, tok.end, incomplete)
+
+    def unexpected(self, tok: Token) -> None:
+        if tok.kind == K.ERROR:
+            self.fail(tok.error_id or "UnexpectedToken", tok.start, tok.end, bool(tok.flags & F_INCOMPLETE))
+        if tok.kind == K.END_OF_INPUT:
+            self.fail("UnexpectedToken", tok.start, tok.end, self.at_real_end(tok.start))
+        self.fail("UnexpectedToken", tok.start, tok.end, False, f"Unexpected token '{tok.text}' in expression or statement.")
+
+    def enter(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.fail("ScriptTooDeeplyNested", pos, pos, False, "The script is nested too deeply to parse.")
+
+    # ================================================================== script blocks
+    def parse_script(self) -> A.ScriptBlockAst:
+        try:
+            sb = self._script_block_body(self.region_start, K.END_OF_INPUT)
+            t = self.peek(CMD)
+            if t.kind != K.END_OF_INPUT:
+                self.unexpected(t)
+        except RecursionError:
+            pos = self.tz.pos
+            raise ParseError(
+                "ScriptTooDeeplyNested", "The script is nested too deeply to parse.", self.ext(pos, pos)
+            ) from None
+        sb.extent = self.ext(self.region_start, self.limit)
+        self._attach_comments(sb)
+        return sb
+
+    def _script_block_body(self, start: int, closing: str) -> A.ScriptBlockAst:
+        """Param block, then named blocks or a statement list, up to (not including) `closing`."""
+        self.skip_newlines_and_semis()
+        param_block: A.ParamBlockAst | None = None
+        t = self.peek(CMD)
+        attrs: list[A.AttributeBaseAst] = []
+        if t.kind == K.LBRACKET:
+            save = self.tz.pos
+            try:
+                while True:
+                    t = self.peek(CMD)
+                    if t.kind != K.LBRACKET:
+                        break
+                    attrs.append(self._attribute(t))
+                    self.skip_newlines()
+                t = self.peek(CMD)
+                if not (t.kind == K.GENERIC and t.text.lower() == "param"):
+                    raise ParseError("x", "x", self.ext(0, 0))
+            except ParseError:
+                attrs = []
+                self.set_pos(save)
+                t = self.peek(CMD)
+        if t.kind == K.GENERIC and t.text.lower() == "param":
+            save = self.tz.pos
+            self.advance(t)
+            self.skip_newlines()
+            lp = self.peek(CMD)
+            if lp.kind == K.LPAREN:
+                params = self._parameter_list(lp)
+                rp_end = self.tz.pos
+                param_block = A.ParamBlockAst(
+                    extent=self.ext(attrs[0].extent.start_offset if attrs else t.start, rp_end),
+                    attributes=[a for a in attrs if isinstance(a, A.AttributeAst)],
+                    parameters=params,
+                )
+                self.skip_newlines_and_semis()
+            else:
+                self.set_pos(save)
+        sb = A.ScriptBlockAst(extent=self.ext(start, start), param_block=param_block)
+        t = self.peek(CMD)
+        if t.kind == K.GENERIC and t.text.lower() in _BLOCK_NAMES:
+            self._named_blocks(sb, closing)
+        else:
+            body_start = t.start
+            stmts, traps = self._statement_list(closing)
+            end = self.tz.pos
+            if stmts:
+                body_start = min(body_start, stmts[0].extent.start_offset)
+                end = stmts[-1].extent.end_offset
+            if traps:
+                body_start = min(body_start, traps[0].extent.start_offset)
+                end = max(end, traps[-1].extent.end_offset)
+            if end < body_start:
+                end = body_start
+            sb.end_block = A.NamedBlockAst(
+                extent=self.ext(body_start, end), block_kind="end", statements=stmts, traps=traps, unnamed=True
+            )
+        return sb
+
+    def skip_newlines_and_semis(self) -> None:
+        while True:
+            t = self.peek(CMD)
+            if t.kind not in (K.NEWLINE, K.SEMI):
+                return
+            self.advance(t)
+
+    def _named_blocks(self, sb: A.ScriptBlockAst, closing: str) -> None:
+        while True:
+            self.skip_newlines_and_semis()
+            t = self.peek(CMD)
+            if t.kind == closing or t.kind == K.END_OF_INPUT:
+                return
+            if not (t.kind == K.GENERIC and t.text.lower() in _BLOCK_NAMES):
+                self.unexpected(t)
+            name = t.text.lower()
+            self.advance(t)
+            self.skip_newlines()
+            lc = self.peek(CMD)
+            if lc.kind != K.LCURLY:
+                self.fail_at("MissingNamedStatementBlock", lc, after=t.end)
+            block = self._statement_block(lc)
+            nb = A.NamedBlockAst(extent=self.ext(t.start, block.extent.end_offset), block_kind=name,
+                                 statements=block.statements, traps=block.traps)  # fmt: skip
+            if name == "begin":
+                sb.begin_block = nb
+            elif name == "process":
+                sb.process_block = nb
+            elif name == "end":
+                sb.end_block = nb
+            else:
+                sb.dynamicparam_block = nb
+
+    def _statement_list(self, closing: str) -> tuple[list[A.StatementAst], list[A.TrapStatementAst]]:
+        stmts: list[A.StatementAst] = []
+        traps: list[A.TrapStatementAst] = []
+        while True:
+            t = self.peek(CMD)
+            k = t.kind
+            if k == K.NEWLINE or k == K.SEMI:
+                self.advance(t)
+                continue
+            if k == closing or k == K.END_OF_INPUT:
+                break
+            if k == K.RCURLY or k == K.RPAREN:
+                self.unexpected(t)
+            s = self._statement()
+            if isinstance(s, A.TrapStatementAst):
+                traps.append(s)
+            else:
+                stmts.append(s)
+            t = self.peek(CMD)
+            k = t.kind
+            if k != K.NEWLINE and k != K.SEMI and k != closing and k != K.END_OF_INPUT:
+                self.unexpected(t)
+        return stmts, traps
+
+    def _statement_block(self, lc: Token) -> A.StatementBlockAst:
+        """lc is the peeked '{'."""
+        self.advance(lc)
+        self.enter(lc.start)
+        stmts, traps = self._statement_list(K.RCURLY)
+        rc = self.peek(CMD)
+        if rc.kind != K.RCURLY:
+            self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(rc.start))
+        self.advance(rc)
+        self.depth -= 1
+        return A.StatementBlockAst(extent=self.ext(lc.start, rc.end), statements=stmts, traps=traps)
+
+    def _block_after(self, error_id: str, after: int) -> A.StatementBlockAst:
+        """Skip newlines, then a statement block is required."""
+        self.skip_newlines()
+        lc = self.peek(CMD)
+        if lc.kind != K.LCURLY:
+            self.fail_at(error_id, lc, after=after)
+        return self._statement_block(lc)
+
+    # ================================================================== statements
+    def _statement(self) -> A.StatementAst:
+        t = self.peek(CMD)
+        if t.kind == K.GENERIC and t.value is not None:
+            word = t.text.lower()
+            if word[0] == ":" and _LABEL.match(word):
+                return self._labeled(t)
+            handler = _KEYWORD_HANDLERS.get(word)
+            if handler is not None:
+                return handler(self, t)
+        return self._pipeline_chain()
+
+    def _labeled(self, label_tok: Token) -> A.StatementAst:
+        self.advance(label_tok)
+        t = self.peek(CMD)
+        if t.kind == K.GENERIC and t.text.lower() in _LOOP_KEYWORDS:
+            return _KEYWORD_HANDLERS[t.text.lower()](self, t, label_tok)
+        if t.kind in (K.NEWLINE, K.END_OF_INPUT, K.SEMI):
+            self.fail_at("MissingLoopStatement", t, after=label_tok.end)
+        self.unexpected(t)
+        raise AssertionError  # pragma: no cover
+
+    def _paren_pipeline(self, kw: Token, missing_open: str, missing_expr: str, missing_close: str) -> tuple[A.PipelineBaseAst, Token]:
+        """`( pipeline )` after a keyword; returns (pipeline, rparen)."""
+        self.skip_newlines()
+        lp = self.peek(CMD)
+        if lp.kind != K.LPAREN:
+            self.fail_at(missing_open, lp, after=kw.end)
+        self.advance(lp)
+        self.skip_newlines()
+        cond = self._pipeline_chain_opt()
+        if cond is None:
+            self.fail_at(missing_expr, self.peek(CMD), after=lp.end)
+        assert cond is not None
+        self.skip_newlines()
+        rp = self.peek(CMD)
+        if rp.kind != K.RPAREN:
+            self.fail_at(missing_close, rp)
+        self.advance(rp)
+        return cond, rp
+
+    def _if(self, kw: Token) -> A.StatementAst:
+        self.advance(kw)
+        clauses: list[tuple[A.PipelineBaseAst, A.StatementBlockAst]] = []
+        else_clause = None
+        keyword = kw
+        while True:
+            self.skip_newlines()
+            lp = self.peek(CMD)
+            if lp.kind != K.LPAREN:
+                self.fail_at("MissingOpenParenthesisInIfStatement", lp, after=keyword.end)
+            self.advance(lp)
+            self.skip_newlines()
+            cond = self._pipeline_chain_opt()
+            if cond is None:
+                self.fail_at("IfStatementMissingCondition", self.peek(CMD), after=lp.end)
+            assert cond is not None
+            self.skip_newlines()
+            rp = self.peek(CMD)
+            if rp.kind != K.RPAREN:
+                self.fail_at("MissingEndParenthesisAfterStatement", rp)
+            self.advance(rp)
+            body = self._block_after("MissingStatementBlock", rp.end)
+            clauses.append((cond, body))
+            save = self.tz.pos
+            self.skip_newlines()
+            t = self.peek(CMD)
+            word = t.text.lower() if t.kind == K.GENERIC else ""
+            if word == "elseif":
+                self.advance(t)
+                keyword = t
+                continue
+            if word == "else":
+                self.advance(t)
+                else_clause = self._block_after("MissingStatementBlockAfterElse", t.end)
+            else:
+                self.set_pos(save)
+            break
+        end = else_clause.extent.end_offset if else_clause else clauses[-1][1].extent.end_offset
+        return A.IfStatementAst(extent=self.ext(kw.start, end), clauses=clauses, else_clause=else_clause)
+
+    def _foreach(self, kw: Token, label: Token | None = None) -> A.StatementAst:
+        self.advance(kw)
+        self.skip_newlines()
+        t = self.peek(CMD)
+        # `foreach -parallel` (workflow only) is not supported; options are ignored
+        lp = t
+        if lp.kind != K.LPAREN:
+            self.fail_at("MissingOpenParenthesisAfterKeyword", lp, after=kw.end)
+        self.advance(lp)
+        self.skip_newlines()
+        v = self.peek(EXPR)
+        if v.kind == K.SPLATTED_VARIABLE:
+            self.fail("SplattingNotPermitted", v.start, v.end)
+        if v.kind != K.VARIABLE:
+            self.fail_at("MissingVariableNameAfterForeach", v, after=lp.end)
+        self.advance(v)
+        var = self._variable(v)
+        self.skip_newlines()
+        i = self.peek(CMD)
+        if not (i.kind == K.GENERIC and i.text.lower() == "in"):
+            self.fail_at("MissingInInForeach", i, after=v.end)
+        self.advance(i)
+        self.skip_newlines()
+        cond = self._pipeline_chain_opt()
+        if cond is None:
+            self.fail_at("MissingForeachExpression", self.peek(CMD), after=i.end)
+        assert cond is not None
+        self.skip_newlines()
+        rp = self.peek(CMD)
+        if rp.kind != K.RPAREN:
+            self.fail_at("MissingEndParenthesisAfterForeach", rp, after=cond.extent.end_offset)
+        self.advance(rp)
+        body = self._block_after("MissingForeachStatement", rp.end)
+        start = label.start if label else kw.start
+        return A.ForEachStatementAst(extent=self.ext(start, body.extent.end_offset), label=_label(label),
+                                     variable=var, condition=cond, body=body)  # fmt: skip
+
+    def _for(self, kw: Token, label: Token | None = None) -> A.StatementAst:
+        self.advance(kw)
+        self.skip_newlines()
+        lp = self.peek(CMD)
+        if lp.kind != K.LPAREN:
+            self.fail_at("MissingOpenParenthesisAfterKeyword", lp, after=kw.end)
+        self.advance(lp)
+        self.skip_newlines()
+        init = self._pipeline_chain_opt()
+        parts: list[A.PipelineBaseAst | None] = [init]
+        for _ in range(2):
+            t = self.peek(CMD)
+            if t.kind == K.SEMI:
+                self.advance(t)
+            self.skip_newlines()
+            parts.append(self._pipeline_chain_opt())
+        self.skip_newlines()
+        rp = self.peek(CMD)
+        if rp.kind != K.RPAREN:
+            self.fail_at("MissingEndParenthesisAfterStatement", rp)
+        self.advance(rp)
+        body = self._block_after("MissingLoopStatement", rp.end)
+        start = label.start if label else kw.start
+        return A.ForStatementAst(extent=self.ext(start, body.extent.end_offset), label=_label(label),
+                                 initializer=parts[0], condition=parts[1], iterator=parts[2], body=body)  # fmt: skip
+
+    def _while(self, kw: Token, label: Token | None = None) -> A.StatementAst:
+        self.advance(kw)
+        cond, rp = self._paren_pipeline(kw, "MissingOpenParenthesisAfterKeyword", "MissingExpressionAfterKeyword",
+                                        "MissingEndParenthesisAfterStatement")  # fmt: skip
+        body = self._block_after("MissingLoopStatement", rp.end)
+        start = label.start if label else kw.start
+        return A.WhileStatementAst(extent=self.ext(start, body.extent.end_offset), label=_label(label),
+                                   condition=cond, body=body)  # fmt: skip
+
+    def _do(self, kw: Token, label: Token | None = None) -> A.StatementAst:
+        self.advance(kw)
+        body = self._block_after("MissingLoopStatement", kw.end)
+        self.skip_newlines()
+        t = self.peek(CMD)
+        word = t.text.lower() if t.kind == K.GENERIC else ""
+        if word not in ("while", "until"):
+            self.fail_at("MissingWhileOrUntilInDoWhile", t, after=body.extent.end_offset)
+        self.advance(t)
+        cond, rp = self._paren_pipeline(t, "MissingOpenParenthesisAfterKeyword", "MissingExpressionAfterKeyword",
+                                        "MissingEndParenthesisAfterStatement")  # fmt: skip
+        start = label.start if label else kw.start
+        cls = A.DoWhileStatementAst if word == "while" else A.DoUntilStatementAst
+        return cls(extent=self.ext(start, rp.end), label=_label(label), condition=cond, body=body)
+
+    def _switch(self, kw: Token, label: Token | None = None) -> A.StatementAst:
+        self.advance(kw)
+        self.skip_newlines()
+        flags: list[str] = []
+        file_path = None
+        last_end = kw.end
+        while True:
+            t = self.peek(CMD)
+            if t.kind != K.PARAMETER:
+                break
+            self.advance(t)
+            last_end = t.end
+            name = t.value[0].lower()  # type: ignore[index]
+            matched = next((f for f in ("regex", "wildcard", "exact", "casesensitive", "parallel", "file")
+                            if f.startswith(name)), None)  # fmt: skip
+            if matched is None:
+                self.fail("InvalidSwitchFlag", t.start, t.end)
+            assert matched is not None
+            if matched in ("regex", "wildcard", "exact"):
+                flags = [f for f in flags if f not in ("regex", "wildcard", "exact")]
+            if matched not in flags:
+                flags.append(matched)
+            if matched == "file":
+                self.skip_newlines()
+                file_path = self._command_argument()
+                if file_path is None:
+                    self.fail_at("MissingFilenameOption", self.peek(CMD), after=t.end)
+                assert file_path is not None
+                last_end = file_path.extent.end_offset
+        condition: A.PipelineBaseAst | None = None
+        lp = self.peek(CMD)
+        if lp.kind == K.LPAREN:
+            if file_path is not None:
+                self.fail("PipelineValueRequired", lp.start, lp.end)
+            self.advance(lp)
+            self.skip_newlines()
+            condition = self._pipeline_chain_opt()
+            if condition is None:
+                self.fail_at("PipelineValueRequired", self.peek(CMD), after=lp.end)
+            assert condition is not None
+            self.skip_newlines()
+            rp = self.peek(CMD)
+            if rp.kind != K.RPAREN:
+                self.fail_at("MissingEndParenthesisInSwitchStatement", rp, after=condition.extent.end_offset)
+            self.advance(rp)
+            last_end = rp.end
+        elif file_path is None:
+            self.fail_at("PipelineValueRequired", lp, after=last_end)
+        self.skip_newlines()
+        lc = self.peek(CMD)
+        if lc.kind != K.LCURLY:
+            self.fail_at("MissingCurlyBraceInSwitchStatement", lc, after=last_end)
+        self.advance(lc)
+        self.enter(lc.start)
+        clauses: list[tuple[A.ExpressionAst, A.StatementBlockAst]] = []
+        default = None
+        last_end = lc.end
+        while True:
+            self.skip_newlines_and_semis()
+            t = self.peek(CMD)
+            if t.kind == K.RCURLY:
+                self.advance(t)
+                break
+            if t.kind == K.GENERIC and t.text.lower() == "default":
+                self.advance(t)
+                cond_end = t.end
+                is_default = True
+                cond_expr: A.ExpressionAst | None = None
+            else:
+                cond_expr = self._command_argument()
+                if cond_expr is None:
+                    self.fail_at("MissingSwitchConditionExpression", t, after=last_end)
+                assert cond_expr is not None
+                cond_end = cond_expr.extent.end_offset
+                is_default = False
+            self.skip_newlines()
+            b = self.peek(CMD)
+            if b.kind != K.LCURLY:
+                self.fail_at("MissingSwitchStatementClause", b, after=cond_end)
+            body = self._statement_block(b)
+            last_end = body.extent.end_offset
+            if is_default:
+                if default is not None:
+                    self.fail("MultipleSwitchDefaultClauses", t.start, t.end)
+                default = body
+            else:
+                assert cond_expr is not None
+                clauses.append((cond_expr, body))
+        self.depth -= 1
+        start = label.start if label else kw.start
+        return A.SwitchStatementAst(extent=self.ext(start, self.tz.pos), label=_label(label), condition=condition,
+                                    flags=flags, file_path=file_path, clauses=clauses, default=default)  # fmt: skip
+
+    def _try(self, kw: Token) -> A.StatementAst:
+        self.advance(kw)
+        body = self._block_after("MissingTryStatementBlock", kw.end)
+        catches: list[A.CatchClauseAst] = []
+        fin = None
+        last_end = body.extent.end_offset
+        while True:
+            save = self.tz.pos
+            self.skip_newlines()
+            t = self.peek(CMD)
+            word = t.text.lower() if t.kind == K.GENERIC else ""
+            if word == "catch":
+                self.advance(t)
+                types: list[A.TypeConstraintAst] = []
+                after = t.end
+                while True:
+                    self.skip_newlines()
+                    lb = self.peek(CMD)
+                    if lb.kind != K.LBRACKET:
+                        if types:
+                            self.fail_at("MissingTypeLiteralToken", lb, after=after)
+                        break
+                    tc = self._type_constraint(lb)
+                    types.append(tc)
+                    after = tc.extent.end_offset
+                    self.skip_newlines()
+                    c = self.peek(CMD)
+                    if c.kind != K.COMMA:
+                        break
+                    self.advance(c)
+                    after = c.end
+                    lb2 = self.tz.skip_trivia(self.tz.pos)
+                    if lb2 >= self.limit or self.src[lb2] != "[":
+                        self.skip_newlines()
+                        lb = self.peek(CMD)
+                        if lb.kind != K.LBRACKET:
+                            self.fail_at("MissingTypeLiteralToken", lb, after=after)
+                cbody = self._block_after("MissingCatchHandlerBlock", after)
+                catches.append(A.CatchClauseAst(extent=self.ext(t.start, cbody.extent.end_offset), catch_types=types,
+                                                body=cbody))  # fmt: skip
+                last_end = cbody.extent.end_offset
+                continue
+            if word == "finally":
+                self.advance(t)
+                fin = self._block_after("MissingFinallyStatementBlock", t.end)
+                last_end = fin.extent.end_offset
+                break
+            self.set_pos(save)
+            break
+        if not catches and fin is None:
+            self.fail_at("MissingCatchOrFinally", self.peek(CMD), after=body.extent.end_offset)
+        return A.TryStatementAst(extent=self.ext(kw.start, last_end), body=body, catch_clauses=catches,
+                                 finally_clause=fin)  # fmt: skip
+
+    def _trap(self, kw: Token) -> A.StatementAst:
+        self.advance(kw)
+        self.skip_newlines()
+        t = self.peek(CMD)
+        trap_type = None
+        after = kw.end
+        if t.kind == K.LBRACKET:
+            trap_type = self._type_constraint(t)
+            after = trap_type.extent.end_offset
+        body = self._block_after("MissingTrapStatement", after)
+        return A.TrapStatementAst(extent=self.ext(kw.start, body.extent.end_offset), trap_type=trap_type, body=body)
+
+    def _flow_pipeline(self, kw: Token, cls: type) -> A.StatementAst:
+        self.advance(kw)
+        t = self.peek(CMD)
+        pipeline = None
+        if t.kind not in _ARG_TERMINATORS:
+            pipeline = self._pipeline_chain()
+        end = pipeline.extent.end_offset if pipeline is not None else kw.end
+        return cls(extent=self.ext(kw.start, end), pipeline=pipeline)  # type: ignore[no-any-return]
+
+    def _throw(self, kw: Token) -> A.StatementAst:
+        return self._flow_pipeline(kw, A.ThrowStatementAst)
+
+    def _return(self, kw: Token) -> A.StatementAst:
+        return self._flow_pipeline(kw, A.ReturnStatementAst)
+
+    def _exit(self, kw: Token) -> A.StatementAst:
+        return self._flow_pipeline(kw, A.ExitStatementAst)
+
+    def _break_continue(self, kw: Token, cls: type) -> A.StatementAst:
+        self.advance(kw)
+        t = self.peek(CMD)
+        label = None
+        if t.kind not in _ARG_TERMINATORS:
+            label = self._command_argument()
+            if label is None:
+                self.unexpected(t)
+        end = label.extent.end_offset if label is not None else kw.end
+        return cls(extent=self.ext(kw.start, end), label=label)  # type: ignore[no-any-return]
+
+    def _break(self, kw: Token) -> A.StatementAst:
+        return self._break_continue(kw, A.BreakStatementAst)
+
+    def _continue(self, kw: Token) -> A.StatementAst:
+        return self._break_continue(kw, A.ContinueStatementAst)
+
+    def _function(self, kw: Token) -> A.StatementAst:
+        self.advance(kw)
+        kind = kw.text.lower()
+        self.skip_newlines()
+        n = self.peek(CMD)
+        if n.kind not in (K.GENERIC, K.NUMBER, K.PARAMETER) or (n.kind == K.GENERIC and n.value is None):
+            self.fail_at("MissingNameAfterKeyword", n, after=kw.end)
+        self.advance(n)
+        name = n.text if n.kind != K.GENERIC else str(n.value)
+        after = n.end
+        self.skip_newlines()
+        t = self.peek(CMD)
+        parameters = None
+        if t.kind == K.LPAREN:
+            parameters = self._parameter_list(t)
+            after = self.tz.pos
+            self.skip_newlines()
+            t = self.peek(CMD)
+        if t.kind != K.LCURLY:
+            self.fail_at("MissingFunctionBody", t, after=after)
+        body = self._script_block_expr_body(t)
+        fd = A.FunctionDefinitionAst(extent=self.ext(kw.start, body.extent.end_offset), name=name,
+                                     is_filter=kind == "filter", parameters=parameters, body=body)  # fmt: skip
+        self._functions.append((fd, kw.start, t.start, body.extent.end_offset))
+        return fd
+
+    def _unexpected_keyword(self, kw: Token) -> A.StatementAst:
+        self.unexpected(kw)
+        raise AssertionError  # pragma: no cover
+
+    # ================================================================== parameters and attributes
+    def _parameter_list(self, lp: Token) -> list[A.ParameterAst]:
+        """`( [attr] [type] $name = default, ... )`; lp is the peeked '('."""
+        self.advance(lp)
+        params: list[A.ParameterAst] = []
+        seen: set[str] = set()
+        while True:
+            self.skip_newlines()
+            t = self.peek(CMD)
+            if t.kind == K.RPAREN:
+                self.advance(t)
+                return params
+            attrs: list[A.AttributeBaseAst] = []
+            while t.kind == K.LBRACKET:
+                attrs.append(self._attribute(t))
+                self.skip_newlines()
+                t = self.peek(CMD)
+            v = self.peek(EXPR)
+            if v.kind == K.SPLATTED_VARIABLE:
+                self.fail("SplattingNotPermitted", v.start, v.end)
+            if v.kind != K.VARIABLE:
+                self.fail_at("MissingEndParenthesisInFunctionParameterList", v)
+            self.advance(v)
+            var = self._variable(v)
+            lname = var.name.lower()
+            if lname in seen:
+                self.fail("DuplicateFormalParameter", v.start, v.end)
+            seen.add(lname)
+            default = None
+            self.skip_newlines()
+            t = self.peek(EXPR)
+            if t.kind == K.ASSIGN and t.value == "=":
+                self.advance(t)
+                self.skip_newlines()
+                default = self._expression(False)
+                if default is None:
+                    self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=t.end)
+                self.skip_newlines()
+                t = self.peek(EXPR)
+            start = attrs[0].extent.start_offset if attrs else v.start
+            end = default.extent.end_offset if default is not None else v.end
+            params.append(A.ParameterAst(extent=self.ext(start, end), name=var, attributes=attrs,
+                                         default_value=default))  # fmt: skip
+            if t.kind == K.COMMA:
+                self.advance(t)
+                continue
+            if t.kind == K.RPAREN:
+                self.advance(t)
+                return params
+            self.fail_at("MissingEndParenthesisInFunctionParameterList", t)
+
+    def _scan_type_at(self, lb: Token) -> tuple[str, int]:
+        """lb is a '[' token; returns (type name, offset after name and following blanks)."""
+        p = lb.start + 1
+        while p < self.limit and self.src[p] in " \t":
+            p += 1
+        r = self.tz.scan_type_name(p)
+        if r is None:
+            self.fail("MissingTypename", p, p, self.at_real_end(self.tz.skip_trivia(p)))
+        assert r is not None
+        name, q = r
+        while q < self.limit and self.src[q] in " \t":
+            q += 1
+        return name, q
+
+    def _type_constraint(self, lb: Token) -> A.TypeConstraintAst:
+        name, q = self._scan_type_at(lb)
+        if q >= self.limit or self.src[q] != "]":
+            self.fail("EndSquareBracketExpectedAtEndOfType", q, q, self.at_real_end(q))
+        self.set_pos(q + 1)
+        return A.TypeConstraintAst(extent=self.ext(lb.start, q + 1), type_name=name)
+
+    def _attribute(self, lb: Token) -> A.AttributeBaseAst:
+        """`[type]` or `[Name(args)]`; lb is the peeked '['."""
+        name, q = self._scan_type_at(lb)
+        if q < self.limit and self.src[q] == "(":
+            self.set_pos(q + 1)
+            positional: list[A.ExpressionAst] = []
+            named: list[A.NamedAttributeArgumentAst] = []
+            while True:
+                self.skip_newlines()
+                t = self.peek(EXPR)
+                if t.kind == K.RPAREN:
+                    self.advance(t)
+                    break
+                if t.kind == K.GENERIC:
+                    self.advance(t)
+                    self.skip_newlines()
+                    eq = self.peek(EXPR)
+                    if eq.kind == K.ASSIGN and eq.value == "=":
+                        self.advance(eq)
+                        self.skip_newlines()
+                        val = self._expression(False)
+                        if val is None:
+                            self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=eq.end)
+                        assert val is not None
+                        named.append(A.NamedAttributeArgumentAst(extent=self.ext(t.start, val.extent.end_offset),
+                                                                 argument_name=t.text, argument=val))  # fmt: skip
+                    else:
+                        const = A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=True)
+                        named.append(A.NamedAttributeArgumentAst(extent=self.ext(t.start, t.end), argument_name=t.text,
+                                                                 argument=const, expression_omitted=True))  # fmt: skip
+                else:
+                    val = self._expression(False)
+                    if val is None:
+                        self.unexpected(t)
+                    assert val is not None
+                    positional.append(val)
+                self.skip_newlines()
+                t = self.peek(EXPR)
+                if t.kind == K.COMMA:
+                    self.advance(t)
+                    continue
+                if t.kind == K.RPAREN:
+                    self.advance(t)
+                    break
+                self.fail_at("MissingEndParenthesisInExpression", t)
+            q = self.tz.pos
+            while q < self.limit and self.src[q] in " \t":
+                q += 1
+            if q >= self.limit or self.src[q] != "]":
+                self.fail("EndSquareBracketExpectedAtEndOfAttribute", q, q, self.at_real_end(q))
+            self.set_pos(q + 1)
+            return A.AttributeAst(extent=self.ext(lb.start, q + 1), type_name=name, positional_arguments=positional,
+                                  named_arguments=named)  # fmt: skip
+        if q >= self.limit or self.src[q] != "]":
+            self.fail("EndSquareBracketExpectedAtEndOfAttribute", q, q, self.at_real_end(q))
+        self.set_pos(q + 1)
+        return A.TypeConstraintAst(extent=self.ext(lb.start, q + 1), type_name=name)
+
+    # ================================================================== pipelines
+    def _pipeline_chain_opt(self) -> A.PipelineBaseAst | None:
+        t = self.peek(CMD)
+        if t.kind in _STATEMENT_TERMINATORS:
+            return None
+        return self._pipeline_chain()
+
+    def _statement_opt(self) -> A.StatementAst | None:
+        t = self.peek(CMD)
+        if t.kind in _STATEMENT_TERMINATORS:
+            return None
+        return self._statement()
+
+    def _pipeline_chain(self) -> A.PipelineBaseAst:
+        left = self._pipeline()
+        while True:
+            t = self.peek(CMD)
+            if t.kind != K.AND_AND and t.kind != K.OR_OR:
+                break
+            if isinstance(left, A.AssignmentStatementAst):
+                break
+            self.advance(t)
+            self.skip_newlines()
+            n = self.peek(CMD)
+            if n.kind in _ARG_TERMINATORS:
+                self.fail_at("EmptyPipelineChainElement", n, after=t.end)
+            right = self._pipeline()
+            left = A.PipelineChainAst(extent=self.ext(left.extent.start_offset, right.extent.end_offset), left=left,
+                                      operator=t.text, right=right)  # fmt: skip
+        t = self.peek(CMD)
+        if t.kind == K.AMPERSAND:
+            self.advance(t)
+            if isinstance(left, A.PipelineAst):
+                left.background = True
+                left.extent = self.ext(left.extent.start_offset, t.end)
+        return left
+
+    def _element_start(self) -> tuple[Token, int]:
+        """Peek the first token of a pipeline element in the right mode. Returns (token, kind) where kind is
+        0 = expression, 1 = command, 2 = invocation operator (& or .)."""
+        tz = self.tz
+        p = tz.skip_trivia(tz.pos)
+        src = self.src
+        c = src[p] if p < self.limit else ""
+        n = src[p + 1] if p + 1 < self.limit else ""
+        if c in "$@([{!+,'\"0123456789\u2018\u2019\u201a\u201b\u201c\u201d\u201e" and c:
+            if c in "0123456789":
+                t = self.peek(EXPR)
+                return t, (1 if t.kind == K.GENERIC else 0)
+            return self.peek(EXPR), 0
+        if c in "-\u2013\u2014\u2015" and c:
+            t = self.peek(CMD)
+            if t.kind == K.PARAMETER and t.value[0].lower() not in _UNARY_DASH_WORDS:  # type: ignore[index]
+                return t, 1
+            if t.kind == K.GENERIC and n not in "-= \t$(" and n:
+                return t, 1
+            return self.peek(EXPR), 0
+        if c == "." and n.isdigit():
+            return self.peek(EXPR), 0
+        t = self.peek(CMD)
+        if t.kind == K.AMPERSAND or t.kind == K.DOT:
+            return t, 2
+        if t.kind == K.GENERIC:
+            return t, 1
+        return t, 0
+
+    def _pipeline(self) -> A.PipelineBaseAst:
+        t, kind = self._element_start()
+        start = t.start
+        if t.kind == K.PIPE:
+            self.fail("EmptyPipeElement", t.start, t.end)
+        elements: list[A.CommandBaseAst] = []
+        if kind == 0:
+            if t.kind not in _PRIMARY_START and not (t.kind == K.OPERATOR and t.value[0] in UNARY_OPERATORS) \
+                    and t.kind != K.COMMA:  # fmt: skip
+                self.unexpected(t)
+            expr = self._expression(True)
+            if expr is None:
+                self.unexpected(t)
+            assert expr is not None
+            a = self.peek(EXPR)
+            if a.kind == K.ASSIGN:
+                self._check_lhs(expr, str(a.value))
+                self.advance(a)
+                self.skip_newlines()
+                right = self._statement_opt()
+                if right is None:
+                    self.fail_at("ExpectedValueExpression", self.peek(CMD), after=a.end)
+                assert right is not None
+                return A.AssignmentStatementAst(extent=self.ext(start, right.extent.end_offset), left=expr,
+                                                operator=str(a.value), right=right)  # fmt: skip
+            el: A.CommandBaseAst = A.CommandExpressionAst(extent=expr.extent, expression=expr)
+            self._redirections(el, EXPR)
+        else:
+            el = self._command(t, kind == 2)
+        elements.append(el)
+        while True:
+            t = self.peek(CMD)
+            if t.kind == K.NEWLINE:
+                m = _PIPE_NEXT_LINE.match(self.src, t.end, self.limit)
+                if m is None:
+                    break
+                self.set_pos(m.end() - 1)
+                t = self.peek(CMD)
+            if t.kind != K.PIPE:
+                break
+            self.advance(t)
+            self.skip_newlines()
+            n, nk = self._element_start()
+            if n.kind in _ARG_TERMINATORS:
+                self.fail_at("EmptyPipeElement", n, after=t.end)
+            if nk == 0:
+                self.fail("ExpressionsMustBeFirstInPipeline", n.start, n.end)
+            elements.append(self._command(n, nk == 2))
+        return A.PipelineAst(extent=self.ext(start, elements[-1].extent.end_offset), elements=elements)
+
+    def _check_lhs(self, expr: A.ExpressionAst, op: str) -> None:
+        ok = _valid_lhs(expr, allow_array=(op == "="))
+        if not ok:
+            s = expr.extent.start_offset
+            self.fail("InvalidLeftHandSide", s, expr.extent.end_offset)
+
+    def _redirections(self, el: A.CommandBaseAst, mode: int) -> None:
+        while True:
+            t = self.peek(mode)
+            if t.kind != K.REDIRECTION:
+                return
+            self._redirection(el, t)
+
+    def _redirection(self, el: A.CommandBaseAst, t: Token) -> None:
+        self.advance(t)
+        frm, arrow, to = t.value  # type: ignore[misc]
+        from_stream = STREAM_NAMES.get(frm, "Output")
+        if to:
+            el.redirections.append(A.MergingRedirectionAst(extent=self.ext(t.start, t.end), from_stream=from_stream,
+                                                           to_stream=STREAM_NAMES.get(to, "Output")))  # fmt: skip
+        else:
+            target = self._command_argument()
+            if target is None:
+                self.fail_at("MissingFileSpecification", self.peek(CMD), after=t.end)
+            assert target is not None
+            el.redirections.append(A.FileRedirectionAst(extent=self.ext(t.start, target.extent.end_offset),
+                                                        from_stream=from_stream, location=target,
+                                                        append=arrow == ">>"))  # fmt: skip
+        el.extent = self.ext(el.extent.start_offset, self.tz.pos)
+
+    # ================================================================== commands
+    def _command(self, first: Token, invocation: bool) -> A.CommandAst:
+        elements: list[A.CommandElementAst] = []
+        op = None
+        start = first.start
+        if invocation:
+            self.advance(first)
+            op = "&" if first.kind == K.AMPERSAND else "."
+            t = self.peek(CMD)
+            name = self._command_argument()
+            if name is None:
+                self.fail_at("MissingExpression", t, after=first.end)
+            assert name is not None
+            elements.append(name)
+        else:
+            self.advance(first)
+            elements.append(self._bareword(first))
+        cmd = A.CommandAst(extent=self.ext(start, start), elements=elements, invocation_operator=op)
+        while True:
+            t = self.peek(CMD)
+            k = t.kind
+            if k in _ARG_TERMINATORS:
+                break
+            if k == K.REDIRECTION:
+                self._redirection(cmd, t)
+                continue
+            if k == K.PARAMETER:
+                self.advance(t)
+                pname, colon = t.value  # type: ignore[misc]
+                arg = None
+                if colon:
+                    arg = self._argument_with_commas()
+                    if arg is None:
+                        self.fail("ParameterRequiresArgument", t.end, t.end)
+                end = arg.extent.end_offset if arg is not None else t.end
+                elements.append(A.CommandParameterAst(extent=self.ext(t.start, end), parameter_name=pname,
+                                                      argument=arg, has_colon=colon))  # fmt: skip
+                continue
+            if k == K.STOP_PARSING:
+                self.advance(t)
+                elements.append(A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
+                                                              string_kind="Verbatim"))  # fmt: skip
+                continue
+            if k == K.COMMA:
+                self.fail("MissingArgument", t.start, t.end)
+            arg = self._argument_with_commas()
+            if arg is None:
+                self.unexpected(t)
+            assert arg is not None
+            elements.append(arg)
+        end = cmd.redirections[-1].extent.end_offset if cmd.redirections else 0
+        cmd.extent = self.ext(start, max(elements[-1].extent.end_offset, end))
+        return cmd
+
+    def _bareword(self, t: Token) -> A.ExpressionAst:
+        if t.value is None:
+            end, _, parts, value = self.tz.scan_expandable(t.start, t.end, quoted=False)
+            if parts is None:
+                return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=value,
+                                                     string_kind="BareWord")  # fmt: skip
+            return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=t.text,
+                                                   string_kind="BareWord", parts=self._parts(parts))  # fmt: skip
+        return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value, string_kind="BareWord")
+
+    def _argument_with_commas(self) -> A.ExpressionAst | None:
+        first = self._command_argument()
+        if first is None:
+            return None
+        t = self.peek(CMD)
+        if t.kind != K.COMMA:
+            return first
+        items = [first]
+        while t.kind == K.COMMA:
+            self.advance(t)
+            self.skip_newlines()
+            nxt = self._command_argument()
+            if nxt is None:
+                self.fail_at("MissingExpression", self.peek(CMD), after=t.end)
+            assert nxt is not None
+            items.append(nxt)
+            t = self.peek(CMD)
+        return A.ArrayLiteralAst(extent=self.ext(first.extent.start_offset, items[-1].extent.end_offset),
+                                 elements=items)  # fmt: skip
+
+    def _command_argument(self) -> A.ExpressionAst | None:
+        """One argument in argument mode, or None when the next token cannot be one."""
+        t = self.peek(CMD)
+        k = t.kind
+        if k == K.GENERIC:
+            self.advance(t)
+            return self._bareword(t)
+        if k == K.NUMBER:
+            self.advance(t)
+            return A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value)
+        if k == K.LBRACKET or k == K.DOT:
+            g = self.tz._scan_generic(t.start)
+            self.advance(g)
+            return self._bareword(g)
+        if k == K.SPLATTED_VARIABLE:
+            self.advance(t)
+            return A.VariableExpressionAst(extent=self.ext(t.start, t.end), name=str(t.value), splatted=True)
+        if k == K.ERROR:
+            self.unexpected(t)
+        if k in _PRIMARY_START:
+            self.enter(t.start)
+            e = self._primary_from(t)
+            e = self._postfix(e, CMD)
+            self.depth -= 1
+            return e
+        return None
+
+    # ================================================================== expressions
+    def _expression(self, comma: bool) -> A.ExpressionAst | None:
+        """ternary-expression (PS7) over binary expressions; None when no expression starts here."""
+        t = self.peek(EXPR)
+        if not self._can_start_expression(t):
+            return None
+        self.enter(t.start)
+        cond = self._binary(1, comma)
+        q = self.peek(EXPR)
+        if q.kind == K.QUESTION_MARK:
+            self.advance(q)
+            self.skip_newlines(EXPR)
+            if_true = self._expression(comma)
+            if if_true is None:
+                self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=q.end)
+            assert if_true is not None
+            self.skip_newlines(EXPR)
+            c = self.peek(EXPR)
+            if c.kind != K.COLON:
+                self.fail_at("MissingColonInTernaryExpression", c)
+            self.advance(c)
+            self.skip_newlines(EXPR)
+            if_false = self._expression(comma)
+            if if_false is None:
+                self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=c.end)
+            assert if_false is not None
+            cond = A.TernaryExpressionAst(extent=self.ext(cond.extent.start_offset, if_false.extent.end_offset),
+                                          condition=cond, if_true=if_true, if_false=if_false)  # fmt: skip
+        self.depth -= 1
+        return cond
+
+    def _can_start_expression(self, t: Token) -> bool:
+        k = t.kind
+        if k in _PRIMARY_START or k == K.COMMA:
+            return True
+        if k == K.OPERATOR:
+            return t.value[0] in UNARY_OPERATORS  # type: ignore[index]
+        return False
+
+    def _binary(self, min_prec: int, comma: bool) -> A.ExpressionAst:
+        left = self._array_literal(comma)
+        while True:
+            t = self.peek(EXPR)
+            if t.kind != K.OPERATOR:
+                return left
+            op, prec = t.value  # type: ignore[misc]
+            if prec < min_prec or prec == 0:
+                return left
+            self.advance(t)
+            self.skip_newlines(EXPR)
+            n = self.peek(EXPR)
+            if not self._can_start_expression(n):
+                self.fail_at("ExpectedValueExpression", n, after=t.end)
+            right = self._binary(prec + 1, comma)
+            left = A.BinaryExpressionAst(extent=self.ext(left.extent.start_offset, right.extent.end_offset),
+                                         left=left, operator=op, right=right)  # fmt: skip
+
+    def _array_literal(self, comma: bool) -> A.ExpressionAst:
+        first = self._unary()
+        if not comma:
+            return first
+        t = self.peek(EXPR)
+        if t.kind != K.COMMA:
+            return first
+        items = [first]
+        while t.kind == K.COMMA:
+            self.advance(t)
+            self.skip_newlines(EXPR)
+            n = self.peek(EXPR)
+            if not self._can_start_expression(n) or n.kind == K.COMMA:
+                self.fail_at("MissingExpressionAfterToken", n, after=t.end)
+            items.append(self._unary())
+            t = self.peek(EXPR)
+        return A.ArrayLiteralAst(extent=self.ext(first.extent.start_offset, items[-1].extent.end_offset),
+                                 elements=items)  # fmt: skip
+
+    def _unary(self) -> A.ExpressionAst:
+        t = self.peek(EXPR)
+        k = t.kind
+        if k == K.OPERATOR or k == K.COMMA:
+            op = "," if k == K.COMMA else t.value[0]  # type: ignore[index]
+            if op in UNARY_OPERATORS:
+                self.advance(t)
+                self.enter(t.start)
+                n = self.peek(EXPR)
+                if not self._can_start_expression(n):
+                    self.fail_at("MissingExpressionAfterOperator", n, after=t.end)
+                child = self._unary()
+                self.depth -= 1
+                if (op == "-" or op == "+") and type(child) is A.ConstantExpressionAst and n.kind == K.NUMBER \
+                        and n.start == t.end:  # fmt: skip
+                    v = child.value
+                    return A.ConstantExpressionAst(extent=self.ext(t.start, child.extent.end_offset),
+                                                   value=-v if op == "-" else v)  # fmt: skip
+                return A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=op,
+                                            child=child)  # fmt: skip
+            self.unexpected(t)
+        if k == K.LBRACKET:
+            return self._type_or_cast(t)
+        e = self._primary_from(t)
+        return self._postfix(e, EXPR)
+
+    def _type_or_cast(self, lb: Token) -> A.ExpressionAst:
+        attr = self._attribute(lb)
+        n = self.peek(EXPR)
+        nk = n.kind
+        is_operand = nk in _PRIMARY_START or (
+            nk == K.OPERATOR and (n.value[0] in _CAST_OPERAND_OPS  # type: ignore[index]
+                                  or (n.value[0] in ("-", "+") and n.end < self.limit  # type: ignore[index]
+                                      and self.src[n.end] not in " \t\r\n"))
+        )  # fmt: skip
+        if nk == K.LCURLY and not n.ws_before:
+            is_operand = True
+        elif nk == K.LCURLY:
+            is_operand = True
+        if isinstance(attr, A.AttributeAst):
+            if not is_operand:
+                self.fail("UnexpectedAttribute", lb.start, attr.extent.end_offset)
+            self.enter(lb.start)
+            child = self._unary()
+            self.depth -= 1
+            return A.AttributedExpressionAst(extent=self.ext(lb.start, child.extent.end_offset), attribute=attr,
+                                             child=child)  # fmt: skip
+        if is_operand and not (self.tz.pos < self.limit and self.src[self.tz.pos] == ":"):
+            self.enter(lb.start)
+            child = self._unary()
+            self.depth -= 1
+            return A.ConvertExpressionAst(extent=self.ext(lb.start, child.extent.end_offset), type_name=attr.type_name,
+                                          child=child)  # fmt: skip
+        te = A.TypeExpressionAst(extent=attr.extent, type_name=attr.type_name)
+        return self._postfix(te, EXPR)
+
+    def _variable(self, t: Token) -> A.VariableExpressionAst:
+        name, braced = t.value  # type: ignore[misc]
+        return A.VariableExpressionAst(extent=self.ext(t.start, t.end), name=name, braced=braced)
+
+    def _primary_from(self, t: Token) -> A.ExpressionAst:
+        """Build the primary expression that starts with the (peeked) token t."""
+        k = t.kind
+        if k == K.VARIABLE:
+            self.advance(t)
+            v = self._variable(t)
+            if v.name[:6].lower() == "using:":
+                inner = A.VariableExpressionAst(extent=v.extent, name=v.name[6:], braced=v.braced)
+                return A.UsingExpressionAst(extent=v.extent, sub_expression=inner)
+            return v
+        if k == K.NUMBER:
+            self.advance(t)
+            return A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value)
+        if k == K.STRING_LITERAL:
+            self.advance(t)
+            return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
+                                                 string_kind="SingleQuoted")  # fmt: skip
+        if k == K.HERE_STRING_LITERAL:
+            self.advance(t)
+            return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
+                                                 string_kind="SingleQuotedHereString")  # fmt: skip
+        if k == K.STRING_EXPANDABLE or k == K.HERE_STRING_EXPANDABLE:
+            self.advance(t)
+            here = k == K.HERE_STRING_EXPANDABLE
+            kind = "DoubleQuotedHereString" if here else "DoubleQuoted"
+            if t.parts is None:
+                return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value, string_kind=kind)
+            raw = _here_body(t.text) if here else t.text[1:-1]
+            return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=raw, string_kind=kind,
+                                                   parts=self._parts(t.parts))  # fmt: skip
+        if k == K.LPAREN:
+            self.advance(t)
+            self.enter(t.start)
+            self.skip_newlines()
+            n = self.peek(CMD)
+            if n.kind == K.RPAREN:
+                self.fail("ExpectedExpression", n.start, n.end)
+            p = self._statement_opt()
+            if p is None:
+                self.fail_at("ExpectedExpression", n)
+            assert p is not None
+            self.skip_newlines()
+            r = self.peek(CMD)
+            if r.kind != K.RPAREN:
+                self.fail_at("MissingEndParenthesisInExpression", r)
+            self.advance(r)
+            self.depth -= 1
+            return A.ParenExpressionAst(extent=self.ext(t.start, r.end), pipeline=p)
+        if k == K.DOLLAR_PAREN or k == K.AT_PAREN:
+            self.advance(t)
+            self.enter(t.start)
+            stmts, traps = self._statement_list(K.RPAREN)
+            r = self.peek(CMD)
+            if r.kind != K.RPAREN:
+                self.fail_at("MissingEndParenthesisInSubexpression", r)
+            self.advance(r)
+            self.depth -= 1
+            block = A.StatementBlockAst(extent=self.ext(t.start, r.end), statements=stmts, traps=traps)
+            if k == K.DOLLAR_PAREN:
+                return A.SubExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
+            return A.ArrayExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
+        if k == K.AT_CURLY:
+            return self._hashtable(t)
+        if k == K.LCURLY:
+            sb = self._script_block_expr_body(t)
+            return A.ScriptBlockExpressionAst(extent=sb.extent, script_block=sb)
+        if k == K.LBRACKET:
+            return self._type_or_cast(t)
+        self.unexpected(t)
+        raise AssertionError  # pragma: no cover
+
+    def _script_block_expr_body(self, lc: Token) -> A.ScriptBlockAst:
+        self.advance(lc)
+        self.enter(lc.start)
+        sb = self._script_block_body(lc.end, K.RCURLY)
+        rc = self.peek(CMD)
+        if rc.kind != K.RCURLY:
+            self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(rc.start))
+        self.advance(rc)
+        self.depth -= 1
+        sb.extent = self.ext(lc.start, rc.end)
+        return sb
+
+    def _hashtable(self, t: Token) -> A.HashtableAst:
+        self.advance(t)
+        self.enter(t.start)
+        pairs: list[tuple[A.ExpressionAst, A.StatementAst]] = []
+        while True:
+            self.skip_newlines_and_semis()
+            n = self.peek(EXPR)
+            if n.kind == K.RCURLY:
+                self.advance(n)
+                break
+            if n.kind == K.END_OF_INPUT:
+                self.fail("MissingEndCurlyBrace", t.end, t.end, self.at_real_end(n.start))
+            if n.kind == K.GENERIC:
+                self.advance(n)
+                key: A.ExpressionAst = A.StringConstantExpressionAst(extent=self.ext(n.start, n.end), value=n.text,
+                                                                     string_kind="BareWord")  # fmt: skip
+            elif n.kind in _PRIMARY_START or (n.kind == K.OPERATOR and n.value[0] in ("-", "+")):  # type: ignore[index]
+                key = self._unary()
+            else:
+                self.fail("MissingEqualsInHashLiteral" if pairs else "IncompleteHashLiteral", n.start, n.end)
+                raise AssertionError  # pragma: no cover
+            eq = self.peek(EXPR)
+            if not (eq.kind == K.ASSIGN and eq.value == "="):
+                self.fail_at("MissingEqualsInHashLiteral", eq)
+            self.advance(eq)
+            self.skip_newlines()
+            value = self._statement_opt()
+            if value is None:
+                self.fail_at("MissingStatementInHashLiteral", self.peek(CMD), after=eq.end)
+            assert value is not None
+            pairs.append((key, value))
+            s = self.peek(CMD)
+            if s.kind not in (K.NEWLINE, K.SEMI, K.RCURLY):
+                if s.kind == K.END_OF_INPUT:
+                    self.fail("MissingEndCurlyBrace", t.end, t.end, self.at_real_end(s.start))
+                self.fail("MissingEndCurlyBrace", s.start, s.end)
+        self.depth -= 1
+        return A.HashtableAst(extent=self.ext(t.start, self.tz.pos), key_value_pairs=pairs)
+
+    def _parts(self, parts: list) -> list[str | A.ExpressionAst]:
+        out: list[str | A.ExpressionAst] = []
+        for p in parts:
+            if isinstance(p, str):
+                out.append(p)
+            elif p[0] == "var":
+                _, s, e, name, braced = p
+                v = A.VariableExpressionAst(extent=self.ext(s, e), name=name, braced=braced)
+                out.append(v)
+            else:
+                _, s, e = p
+                sub = Parser(self.src, self.file, s + 2, e - 1, self.depth + 1)
+                sub._line_starts = self._line_starts
+                if sub.depth > MAX_DEPTH:
+                    self.fail("ScriptTooDeeplyNested", s, s, False, "The script is nested too deeply to parse.")
+                stmts, traps = sub._statement_list(K.END_OF_INPUT)
+                block = A.StatementBlockAst(extent=self.ext(s, e), statements=stmts, traps=traps)
+                out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
+        return out
+
+    def _postfix(self, e: A.ExpressionAst, mode: int) -> A.ExpressionAst:
+        src = self.src
+        limit = self.limit
+        while True:
+            p = self.tz.pos
+            if p >= limit:
+                return e
+            c = src[p]
+            n = src[p + 1] if p + 1 < limit else ""
+            if c == "." and n != ".":
+                if n == "" or not (n.isalnum() or n == "_" or n in "$(\"'{" or n in SQUOTES):
+                    if mode == EXPR:
+                        self.fail("MissingPropertyName", p + 1, p + 1, self.at_real_end(p + 1))
+                    return e
+                e = self._member(e, p + 1, static=False, null_cond=False, mode=mode)
+            elif c == ":" and n == ":":
+                e = self._member(e, p + 2, static=True, null_cond=False, mode=mode)
+            elif c == "[":
+                e = self._index(e, p, False)
+            elif c == "?" and n == "." and mode == EXPR:
+                e = self._member(e, p + 2, static=False, null_cond=True, mode=mode)
+            elif c == "?" and n == "[" and mode == EXPR:
+                e = self._index(e, p + 1, True)
+            elif mode == EXPR and (c == "+" and n == "+" or c in "-\u2013\u2014\u2015" and n in "-\u2013\u2014\u2015" and n):
+                self.set_pos(p + 2)
+                e = A.UnaryExpressionAst(extent=self.ext(e.extent.start_offset, p + 2),
+                                         operator="post++" if c == "+" else "post--", child=e)  # fmt: skip
+            else:
+                return e
+
+    def _member(self, e: A.ExpressionAst, q: int, static: bool, null_cond: bool, mode: int) -> A.ExpressionAst:
+        src = self.src
+        name_tok = self.tz.scan_member_name(q)
+        member: A.ExpressionAst
+        if name_tok is not None:
+            self.set_pos(name_tok.end)
+            member = A.StringConstantExpressionAst(extent=self.ext(name_tok.start, name_tok.end), value=name_tok.text,
+                                                   string_kind="BareWord")  # fmt: skip
+        else:
+            self.set_pos(q)
+            t = self.peek(EXPR)
+            if t.kind not in (K.VARIABLE, K.LPAREN, K.STRING_LITERAL, K.STRING_EXPANDABLE, K.DOLLAR_PAREN) or t.start != q:
+                self.fail_at("MissingPropertyName", t, after=q)
+            member = self._primary_from(t)
+        p = self.tz.pos
+        start = e.extent.start_offset
+        if p < self.limit and src[p] == "(":
+            self.set_pos(p + 1)
+            args = self._call_arguments(p)
+            return A.InvokeMemberExpressionAst(extent=self.ext(start, self.tz.pos), expression=e, member=member,
+                                               static=static, null_conditional=null_cond, arguments=args)  # fmt: skip
+        return A.MemberExpressionAst(extent=self.ext(start, p), expression=e, member=member, static=static,
+                                     null_conditional=null_cond)  # fmt: skip
+
+    def _call_arguments(self, lp: int) -> list[A.ExpressionAst]:
+        args: list[A.ExpressionAst] = []
+        self.enter(lp)
+        self.skip_newlines(EXPR)
+        t = self.peek(EXPR)
+        if t.kind == K.RPAREN:
+            self.advance(t)
+            self.depth -= 1
+            return args
+        while True:
+            self.skip_newlines(EXPR)
+            a = self._expression(False)
+            if a is None:
+                t = self.peek(EXPR)
+                if args:
+                    self.fail_at("MissingExpressionAfterToken", t, after=lp)
+                self.fail_at("MissingEndParenthesisInMethodCall", t)
+            assert a is not None
+            args.append(a)
+            self.skip_newlines(EXPR)
+            t = self.peek(EXPR)
+            if t.kind == K.COMMA:
+                lp = t.end
+                self.advance(t)
+                continue
+            if t.kind == K.RPAREN:
+                self.advance(t)
+                self.depth -= 1
+                return args
+            self.fail_at("MissingEndParenthesisInMethodCall", t)
+
+    def _index(self, e: A.ExpressionAst, p: int, null_cond: bool) -> A.ExpressionAst:
+        self.set_pos(p + 1)
+        self.enter(p)
+        self.skip_newlines(EXPR)
+        t = self.peek(EXPR)
+        if t.kind == K.RBRACKET:
+            self.fail("MissingArrayIndexExpression", p, p + 1)
+        idx = self._expression(True)
+        if idx is None:
+            self.fail_at("MissingArrayIndexExpression", t, after=p)
+        assert idx is not None
+        self.skip_newlines(EXPR)
+        r = self.peek(EXPR)
+        if r.kind != K.RBRACKET:
+            self.fail_at("MissingEndSquareBracket", r)
+        self.advance(r)
+        self.depth -= 1
+        return A.IndexExpressionAst(extent=self.ext(e.extent.start_offset, r.end), target=e, index=idx,
+                                    null_conditional=null_cond)  # fmt: skip
+
+    # ================================================================== comments: #Requires and help
+    def _attach_comments(self, sb: A.ScriptBlockAst) -> None:
+        comments = sorted(self.tz.comments.items())
+        if not comments:
+            return
+        src = self.src
+        requires: list[tuple[str, str]] = []
+        for start, (_end, text) in comments:
+            if text[:1] == "#" and _REQUIRES.match(text) and (start == 0 or src[start - 1] in "\n\r \t"):
+                for m in _REQUIRES_SWITCH.finditer(text, 9):
+                    switch, value = m.group(1), m.group(2).strip()
+                    if not value:
+                        requires.append((switch, ""))
+                        continue
+                    for item in _split_requires_values(value):
+                        requires.append((switch, item))
+        sb.requires = requires
+        blocks = _comment_blocks(src, comments)
+        help_blocks = [b for b in blocks if _HELP_KEYWORD.search(b[2])]
+        if not help_blocks:
+            return
+        claimed: set[int] = set()
+        for fd, kw_start, lc_start, end in self._functions:
+            h = None
+            for b in help_blocks:
+                if b[1] <= kw_start and src[b[1] : kw_start].strip() == "" and src.count("\n", b[1], kw_start) <= 2:
+                    h = b
+                elif b[0] > lc_start and b[1] <= end and src[lc_start + 1 : b[0]].strip() == "":
+                    h = b
+                elif b[0] > lc_start and b[1] < end and src[b[1] : end - 1].strip() == "":
+                    h = h or b
+            if h is not None:
+                fd.help_comment = h[2]
+                fd.body.help_comment = h[2]
+                claimed.add(h[0])
+        first = help_blocks[0]
+        if first[0] not in claimed and src[: first[0]].strip("\ufeff \t\r\n") == "" or (
+            first[0] not in claimed and all(b[1] <= first[0] for b in blocks if b[0] < first[0])
+            and _only_comments_before(src, blocks, first[0])
+        ):  # fmt: skip
+            sb.help_comment = first[2]
+            return
+        last = help_blocks[-1]
+        if last[0] not in claimed and src[last[1] :].strip() == "":
+            sb.help_comment = last[2]
+
+
+def _only_comments_before(src: str, blocks: list[tuple[int, int, str]], pos: int) -> bool:
+    i = 0
+    for s, e, _ in blocks:
+        if s >= pos:
+            break
+        if src[i:s].strip() != "":
+            return False
+        i = e
+    return src[i:pos].strip() == ""
+
+
+def _comment_blocks(src: str, comments: list[tuple[int, tuple[int, str]]]) -> list[tuple[int, int, str]]:
+    """Group consecutive `#` line comments (one per line) into blocks; `<# #>` comments stand alone."""
+    blocks: list[tuple[int, int, str]] = []
+    cur: list[tuple[int, int, str]] = []
+    for start, (end, text) in comments:
+        if text.startswith("<#"):
+            if cur:
+                blocks.append((cur[0][0], cur[-1][1], "\n".join(c[2] for c in cur)))
+                cur = []
+            blocks.append((start, end, text))
+            continue
+        if cur and src[cur[-1][1] : start].strip(" \t\r") == "\n":
+            cur.append((start, end, text))
+        else:
+            if cur:
+                blocks.append((cur[0][0], cur[-1][1], "\n".join(c[2] for c in cur)))
+            cur = [(start, end, text)]
+    if cur:
+        blocks.append((cur[0][0], cur[-1][1], "\n".join(c[2] for c in cur)))
+    return blocks
+
+
+def _split_requires_values(value: str) -> list[str]:
+    if value.startswith("@{"):
+        return [value]
+    return [v.strip().strip("'\"") for v in value.split(",") if v.strip()]
+
+
+def _here_body(text: str) -> str:
+    nl = text.find("\n")
+    body = text[nl + 1 : -2]
+    if body.endswith("\n"):
+        body = body[:-1]
+    if body.endswith("\r"):
+        body = body[:-1]
+    return body
+
+
+def _label(t: Token | None) -> str | None:
+    return t.text[1:] if t is not None else None
+
+
+def _valid_lhs(e: A.ExpressionAst, allow_array: bool) -> bool:
+    if isinstance(e, A.VariableExpressionAst):
+        return not e.splatted
+    if isinstance(e, A.InvokeMemberExpressionAst):
+        return False
+    if isinstance(e, (A.MemberExpressionAst, A.IndexExpressionAst)):
+        return not getattr(e, "null_conditional", False)
+    if isinstance(e, (A.ConvertExpressionAst, A.AttributedExpressionAst)):
+        return _valid_lhs(e.child, False)
+    if isinstance(e, A.ArrayLiteralAst) and allow_array:
+        return all(_valid_lhs(x, False) for x in e.elements)
+    return False
+
+
+_KEYWORD_HANDLERS = {
+    "if": Parser._if,
+    "foreach": Parser._foreach,
+    "for": Parser._for,
+    "while": Parser._while,
+    "do": Parser._do,
+    "switch": Parser._switch,
+    "try": Parser._try,
+    "trap": Parser._trap,
+    "throw": Parser._throw,
+    "return": Parser._return,
+    "exit": Parser._exit,
+    "break": Parser._break,
+    "continue": Parser._continue,
+    "function": Parser._function,
+    "filter": Parser._function,
+    "workflow": Parser._function,
+    "else": Parser._unexpected_keyword,
+    "elseif": Parser._unexpected_keyword,
+    "catch": Parser._unexpected_keyword,
+    "finally": Parser._unexpected_keyword,
+    "until": Parser._unexpected_keyword,
+}
+
+_MESSAGES = {
+    "MissingEndCurlyBrace": "Missing closing '}' in statement block or type definition.",
+    "MissingEndParenthesisInExpression": "Missing closing ')' in expression.",
+    "MissingEndParenthesisInMethodCall": "Missing closing ')' in method call.",
+    "MissingEndParenthesisInSubexpression": "Missing closing ')' in subexpression.",
+    "MissingEndParenthesisAfterStatement": "Missing closing ')' after expression.",
+    "MissingEndSquareBracket": "Missing closing ']'.",
+    "MissingExpression": "Missing expression.",
+    "MissingExpressionAfterOperator": "Missing expression after unary operator.",
+    "MissingExpressionAfterToken": "Missing expression after ','.",
+    "ExpectedValueExpression": "You must provide a value expression following the operator.",
+    "ExpectedExpression": "An expression was expected after '('.",
+    "UnexpectedToken": "Unexpected token in expression or statement.",
+    "TerminatorExpectedAtEndOfString": "The string is missing the terminator.",
+    "MissingArrayIndexExpression": "Array index expression is missing or not valid.",
+    "MissingStatementBlock": "Missing statement block after if ( condition ).",
+    "MissingStatementBlockAfterElse": "Missing statement block after 'else' keyword.",
+    "MissingOpenParenthesisInIfStatement": "Missing '(' after 'if' in if statement.",
+    "IfStatementMissingCondition": "Missing condition in if statement after 'if ('.",
+    "IncompleteHashLiteral": "The hash literal was incomplete.",
+    "MissingEqualsInHashLiteral": "Missing '=' operator after key in hash literal.",
+    "MissingStatementInHashLiteral": "Missing statement after '=' in hash literal.",
+    "MissingForeachExpression": "Missing expression after 'in' in foreach loop.",
+    "MissingForeachStatement": "Missing statement body in foreach loop.",
+    "MissingInInForeach": "Missing 'in' after variable in foreach loop.",
+    "MissingVariableNameAfterForeach": "Missing variable name after foreach.",
+    "MissingEndParenthesisAfterForeach": "Missing closing ')' after expression in 'foreach' statement.",
+    "MissingOpenParenthesisAfterKeyword": "Missing opening '(' after keyword.",
+    "MissingLoopStatement": "Missing statement body in loop.",
+    "MissingExpressionAfterKeyword": "Missing expression after keyword.",
+    "MissingWhileOrUntilInDoWhile": "Missing while or until keyword in do loop.",
+    "MissingCatchOrFinally": "The Try statement is missing its Catch or Finally block.",
+    "MissingTryStatementBlock": "Missing statement block after 'try'.",
+    "MissingCatchHandlerBlock": "Missing statement block in catch handler.",
+    "MissingFinallyStatementBlock": "Missing statement block after 'finally'.",
+    "MissingTypeLiteralToken": "Missing type name after ','.",
+    "MissingTrapStatement": "Missing statement block in trap.",
+    "MissingFunctionBody": "Missing function body in function declaration.",
+    "MissingNameAfterKeyword": "Missing name after keyword.",
+    "MissingEndParenthesisInFunctionParameterList": "Missing ')' in function parameter list.",
+    "DuplicateFormalParameter": "Duplicate parameter in parameter list.",
+    "MissingPropertyName": "Missing property name after reference operator.",
+    "EmptyPipeElement": "An empty pipe element is not allowed.",
+    "EmptyPipelineChainElement": "A pipeline chain operator must be followed by a pipeline.",
+    "ExpressionsMustBeFirstInPipeline": "Expressions are only allowed as the first element of a pipeline.",
+    "InvalidLeftHandSide": "The assignment expression is not valid.",
+    "MissingNamedStatementBlock": "Missing statement block after named block.",
+    "PipelineValueRequired": "Missing switch condition expression.",
+    "InvalidSwitchFlag": "Invalid switch flag.",
+    "MissingFilenameOption": "Missing file name after -file.",
+    "MissingCurlyBraceInSwitchStatement": "Missing '{' in switch statement.",
+    "MissingSwitchConditionExpression": "Missing condition in switch statement clause.",
+    "MissingSwitchStatementClause": "Missing statement block in switch statement clause.",
+    "MultipleSwitchDefaultClauses": "The switch statement has multiple default clauses.",
+    "MissingEndParenthesisInSwitchStatement": "Missing ')' in switch statement.",
+    "MissingColonInTernaryExpression": "Missing ':' in ternary expression.",
+    "SplattingNotPermitted": "Splatted variables cannot be used as part of a property or method reference.",
+    "ParameterRequiresArgument": "The parameter requires an argument.",
+    "MissingArgument": "Missing argument.",
+    "MissingFileSpecification": "Missing file specification after redirection operator.",
+    "MissingTypename": "Missing type name after '['.",
+    "EndSquareBracketExpectedAtEndOfType": "Missing ']' at end of type token.",
+    "EndSquareBracketExpectedAtEndOfAttribute": "Missing ']' at end of attribute or type literal.",
+    "UnexpectedAttribute": "Unexpected attribute.",
+    "RedirectionNotSupported": "The '<' operator is reserved for future use.",
+    "MissingTerminatorMultiLineComment": "The multi-line comment is missing its terminator '#>'.",
+    "IncompleteDollarVariableReference": "Missing '}' in variable reference.",
+    "UnexpectedCharactersAfterHereStringHeader": "No characters are allowed after a here-string header but before the end of the line.",
+    "IncompleteLineContinuation": "A line continuation backtick must be followed by a newline.",
+    "InvalidVariableReference": "Variable reference is not valid.",
+}

@@ -1,0 +1,705 @@
+"""Mode-switching tokenizer of vboshell's PowerShell dialect (command/argument mode vs expression mode).
+The parser pulls tokens one at a time in the mode it needs; `tokenize(text)` is the tolerant whole-text API for highlighting."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from vboshell.language.tokens import (
+    DASH_OPERATORS,
+    F_ERROR,
+    F_INCOMPLETE,
+    F_OPERATOR,
+    SYMBOL_PRECEDENCE,
+    Token,
+    TokenKind,
+)
+
+CMD = 0  # command / argument mode
+EXPR = 1  # expression mode
+
+K = TokenKind
+
+DASHES = "-\u2013\u2014\u2015"
+SQUOTES = "'\u2018\u2019\u201a\u201b"
+DQUOTES = '"\u201c\u201d\u201e'
+
+_WS = re.compile(r"(?:[ \t\f\v\u00a0\ufeff\u2028\u2029]+|`\r?\n)+")
+_LINE_COMMENT = re.compile(r"#[^\r\n]*")
+_NUMBER = re.compile(
+    r"(?:(?P<hex>0[xX][0-9a-fA-F]+)(?P<hsuf>[lL]|[uU][lL]?|[yY]|[uU][yY]|[sS]|[uU][sS])?"
+    r"|(?P<dec>(?:\d+(?:\.(?![.])\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(?P<dsuf>[dD]|[lL]|[uU][lL]?|[yY]|[uU][yY]|[sS]|[uU][sS]|[nN])?)"
+    r"(?P<mult>[kKmMgGtTpP][bB])?"
+)
+_VAR = re.compile(r"\$(?:(\w+(?::\w+)?|[?$^])|\{((?:[^}`]|`.)*)(\}|$))", re.S)
+_VAR_NAME_IN_STRING = re.compile(r"\$(?:(\w+(?::\w+)?|[?$^])|\{((?:[^}`]|`.)*)\})", re.S)
+_SPLAT = re.compile(r"@(\w+)")
+_PARAM = re.compile(r"[-\u2013\u2014\u2015]([A-Za-z_?\u00c0-\uffff][\w\-?]*)(:?)")
+_DASH_WORD = re.compile(r"[-\u2013\u2014\u2015]([A-Za-z_][A-Za-z_]*)")
+_REDIRECTION = re.compile(r"([1-6*])?(>>?)(?:&([1-6]))?")
+_GENERIC_CHUNK = re.compile("[^\\s{}();,|&`\"'$<>\u2018\u2019\u201a\u201b\u201c\u201d\u201e]+")
+_IDENT = re.compile(r"[\w\-]*\w|\w", re.UNICODE)
+_MEMBER_NAME = re.compile(r"\w+")
+_DQ_CHUNK = re.compile('[^"`$\u201c\u201d\u201e]*')
+_HERE_DQ_CHUNK = re.compile("[^`$]*")
+_SQ_BODY = re.compile("[^'\u2018\u2019\u201a\u201b]*")
+_BAL_INTERESTING = re.compile("[()`'\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e#]")
+_HERE_HEADER_REST = re.compile(r"[ \t]*(\r?\n|$)")
+_HERE_DQ_END = re.compile('\\n["\u201c\u201d\u201e]@')
+_HERE_SQ_END = re.compile("\\n['\u2018\u2019\u201a\u201b]@")
+_STOP_PARSING_REST = re.compile(r"[^\r\n]*")
+_UNICODE_ESCAPE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}")
+
+# Characters that end a generic (bareword) token in argument mode.
+_GENERIC_TERMINATORS = frozenset(" \t\f\v\r\n\u00a0{}();,|&<>")
+# Characters that may immediately follow a value in argument mode without forming a compound argument.
+TERMINATOR_CHARS = frozenset(" \t\f\v\r\n\u00a0\ufeff{}();,|&")
+
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_MULTIPLIERS = {"kb": 1024, "mb": 1024**2, "gb": 1024**3, "tb": 1024**4, "pb": 1024**5}
+
+_SIMPLE_PUNCT_CMD = {
+    ";": K.SEMI,
+    "(": K.LPAREN,
+    ")": K.RPAREN,
+    "{": K.LCURLY,
+    "}": K.RCURLY,
+    ",": K.COMMA,
+}
+
+
+def number_value(m: re.Match[str]) -> object:
+    """The value of a number literal matched by _NUMBER (int, float or Decimal)."""
+    mult = m.group("mult")
+    factor = _MULTIPLIERS[mult.lower()] if mult else 1
+    hx = m.group("hex")
+    if hx is not None:
+        return int(hx, 16) * factor
+    text = m.group("dec")
+    suffix = (m.group("dsuf") or "").lower()
+    if suffix == "d":
+        return Decimal(text) * factor
+    if "." in text or "e" in text or "E" in text:
+        v = float(text) * factor
+        if suffix in ("l", "u", "ul", "y", "uy", "s", "us", "n") and v == int(v):
+            return int(v)
+        return v
+    return int(text) * factor
+
+
+def escape_char(c: str) -> str:
+    return _ESCAPES.get(c, c)
+
+
+class Tokenizer:
+    """Scans tokens on demand from `pos`, in the mode the caller asks for. Never raises: problems
+    come back as tokens of kind ERROR carrying an error_id (and F_INCOMPLETE when more input could fix them)."""
+
+    def __init__(self, source: str, start: int = 0, end: int | None = None) -> None:
+        self.src = source
+        self.pos = start
+        self.end = len(source) if end is None else end
+        self.comments: dict[int, tuple[int, str]] = {}  # start offset -> (end offset, text)
+
+    # ------------------------------------------------------------------ trivia
+    def skip_trivia(self, pos: int) -> int:
+        src = self.src
+        end = self.end
+        while pos < end:
+            c = src[pos]
+            if c in " \t`\f\v\u00a0\ufeff\u2028\u2029":
+                m = _WS.match(src, pos, end)
+                if m is None:
+                    return pos  # a backtick that is not a line continuation
+                pos = m.end()
+            elif c == "#":
+                m = _LINE_COMMENT.match(src, pos, end)
+                assert m is not None
+                self.comments[pos] = (m.end(), m.group())
+                pos = m.end()
+            elif c == "<" and src.startswith("<#", pos):
+                close = src.find("#>", pos + 2, end)
+                if close < 0:
+                    return pos  # unterminated block comment: reported by scan()
+                self.comments[pos] = (close + 2, src[pos : close + 2])
+                pos = close + 2
+            else:
+                return pos
+        return pos
+
+    # ------------------------------------------------------------------ main scanner
+    def scan(self, pos: int, mode: int) -> Token:
+        """The next token at or after `pos` in the given mode."""
+        p = self.skip_trivia(pos)
+        tok = self._scan_at(p, mode)
+        tok.ws_before = p > pos or p == 0
+        return tok
+
+    def _error(self, start: int, end: int, error_id: str, incomplete: bool = False) -> Token:
+        t = Token(K.ERROR, start, end, self.src[start:end], None, F_ERROR | (F_INCOMPLETE if incomplete else 0))
+        t.error_id = error_id
+        return t
+
+    def _scan_at(self, p: int, mode: int) -> Token:
+        src = self.src
+        end = self.end
+        if p >= end:
+            return Token(K.END_OF_INPUT, end, end, "")
+        c = src[p]
+        if c == "\n":
+            return Token(K.NEWLINE, p, p + 1, "\n")
+        if c == "\r":
+            q = p + 2 if src.startswith("\r\n", p) and p + 1 < end else p + 1
+            return Token(K.NEWLINE, p, q, src[p:q])
+        kind = _SIMPLE_PUNCT_CMD.get(c)
+        if kind is not None:
+            return Token(kind, p, p + 1, c)
+        if c == "|":
+            if p + 1 < end and src[p + 1] == "|":
+                return Token(K.OR_OR, p, p + 2, "||")
+            return Token(K.PIPE, p, p + 1, "|")
+        if c == "&":
+            if p + 1 < end and src[p + 1] == "&":
+                return Token(K.AND_AND, p, p + 2, "&&")
+            return Token(K.AMPERSAND, p, p + 1, "&")
+        if c == "$":
+            return self._scan_dollar(p, mode)
+        if c in SQUOTES:
+            tok = self._scan_single_quoted(p)
+            return self._maybe_compound(tok, mode)
+        if c in DQUOTES:
+            tok = self._scan_double_quoted(p)
+            return self._maybe_compound(tok, mode)
+        if c == "@":
+            return self._scan_at_sign(p, mode)
+        if c == "`":
+            if p + 1 >= end:
+                return self._error(p, p + 1, "IncompleteLineContinuation", incomplete=True)
+            if mode == CMD:
+                return self._scan_generic(p)
+            return self._error(p, p + 1, "UnexpectedToken")
+        if c == "<" and src.startswith("<#", p):
+            return self._error(p, end, "MissingTerminatorMultiLineComment", incomplete=True)
+        if mode == CMD:
+            return self._scan_cmd(p, c)
+        return self._scan_expr(p, c)
+
+    # ------------------------------------------------------------------ argument mode
+    def _scan_cmd(self, p: int, c: str) -> Token:
+        src = self.src
+        end = self.end
+        if c in DASHES:
+            if src.startswith("--%", p) and (p + 3 >= end or src[p + 3] in TERMINATOR_CHARS):
+                m = _STOP_PARSING_REST.match(src, p + 3, end)
+                assert m is not None
+                rest = m.group().strip()
+                return Token(K.STOP_PARSING, p, m.end(), src[p : m.end()], rest)
+            m = _PARAM.match(src, p, end)
+            if m is not None:
+                return Token(K.PARAMETER, p, m.end(), m.group(), (m.group(1), bool(m.group(2))))
+            # a negative number?
+            if p + 1 < end and (src[p + 1].isdigit() or src[p + 1] == "."):
+                tok = self._try_number(p + 1, p, negative=True)
+                if tok is not None:
+                    return tok
+            return self._scan_generic(p)
+        if c == "[":
+            return Token(K.LBRACKET, p, p + 1, "[")
+        if c in "0123456789.":
+            if c == "." and p + 1 < end and src[p + 1] in " \t\r\n\"'$({":
+                return Token(K.DOT, p, p + 1, ".")
+            if c == "." and p + 1 >= end:
+                return Token(K.DOT, p, p + 1, ".")
+            if c.isdigit() or (p + 1 < end and src[p + 1].isdigit()):
+                m = _REDIRECTION.match(src, p, end)
+                if m is not None and m.group(1) is not None:
+                    return self._redirection(m)
+                tok = self._try_number(p, p, negative=False)
+                if tok is not None:
+                    return tok
+            return self._scan_generic(p)
+        if c == ">" or (c == "*" and p + 1 < end and src[p + 1] == ">"):
+            m = _REDIRECTION.match(src, p, end)
+            assert m is not None
+            return self._redirection(m)
+        if c == "<":
+            return self._error(p, p + 1, "RedirectionNotSupported")
+        if c == "]":
+            return self._scan_generic(p)
+        return self._scan_generic(p)
+
+    def _redirection(self, m: re.Match[str]) -> Token:
+        return Token(K.REDIRECTION, m.start(), m.end(), m.group(), (m.group(1) or "", m.group(2), m.group(3)))
+
+    def _try_number(self, p: int, start: int, negative: bool) -> Token | None:
+        """A number token in argument mode if the text at p is a whole number followed by a terminator."""
+        m = _NUMBER.match(self.src, p, self.end)
+        if m is None or m.end() == p:
+            return None
+        q = m.end()
+        if q < self.end and self.src[q] not in TERMINATOR_CHARS:
+            return None
+        v = number_value(m)
+        if negative:
+            v = -v  # type: ignore[operator]
+        return Token(K.NUMBER, start, q, self.src[start:q], v)
+
+    def _scan_generic(self, p: int) -> Token:
+        """A bareword in argument mode, up to the next terminator. Backticks escape, quoted parts are
+        unquoted, `$(...)` is skipped balanced; a `$` expansion marks the token expandable (value None)."""
+        src = self.src
+        end = self.end
+        i = p
+        buf: list[str] = []
+        expandable = False
+        while i < end:
+            m = _GENERIC_CHUNK.match(src, i, end)
+            if m is not None and m.end() > i:
+                buf.append(m.group())
+                i = m.end()
+                if i >= end:
+                    break
+            c = src[i]
+            if c in _GENERIC_TERMINATORS:
+                break
+            if c == "`":
+                if i + 1 >= end:
+                    break
+                n = src[i + 1]
+                if n == "\n" or n == "\r":
+                    break
+                buf.append(escape_char(n))
+                i += 2
+            elif c in SQUOTES:
+                t = self._scan_single_quoted(i)
+                if t.kind == K.ERROR:
+                    return self._error(p, t.end, t.error_id or "TerminatorExpectedAtEndOfString", True)
+                buf.append(t.value)  # type: ignore[arg-type]
+                i = t.end
+            elif c in DQUOTES:
+                t = self._scan_double_quoted(i)
+                if t.kind == K.ERROR:
+                    return self._error(p, t.end, t.error_id or "TerminatorExpectedAtEndOfString", True)
+                if t.parts is not None:
+                    expandable = True
+                else:
+                    buf.append(t.value)  # type: ignore[arg-type]
+                i = t.end
+            elif c == "$":
+                if i + 1 < end and src[i + 1] == "(":
+                    j = self.skip_balanced(i + 1)
+                    if j < 0:
+                        return self._error(p, end, "MissingEndParenthesisInSubexpression", True)
+                    expandable = True
+                    i = j
+                else:
+                    vm = _VAR.match(src, i, end)
+                    if vm is not None:
+                        if vm.group(3) == "" and vm.group(1) is None:
+                            return self._error(p, end, "IncompleteDollarVariableReference", True)
+                        expandable = True
+                        i = vm.end()
+                    else:
+                        buf.append("$")
+                        i += 1
+            else:  # pragma: no cover - every other char is consumed by the chunk regex
+                buf.append(c)
+                i += 1
+        if i == p:  # a lone terminator-like char we cannot place (defensive)
+            i = p + 1
+        text = src[p:i]
+        return Token(K.GENERIC, p, i, text, None if expandable else "".join(buf))
+
+    # ------------------------------------------------------------------ expression mode
+    def _scan_expr(self, p: int, c: str) -> Token:
+        src = self.src
+        end = self.end
+        n = src[p + 1] if p + 1 < end else ""
+        if c in "0123456789" or (c == "." and n.isdigit()):
+            m = _NUMBER.match(src, p, end)
+            if m is not None and m.end() > p:
+                q = m.end()
+                if q < end and (src[q].isalnum() or src[q] == "_"):
+                    # `7zip` in expression mode: not a number
+                    gm = _IDENT.match(src, p, end)
+                    q2 = gm.end() if gm else q
+                    return Token(K.GENERIC, p, q2, src[p:q2], src[p:q2])
+                return Token(K.NUMBER, p, q, src[p:q], number_value(m))
+        if c in DASHES:
+            if n in DASHES and n != "":
+                if p + 2 < end and src[p + 2] == "%":
+                    pass
+                return Token(K.OPERATOR, p, p + 2, src[p : p + 2], ("--", 0), F_OPERATOR)
+            if n == "=":
+                return Token(K.ASSIGN, p, p + 2, "-=", "-=", F_OPERATOR)
+            m = _DASH_WORD.match(src, p, end)
+            if m is not None:
+                word = m.group(1).lower()
+                op = DASH_OPERATORS.get(word)
+                if op is not None:
+                    return Token(K.OPERATOR, p, m.end(), m.group(), op, F_OPERATOR)
+                pm = _PARAM.match(src, p, end)
+                assert pm is not None
+                return Token(K.PARAMETER, p, pm.end(), pm.group(), (pm.group(1), bool(pm.group(2))))
+            return Token(K.OPERATOR, p, p + 1, c, ("-", SYMBOL_PRECEDENCE["-"]), F_OPERATOR)
+        if c == "+":
+            if n == "+":
+                return Token(K.OPERATOR, p, p + 2, "++", ("++", 0), F_OPERATOR)
+            if n == "=":
+                return Token(K.ASSIGN, p, p + 2, "+=", "+=", F_OPERATOR)
+            return Token(K.OPERATOR, p, p + 1, "+", ("+", SYMBOL_PRECEDENCE["+"]), F_OPERATOR)
+        if c in "*/%":
+            if c == "*" and n == ">":
+                m = _REDIRECTION.match(src, p, end)
+                assert m is not None
+                return self._redirection(m)
+            if n == "=":
+                return Token(K.ASSIGN, p, p + 2, c + "=", c + "=", F_OPERATOR)
+            return Token(K.OPERATOR, p, p + 1, c, (c, SYMBOL_PRECEDENCE[c]), F_OPERATOR)
+        if c == "=":
+            return Token(K.ASSIGN, p, p + 1, "=", "=", F_OPERATOR)
+        if c == "!":
+            return Token(K.OPERATOR, p, p + 1, "!", ("!", 0), F_OPERATOR)
+        if c == ".":
+            if n == ".":
+                return Token(K.OPERATOR, p, p + 2, "..", ("..", SYMBOL_PRECEDENCE[".."]), F_OPERATOR)
+            return Token(K.DOT, p, p + 1, ".")
+        if c == ":":
+            if n == ":":
+                return Token(K.COLON_COLON, p, p + 2, "::")
+            return Token(K.COLON, p, p + 1, ":")
+        if c == "?":
+            if n == "?":
+                if p + 2 < end and src[p + 2] == "=":
+                    return Token(K.ASSIGN, p, p + 3, "??=", "??=", F_OPERATOR)
+                return Token(K.OPERATOR, p, p + 2, "??", ("??", SYMBOL_PRECEDENCE["??"]), F_OPERATOR)
+            if n == ".":
+                return Token(K.QUESTION_DOT, p, p + 2, "?.")
+            if n == "[":
+                return Token(K.QUESTION_LBRACKET, p, p + 2, "?[")
+            return Token(K.QUESTION_MARK, p, p + 1, "?", None, F_OPERATOR)
+        if c == "[":
+            return Token(K.LBRACKET, p, p + 1, "[")
+        if c == "]":
+            return Token(K.RBRACKET, p, p + 1, "]")
+        if c == ">" or (c in "123456" and n == ">"):
+            m = _REDIRECTION.match(src, p, end)
+            assert m is not None
+            return self._redirection(m)
+        if c == "<":
+            return self._error(p, p + 1, "RedirectionNotSupported")
+        m = _IDENT.match(src, p, end)
+        if m is not None:
+            return Token(K.GENERIC, p, m.end(), m.group(), m.group())
+        return self._error(p, p + 1, "UnexpectedToken")
+
+    # ------------------------------------------------------------------ shared pieces
+    def _scan_dollar(self, p: int, mode: int) -> Token:
+        src = self.src
+        end = self.end
+        if p + 1 < end and src[p + 1] == "(":
+            return Token(K.DOLLAR_PAREN, p, p + 2, "$(")
+        m = _VAR.match(src, p, end)
+        if m is None:
+            if mode == CMD:
+                return self._scan_generic(p)
+            return self._error(p, p + 1, "InvalidVariableReference")
+        if m.group(1) is None:
+            if m.group(3) == "":
+                return self._error(p, end, "IncompleteDollarVariableReference", incomplete=True)
+            name = re.sub(r"`(.)", r"\1", m.group(2), flags=re.S)
+            tok = Token(K.VARIABLE, p, m.end(), m.group(), (name, True))
+        else:
+            tok = Token(K.VARIABLE, p, m.end(), m.group(), (m.group(1), False))
+        if mode == CMD:
+            q = tok.end
+            if q < end:
+                c = src[q]
+                if c not in TERMINATOR_CHARS and c not in ".[":
+                    if c == ":" and q + 1 < end and src[q + 1] == ":":
+                        return tok
+                    return self._scan_generic(p)
+        return tok
+
+    def _maybe_compound(self, tok: Token, mode: int) -> Token:
+        """In argument mode a quoted string glued to more text (`"a"b`) is one bareword argument."""
+        if mode != CMD or tok.kind == K.ERROR:
+            return tok
+        q = tok.end
+        if q < self.end and self.src[q] not in TERMINATOR_CHARS and self.src[q] not in ".[":
+            return self._scan_generic(tok.start)
+        return tok
+
+    def _scan_at_sign(self, p: int, mode: int) -> Token:
+        src = self.src
+        end = self.end
+        n = src[p + 1] if p + 1 < end else ""
+        if n == "(":
+            return Token(K.AT_PAREN, p, p + 2, "@(")
+        if n == "{":
+            return Token(K.AT_CURLY, p, p + 2, "@{")
+        if n and n in DQUOTES + SQUOTES:
+            return self._scan_here_string(p)
+        m = _SPLAT.match(src, p, end)
+        if m is not None:
+            return Token(K.SPLATTED_VARIABLE, p, m.end(), m.group(), m.group(1))
+        if mode == CMD:
+            return self._scan_generic(p)
+        return self._error(p, p + 1, "UnrecognizedToken")
+
+    def _scan_single_quoted(self, p: int) -> Token:
+        src = self.src
+        end = self.end
+        i = p + 1
+        buf: list[str] = []
+        while True:
+            m = _SQ_BODY.match(src, i, end)
+            assert m is not None
+            buf.append(m.group())
+            i = m.end()
+            if i >= end:
+                t = self._error(p, end, "TerminatorExpectedAtEndOfString", incomplete=True)
+                return t
+            if i + 1 < end and src[i + 1] in SQUOTES:
+                buf.append("'")
+                i += 2
+                continue
+            i += 1
+            break
+        return Token(K.STRING_LITERAL, p, i, src[p:i], "".join(buf))
+
+    def _scan_double_quoted(self, p: int) -> Token:
+        end_pos, ok, parts, value = self.scan_expandable(p + 1, self.end, quoted=True)
+        if not ok:
+            return self._error(p, self.end, "TerminatorExpectedAtEndOfString", incomplete=True)
+        tok = Token(K.STRING_EXPANDABLE, p, end_pos, self.src[p:end_pos], value)
+        tok.parts = parts
+        return tok
+
+    def scan_expandable(
+        self, i: int, limit: int, quoted: bool, here: bool = False
+    ) -> tuple[int, bool, list | None, str | None]:
+        """Scan expandable text from i. Returns (end, terminated, parts, value): parts is None when
+        nothing expands (value is then the processed text); otherwise parts interleaves literal str
+        and ('var', start, end, name, braced) / ('sub', start, end) tuples (source offsets, `$(`..`)`)."""
+        src = self.src
+        chunk = _DQ_CHUNK if quoted else _HERE_DQ_CHUNK
+        buf: list[str] = []
+        parts: list | None = None
+        while True:
+            m = chunk.match(src, i, limit)
+            assert m is not None
+            if m.end() > i:
+                buf.append(m.group())
+                i = m.end()
+            if i >= limit:
+                if quoted:
+                    return limit, False, None, None
+                break
+            c = src[i]
+            if c == "`":
+                if i + 1 >= limit:
+                    if quoted:
+                        return limit, False, None, None
+                    buf.append("`")
+                    i += 1
+                    continue
+                n = src[i + 1]
+                if n == "u":
+                    um = _UNICODE_ESCAPE.match(src, i + 1, limit)
+                    if um is not None:
+                        cp = int(um.group(1), 16)
+                        buf.append(chr(cp) if cp <= 0x10FFFF else "\ufffd")
+                        i = um.end()
+                        continue
+                buf.append(escape_char(n))
+                i += 2
+            elif c == "$":
+                if i + 1 < limit and src[i + 1] == "(":
+                    j = self.skip_balanced(i + 1, limit)
+                    if j < 0:
+                        return limit, False, None, None
+                    if parts is None:
+                        parts = []
+                    if buf:
+                        parts.append("".join(buf))
+                        buf = []
+                    parts.append(("sub", i, j))
+                    i = j
+                    continue
+                vm = _VAR_NAME_IN_STRING.match(src, i, limit)
+                if vm is None:
+                    buf.append("$")
+                    i += 1
+                    continue
+                if parts is None:
+                    parts = []
+                if buf:
+                    parts.append("".join(buf))
+                    buf = []
+                if vm.group(1) is not None:
+                    parts.append(("var", i, vm.end(), vm.group(1), False))
+                else:
+                    parts.append(("var", i, vm.end(), re.sub(r"`(.)", r"\1", vm.group(2), flags=re.S), True))
+                i = vm.end()
+            else:  # a double quote
+                if i + 1 < limit and src[i + 1] in DQUOTES:
+                    buf.append('"')
+                    i += 2
+                    continue
+                i += 1
+                break
+        if parts is None:
+            return i, True, None, "".join(buf)
+        if buf:
+            parts.append("".join(buf))
+        return i, True, parts, None
+
+    def skip_balanced(self, p: int, limit: int | None = None) -> int:
+        """p is at '('; returns the offset just after the matching ')', or -1 when input ends first."""
+        src = self.src
+        end = self.end if limit is None else limit
+        depth = 0
+        i = p
+        while i < end:
+            m = _BAL_INTERESTING.search(src, i, end)
+            if m is None:
+                return -1
+            i = m.start()
+            c = src[i]
+            if c == "(":
+                depth += 1
+                i += 1
+            elif c == ")":
+                depth -= 1
+                i += 1
+                if depth == 0:
+                    return i
+            elif c == "`":
+                i += 2
+            elif c == "#":
+                if i > 0 and src[i - 1] == "<":
+                    close = src.find("#>", i + 1, end)
+                    if close < 0:
+                        return -1
+                    i = close + 2
+                elif i == 0 or src[i - 1] in " \t\r\n(;":
+                    nl = src.find("\n", i, end)
+                    if nl < 0:
+                        return -1
+                    i = nl
+                else:
+                    i += 1
+            elif c in SQUOTES:
+                if i > 0 and src[i - 1] == "@":
+                    t = self._scan_here_string(i - 1)
+                else:
+                    t = self._scan_single_quoted(i)
+                if t.kind == K.ERROR:
+                    return -1
+                i = t.end
+            else:
+                if i > 0 and src[i - 1] == "@":
+                    t = self._scan_here_string(i - 1)
+                    if t.kind == K.ERROR:
+                        return -1
+                    i = t.end
+                else:
+                    j, ok, _, _ = self.scan_expandable(i + 1, end, quoted=True)
+                    if not ok:
+                        return -1
+                    i = j
+        return -1
+
+    def _scan_here_string(self, p: int) -> Token:
+        src = self.src
+        end = self.end
+        q = src[p + 1]
+        expandable = q in DQUOTES
+        hm = _HERE_HEADER_REST.match(src, p + 2, end)
+        if hm is None:
+            return self._error(p, p + 2, "UnexpectedCharactersAfterHereStringHeader")
+        if hm.group(1) == "":
+            return self._error(p, end, "TerminatorExpectedAtEndOfString", incomplete=True)
+        body_start = hm.end()
+        closer = (_HERE_DQ_END if expandable else _HERE_SQ_END).search(src, body_start - 1, end)
+        if closer is None:
+            return self._error(p, end, "TerminatorExpectedAtEndOfString", incomplete=True)
+        k = closer.start()
+        body_end = k if k >= body_start else body_start
+        if body_end > body_start and src[body_end - 1] == "\r":
+            body_end -= 1
+        tok_end = closer.end()
+        if not expandable:
+            tok = Token(K.HERE_STRING_LITERAL, p, tok_end, src[p:tok_end], src[body_start:body_end])
+            return tok
+        _, _, parts, value = self.scan_expandable(body_start, body_end, quoted=False, here=True)
+        tok = Token(K.HERE_STRING_EXPANDABLE, p, tok_end, src[p:tok_end], value)
+        tok.parts = parts
+        tok.error_id = None
+        return tok
+
+    # ------------------------------------------------------------------ special scans used by the parser
+    def scan_member_name(self, p: int) -> Token | None:
+        """A member name (identifier) exactly at p, or None."""
+        m = _MEMBER_NAME.match(self.src, p, self.end)
+        if m is None:
+            return None
+        return Token(K.IDENTIFIER, p, m.end(), m.group(), m.group())
+
+    def scan_type_name(self, p: int) -> tuple[str, int] | None:
+        """A type name starting at p (inside `[`), e.g. `string[]`, `System.Collections.Generic.List[string]`,
+        `Dictionary[string,int]`. Returns (name as written, end offset) or None."""
+        src = self.src
+        end = self.end
+        m = _TYPE_NAME.match(src, p, end)
+        if m is None or m.end() == p:
+            return None
+        i = m.end()
+        while i < end and src[i] == "[":
+            j = i + 1
+            while j < end and src[j] in " \t":
+                j += 1
+            if j < end and src[j] in "],":
+                # array rank: [] or [,]
+                while j < end and src[j] in ", \t":
+                    j += 1
+                if j < end and src[j] == "]":
+                    i = j + 1
+                    continue
+                return None
+            # generic arguments
+            args_ok = False
+            while True:
+                while j < end and src[j] in " \t":
+                    j += 1
+                bracketed = j < end and src[j] == "["
+                if bracketed:
+                    j += 1
+                r = self.scan_type_name(j)
+                if r is None:
+                    return None
+                j = r[1]
+                while j < end and src[j] in " \t":
+                    j += 1
+                if bracketed:
+                    if j >= end or src[j] != "]":
+                        return None
+                    j += 1
+                    while j < end and src[j] in " \t":
+                        j += 1
+                if j < end and src[j] == ",":
+                    j += 1
+                    continue
+                if j < end and src[j] == "]":
+                    args_ok = True
+                    j += 1
+                break
+            if not args_ok:
+                return None
+            i = j
+        return src[p:i], i
+
+
+_TYPE_NAME = re.compile(r"[\w.`+#]+")
