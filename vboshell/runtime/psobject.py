@@ -90,6 +90,16 @@ def type_names_of(obj: Any) -> list[str]:
     return [_DOTNET_NAMES.get(type(obj), f"{type(obj).__module__}.{type(obj).__qualname__}"), "System.Object"]
 
 
+def find_ps_type(name: str) -> type | None:
+    """The @ps_type class whose type name (or its last dotted part, e.g. a cmdlet's output_type `VBOJob`) is `name`,
+    case-insensitively; None if no class is registered under it (used by tab completion of `$_.`)."""
+    low = name.lower()
+    for cls, (names, _view) in list(_TYPE_REGISTRY.items()):
+        if names and (names[0].lower() == low or names[0].rsplit(".", 1)[-1].lower() == low):
+            return cls
+    return None
+
+
 def view_of(obj: Any) -> TypeView | None:
     for cls in type(obj).__mro__:
         entry = _TYPE_REGISTRY.get(cls)
