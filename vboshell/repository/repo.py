@@ -690,11 +690,11 @@ class Writer:
         """Flush queued work (an uncommitted restore point stays resumable) and release the lock."""
         if self._closed:
             return
-        self._closed = True
         try:
             if flush and self.rp is not None:
                 self.flush()
         finally:
+            self._closed = True
             if self._pack is not None:
                 self._pack.abort()
                 self._pack = None
