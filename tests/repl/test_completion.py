@@ -226,3 +226,31 @@ def test_tab_twice_selects_first_then_enter_applies(fake_context):
 
 def test_tab_parameter_in_prompt_toolkit(fake_context):
     assert _run_session("Start-VBOJob -Retention\t\r", fake_context) == "Start-VBOJob -RetentionPolicy"
+
+
+def test_dollar_underscore_from_upstream_variable(fake_context):
+    got = texts(complete("$jobs | Where-Object { $_.Is", fake_context))
+    assert got == ["$_.IsEnabled"]
+    got = texts(complete("$jobs | Where-Object { $_.IsEnabled } | ForEach-Object {\n  $PSItem.Na", fake_context))
+    assert got == ["$PSItem.Name"]
+
+
+def test_dollar_underscore_from_cmdlet_output_type(fake_context, monkeypatch):
+    import dataclasses
+
+    from vboshell.commands import registry
+    from vboshell.runtime import psobject
+
+    @psobject.ps_type("Veeam.Archiver.PowerShell.Model.VBORepositoryFake")
+    @dataclasses.dataclass
+    class Repo:
+        Name: str
+        Path: str
+        RetentionPeriod: int
+
+    monkeypatch.setattr(registry.lookup("Get-VBORepository"), "output_type", "VBORepositoryFake")
+    try:
+        got = texts(complete("Get-VBORepository | Sort-Object { $_.R", fake_context))
+        assert got == ["$_.RetentionPeriod"]
+    finally:
+        psobject._TYPE_REGISTRY.pop(Repo, None)

@@ -35,6 +35,8 @@ INCOMPLETE = [
     "Get-VBOJob | Where-Object {",
     "<# a block comment",
     "$sb = {",
+    "if ($x) { 1 } elseif",
+    "if ($x) { 1 } else",
 ]
 
 COMPLETE = [
@@ -62,7 +64,7 @@ ERRORS = [  # real syntax errors run (and are reported) instead of trapping the 
     "Get-VBOJob )",
     "$x = }",
     "1 +* 2",
-    "if ($x) { 1 } elseif",
+    "Get-VBOJob -Name ]",
 ]
 
 

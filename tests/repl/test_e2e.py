@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.repl.terminal import Term
+from .terminal import Term
 
 pexpect = pytest.importorskip("pexpect")
 pytest.importorskip("pyte")

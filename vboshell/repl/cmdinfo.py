@@ -43,6 +43,7 @@ class CommandInfo:
     common: list[Parameter] = field(default_factory=list)
     target: str = ""  # for aliases/short names: the full cmdlet name
     default_parameter_set: str | None = None
+    output_type: str | None = None
 
     def all_parameters(self) -> list[Parameter]:
         return [p for p in self.parameters if not p.dont_show] + self.common
@@ -83,6 +84,7 @@ def _cmdlet_info(name: str, kind: str, cls: Any) -> CommandInfo:
         common=common,
         target=cls.name,
         default_parameter_set=getattr(cls, "default_parameter_set", None),
+        output_type=getattr(cls, "output_type", None),
     )
 
 
@@ -169,7 +171,7 @@ def resolve(name: str, context: Any = None) -> CommandInfo | None:
         cls = None
     if cls is None:
         return None
-    kind = "Cmdlet" if "-" in name else "Alias"
+    kind = "Alias" if name.lower() in {a.lower() for a in getattr(cls, "aliases", ())} else "Cmdlet"
     return _cmdlet_info(name, kind, cls)
 
 

@@ -241,6 +241,8 @@ def complete(text: str, context: Any = None, cwd: str | None = None) -> list[Ite
             return _variables_in_string(word, context)
         return _paths(word, cwd) if _pathlike(_unquote(word)) or a.words else []
     if word.startswith("$"):
+        if word.lower().startswith(("$_.", "$psitem.")) and not get_variable(context, word[1:].split(".")[0])[0]:
+            return _pipeline_item_members(word, text[: len(text) - len(word)], context)
         return _dollar(word, context)
     if word.startswith("[") and "]" not in word:
         return _types(word)
@@ -534,6 +536,156 @@ def _members(word: str, context: Any) -> list[Item]:
             text = m.name + ("(" if m.kind == "Method" else "")
             out.append(Item(f"{expr}.{text}", len(word), m.name + ("()" if m.kind == "Method" else ""), m.meta,
                             m.kind))
+    return out
+
+
+def _block_start(text: str) -> int | None:
+    """Offset of the innermost unclosed `{` in text (strings and comments skipped)."""
+    stack: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "'\"":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "`" and c == '"' else 1
+            i = j + 1
+            continue
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c == "{":
+            stack.append(i)
+        elif c == "}" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _upstream_element(prefix: str) -> tuple[str, int] | None:
+    """In `... | <cmd> ` (text before a script block), the pipeline element feeding <cmd>."""
+    opens: list[int] = []
+    bounds: list[tuple[int, int, str]] = []  # (depth, offset, kind)
+    i, n = 0, len(prefix)
+    while i < n:
+        c = prefix[i]
+        if c in "'\"":
+            j = i + 1
+            while j < n and prefix[j] != c:
+                j += 2 if prefix[j] == "`" and c == '"' else 1
+            i = j + 1
+            continue
+        if c in "({":
+            opens.append(i)
+        elif c in ")}" and opens:
+            opens.pop()
+            bounds = [b for b in bounds if b[0] <= len(opens)]
+        elif c in "|;\n":
+            bounds.append((len(opens), i, "|" if c == "|" else ";"))
+        i += 1
+    depth = len(opens)
+    start = opens[-1] + 1 if opens else 0
+    mine = [b for b in bounds if b[0] == depth and b[1] >= start]
+    last_stmt = max((b[1] for b in mine if b[2] == ";"), default=start - 1)
+    pipes = [b[1] for b in mine if b[2] == "|" and b[1] > last_stmt]
+    if not pipes:
+        return None
+    lo = pipes[-2] + 1 if len(pipes) > 1 else last_stmt + 1
+    element = prefix[lo : pipes[-1]].strip()
+    return (element, lo) if element else None
+
+
+# Cmdlets whose output objects are their input objects (so `$_` keeps the upstream type).
+PASS_THROUGH = frozenset({"where-object", "sort-object", "tee-object", "select-object"})
+_PASS_THROUGH_ALIASES = {"where": "where-object", "?": "where-object", "sort": "sort-object", "select": "select-object",
+                         "tee": "tee-object"}
+
+
+def _selects_properties(element: str) -> bool:
+    """Whether a Select-Object call builds new objects (-Property or a positional property list)."""
+    words = element.split()[1:]
+    skip = False
+    for w in words:
+        if skip:
+            skip = False
+            continue
+        if w.startswith("-"):
+            if w[1:].lower() in ("first", "last", "skip", "index"):
+                skip = True
+                continue
+            if w[1:].lower() in ("unique", "wait"):
+                continue
+            return True
+        return True
+    return False
+
+
+def _type_members(type_name: str) -> list[members.Member]:
+    import dataclasses
+
+    from vboshell.runtime import psobject
+
+    finder = getattr(psobject, "find_ps_type", None)
+    cls = finder(type_name) if finder is not None else None
+    if cls is None or not dataclasses.is_dataclass(cls):
+        return []
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.name.startswith("_"):
+            continue
+        t = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        out.append(members.Member(f.name, "Property", f"[{t}]"))
+    return out
+
+
+def _pipeline_item_members(word: str, before: str, context: Any) -> list[Item]:
+    """`$_.` inside a script block: members of what the upstream pipeline element produces
+    (a variable's elements, or the declared output_type of a cmdlet)."""
+    pos = _block_start(before)
+    if pos is None:
+        return []
+    prefix = before[:pos]
+    found = _upstream_element(prefix)
+    for _ in range(20):
+        if found is None:
+            return []
+        element, lo = found
+        name = element.split()[0].lower()
+        info = cmdinfo.resolve(name, context) if not element.startswith("$") else None
+        target = info.target.lower() if info is not None and info.target else _PASS_THROUGH_ALIASES.get(name, name)
+        passes = target in PASS_THROUGH and (target != "select-object" or not _selects_properties(element))
+        if not passes:
+            break
+        prefix = prefix[:lo]
+        found = _upstream_element(prefix)
+    mems: list[members.Member] = []
+    if element.startswith("$"):
+        chain = element[1:].split(".")
+        ok, value = get_variable(context, chain[0])
+        if not ok:
+            return []
+        for name in chain[1:]:
+            ok, value = members.get_member_value(value, name)
+            if not ok:
+                return []
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else None
+        if value is None:
+            return []
+        mems = members.list_members(value)
+    else:
+        name = element.split()[0]
+        info = cmdinfo.resolve(name, context)
+        if info is None or not info.output_type:
+            return []
+        mems = _type_members(info.output_type)
+    expr, _, partial = word.rpartition(".")
+    out = []
+    for m in mems:
+        if _matches(m.name, partial):
+            text = m.name + ("(" if m.kind == "Method" else "")
+            out.append(Item(f"{expr}.{text}", len(word), m.name + ("()" if m.kind == "Method" else ""), m.meta, m.kind))
     return out
 
 
