@@ -280,7 +280,7 @@ def _path_argument(node: Any, script_dir: Path) -> Path | None:
             if isinstance(part, str):
                 pieces.append(part)
             elif isinstance(part, A.VariableExpressionAst) and part.unqualified_name.lower() == "psscriptroot":
-                pieces.append(str(script_dir))
+                pieces.append(str(script_dir.resolve()))
             else:
                 return None
         text = "".join(pieces)

@@ -1,0 +1,4 @@
+$jobs = Get-VBOJob
+foreach ($job in $jobs {
+    Start-VBOJob -Job $job
+}
