@@ -62,6 +62,10 @@ class TypeView:
     table: tuple[str, ...] | None = None  # default Format-Table columns
     list: tuple[str, ...] | None = None  # default Format-List properties (None: all)
     kind: str | None = None  # force 'table' or 'list'; None: PowerShell's 4-property rule over `table`
+    # Entries of `table`/`list` may also be (property, label, width) tuples or mappings with
+    # property/label/width/align/expression (a callable obj -> value); see vboshell/format/engine.py.
+    group_by: str | None = None  # start a new table (with a group header) whenever this property changes
+    group_format: str | None = None  # header text, `{}` is the value; default '   <group_by>: {}'
 
 
 _TYPE_REGISTRY: dict[type, tuple[list[str], TypeView | None]] = {}
