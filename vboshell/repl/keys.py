@@ -3,6 +3,9 @@ Alt+Enter / Shift+Enter insert a newline, Enter applies a selected completion, E
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from prompt_toolkit.application import run_in_terminal
 from prompt_toolkit.buffer import CompletionState
 from prompt_toolkit.completion import CompleteEvent, get_common_complete_suffix
 from prompt_toolkit.filters import Condition, emacs_insert_mode, has_completions, has_focus, vi_insert_mode
@@ -62,7 +65,20 @@ def complete_now(event: KeyPressEvent) -> None:
     b.on_completions_changed.fire()
 
 
-def build_key_bindings() -> KeyBindings:
+def command_under_cursor(text_before_cursor: str) -> str | None:
+    """The command name of the command the cursor is in (for F1 help)."""
+    from vboshell.repl.completion import analyze
+
+    a = analyze(text_before_cursor)
+    if a.words:
+        return a.words[0]
+    if a.command_position and a.word and not a.word.startswith(("$", "-")):
+        return a.word
+    return None
+
+
+def build_key_bindings(show_help: Callable[[str], None] | None = None) -> KeyBindings:
+    """The REPL's bindings; `show_help(command)` is called by F1 (PSReadLine's ShowCommandHelp)."""
     kb = KeyBindings()
     insert = (emacs_insert_mode | vi_insert_mode) & has_focus("DEFAULT_BUFFER")
 
@@ -105,5 +121,14 @@ def build_key_bindings() -> KeyBindings:
             b.complete_previous()
         else:
             b.start_completion(select_last=True)
+
+    if show_help is not None:
+
+        @kb.add("f1", filter=insert)
+        def _help(event: KeyPressEvent) -> None:
+            doc = event.current_buffer.document
+            name = command_under_cursor(doc.text_before_cursor + doc.current_line_after_cursor.split(" ", 1)[0])
+            if name:
+                run_in_terminal(lambda: show_help(name))
 
     return kb

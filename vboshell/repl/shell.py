@@ -86,7 +86,7 @@ class Shell:
             history=self.history,
             enable_history_search=True,
             auto_suggest=AutoSuggestFromHistory(),
-            key_bindings=build_key_bindings(),
+            key_bindings=build_key_bindings(self.show_help),
             style=STYLE,
             include_default_pygments_style=False,
             search_ignore_case=True,
@@ -223,6 +223,13 @@ class Shell:
         if first in HELP_COMMANDS:
             return stripped
         return None
+
+    def show_help(self, name: str) -> None:
+        """F1: full help of the command under the cursor, paged, without leaving the current input."""
+        try:
+            self._page_help(f"Get-Help {name} -Full")
+        except Exception:
+            pass
 
     def _page_help(self, command: str) -> int:
         from vboshell.repl.pager import page
