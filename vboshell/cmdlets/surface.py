@@ -410,8 +410,6 @@ _add("Repositories & object storage (incl. cloud accounts, archiver appliances)"
 _add("Repositories & object storage (incl. cloud accounts, archiver appliances)", PLANNED,
      "Get-VBORepositoryInventoryReport", issue=7, source="hidden",
      reason="Meanwhile Get-VBOEntityData lists what a repository holds and Test-VBORepository verifies it.")
-_add("Sessions", PLANNED, "Get-VBORestoreSessionLog", issue=9, source="hidden",
-     reason="Meanwhile (Get-VBORestoreSession -Id $id).Log holds the restore session log.")
 
 # ------------------------------------------------------------------------------------------------
 # vboshell's own additions to the server area
