@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -303,9 +303,17 @@ class Repository:
         return con
 
     # --- writer ---
-    def writer(self, job_id: str | None = None, organization_id: str | None = None, *, resume: bool = True) -> Writer:
-        """Take the writer lock and return a Writer (use as a context manager)."""
-        return Writer(self, job_id, organization_id, resume=resume)
+    def writer(
+        self,
+        job_id: str | None = None,
+        organization_id: str | None = None,
+        *,
+        resume: bool = True,
+        clock: Callable[[], float] | None = None,
+    ) -> Writer:
+        """Take the writer lock and return a Writer (use as a context manager).
+        `clock` (epoch seconds) stamps restore points and deletions; tests and replays pass their own."""
+        return Writer(self, job_id, organization_id, resume=resume, clock=clock)
 
     def break_lock(self) -> None:
         WriterLock(self.path).break_lock()
@@ -448,7 +456,7 @@ class Repository:
             return []
         rows = self._con().execute(
             f"SELECT {self._IV_COLS} FROM {self._IV_FROM} WHERE v.object_id=? AND v.service=? AND v.item_id=? "
-            "AND f.committed=1 ORDER BY v.from_seq",
+            "AND (f.seq IS NULL OR f.committed=1) ORDER BY v.from_seq",
             (oid, service, item_id),
         )
         return [self._iv(r) for r in rows]
@@ -575,7 +583,8 @@ class View:
         self.restore_point = rp
         self._seq = rp.seq
 
-    _ALIVE = "f.committed=1 AND v.from_seq<=:s AND (v.to_seq IS NULL OR v.to_seq>:s OR t.committed=0)"
+    # a from_seq whose restore point is gone was retired by retention (it was committed)
+    _ALIVE = "(f.seq IS NULL OR f.committed=1) AND v.from_seq<=:s AND (v.to_seq IS NULL OR v.to_seq>:s OR t.committed=0)"
 
     def objects(self) -> list[ObjectRef]:
         rows = self.repo._con().execute(
@@ -653,8 +662,17 @@ class View:
 class Writer:
     """The single writer of a repository; see the package docstring for the protocol."""
 
-    def __init__(self, repo: Repository, job_id: str | None, organization_id: str | None, *, resume: bool = True) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        job_id: str | None,
+        organization_id: str | None,
+        *,
+        resume: bool = True,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.repo = repo
+        self._clock = clock or time.time
         self.keys = repo.keys
         self.job_id = job_id
         self.organization_id = organization_id or ""
@@ -725,7 +743,7 @@ class Writer:
             con.execute(
                 "INSERT INTO restore_points(id, job_id, organization_id, started, committed, status, host, pid) "
                 "VALUES(?,?,?,?,0,'Running',?,?)",
-                (rid, self.job_id, self.organization_id, time.time(), socket.gethostname(), os.getpid()),
+                (rid, self.job_id, self.organization_id, self._clock(), socket.gethostname(), os.getpid()),
             )
             con.execute("COMMIT")
             r = con.execute(f"SELECT {Repository._RP_COLS} FROM restore_points WHERE id=?", (rid,)).fetchone()
@@ -740,7 +758,7 @@ class Writer:
         con = self._con
         con.execute("BEGIN IMMEDIATE")
         try:
-            con.execute("UPDATE restore_points SET committed=1, finished=?, status=? WHERE seq=?", (time.time(), status, rp.seq))
+            con.execute("UPDATE restore_points SET committed=1, finished=?, status=? WHERE seq=?", (self._clock(), status, rp.seq))
             con.execute(
                 "DELETE FROM delta_state WHERE rp_seq<:s AND EXISTS(SELECT 1 FROM delta_state d2 WHERE "
                 "d2.object_id=delta_state.object_id AND d2.key=delta_state.key AND d2.rp_seq=:s)",
@@ -878,7 +896,7 @@ class Writer:
                 if idate is not None:
                     break
         if idate is None:
-            idate = time.time()
+            idate = self._clock()
         row = (
             oid,
             service,
@@ -987,7 +1005,7 @@ class Writer:
         con.execute("BEGIN IMMEDIATE")
         try:
             if pack_info:
-                con.execute("INSERT OR IGNORE INTO packs(name, size, created) VALUES(?,?,?)", (pack_info[0], pack_info[1], time.time()))
+                con.execute("INSERT OR IGNORE INTO packs(name, size, created) VALUES(?,?,?)", (pack_info[0], pack_info[1], self._clock()))
                 con.executemany("INSERT OR IGNORE INTO chunks(id, pack, offset, length, raw_length) VALUES(?,?,?,?,?)", pack_rows)
             seq = self.rp.seq if self.rp else None
             for op in self._ops:
@@ -1028,7 +1046,7 @@ class Writer:
             self._close_current(con, oid, service, item_id, seq)  # type: ignore[arg-type]
             con.execute(
                 "INSERT INTO tombstones(object_id, service, item_id, rp_seq, deleted_at) VALUES(?,?,?,?,?)",
-                (oid, service, item_id, seq, time.time()),
+                (oid, service, item_id, seq, self._clock()),
             )
         elif kind == "ck":
             _, oid, service, item_id, ck = op

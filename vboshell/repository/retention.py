@@ -183,7 +183,7 @@ def _snapshot_retention(con: sqlite3.Connection, cut: float, result: RetentionRe
 
 def _item_retention(con: sqlite3.Connection, cut: float, result: RetentionResult) -> None:
     n = con.execute(
-        "DELETE FROM item_versions WHERE item_date<? AND from_seq IN (SELECT seq FROM restore_points WHERE committed=1)",
+        "DELETE FROM item_versions WHERE item_date<? AND from_seq NOT IN (SELECT seq FROM restore_points WHERE committed=0)",
         (cut,),
     ).rowcount
     con.execute(

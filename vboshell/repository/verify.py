@@ -108,6 +108,7 @@ def _verify(repo: Repository, con, rep: VerifyReport, read_data: bool) -> None:
         chunk_raw[cid] = raw
     rp_rows = {seq: (rid, committed) for seq, rid, committed in con.execute("SELECT seq, id, committed FROM restore_points")}
     objects = {r[0] for r in con.execute("SELECT id FROM objects")}
+    min_seq = min(rp_rows) if rp_rows else 1 << 62
     rep.restore_points = sum(1 for _s, (_i, c) in rp_rows.items() if c)
 
     bad_chunks: dict[bytes, Problem] = {}
@@ -199,7 +200,7 @@ def _verify(repo: Repository, con, rep: VerifyReport, read_data: bool) -> None:
         if not item_problems and total != size:
             item_problems.append(Problem("size-mismatch", f"item version {vid}: chunks hold {total} bytes, the index says {size}"))
             rep.problems.append(item_problems[-1])
-        if from_seq not in rp_rows:
+        if from_seq not in rp_rows and from_seq >= min_seq:  # below min_seq: retired by retention
             item_problems.append(Problem("dangling-restore-point", f"item version {vid} starts in unknown restore point {from_seq}"))
             rep.problems.append(item_problems[-1])
         if to_seq is not None and to_seq not in rp_rows:

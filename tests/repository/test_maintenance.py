@@ -1,0 +1,145 @@
+"""Retention (snapshot-based and item-level, with boundaries), garbage collection and verification tests."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.repository.conftest import gen_bytes
+from vboshell.repository import ObjectRef, Repository, RetentionPolicy
+from vboshell.repository.pack import pack_name
+from vboshell.repository.retention import subtract_period
+
+U = ObjectRef("user", "u-1", "Adele Vance")
+NOW = datetime(2026, 6, 15, 12, 0, 0, tzinfo=UTC)
+
+
+def _clock(dt: datetime):
+    return lambda: dt.timestamp()
+
+
+def test_policy_parsing_and_calendar_arithmetic():
+    assert RetentionPolicy.parse("Years3") == RetentionPolicy("SnapshotBased", "years", 3)
+    assert RetentionPolicy.parse("year1", "itemlevel") == RetentionPolicy("ItemLevel", "years", 1)
+    assert RetentionPolicy.parse("KeepForever").cutoff(NOW) is None
+    assert RetentionPolicy.parse(None, custom_unit="Days", custom_amount=30).cutoff(NOW) == NOW - timedelta(days=30)
+    assert RetentionPolicy.parse("6 months").unit == "months"
+    assert subtract_period(datetime(2026, 3, 31, tzinfo=UTC), "months", 1) == datetime(2026, 2, 28, tzinfo=UTC)
+    assert subtract_period(datetime(2024, 2, 29, tzinfo=UTC), "years", 1) == datetime(2023, 2, 28, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        RetentionPolicy.parse("Fortnight")
+    with pytest.raises(ValueError):
+        RetentionPolicy.parse("Years3", "Weird")
+
+
+def _five_points(repo: Repository, days_ago: list[float]) -> list:
+    for n, d in enumerate(days_ago):
+        with repo.writer("job", "org", clock=_clock(NOW - timedelta(days=d))) as w:
+            w.begin_restore_point()
+            w.put_item(U, "Exchange", "static", "Inbox", {"subject": "static"}, b"static body " * 100)
+            w.put_item(U, "Exchange", "changing", "Inbox", {"subject": f"v{n}"}, gen_bytes(n, 50_000))
+            if n == 0:
+                w.put_item(U, "Exchange", "doomed", "Inbox", {"subject": "doomed"}, b"doomed" * 100)
+            if n == 2:
+                w.delete_item(U, "Exchange", "doomed")
+            w.commit()
+    return repo.restore_points()
+
+
+def test_snapshot_retention_with_boundary(repo):
+    rps = _five_points(repo, [400, 300, 200, 100, 0])
+    before = {rp.id: {iv.item_id: repo.read_content(iv) for iv in repo.view(rp).items()} for rp in rps}
+    # boundary: a restore point finished exactly at the cut-off is kept, one a second older is not
+    pol = RetentionPolicy.parse(None, "SnapshotBased", "Days", 300)
+    res = repo.apply_retention(pol, now=NOW)
+    assert res.restore_points_removed == 1 and res.removed_restore_point_ids == [rps[0].id]
+    assert res.versions_removed == 1  # 'changing' v0 was alive only at rp0
+    kept = repo.restore_points()
+    assert [r.id for r in kept] == [r.id for r in rps[1:]]
+    for rp in kept:  # every remaining point-in-time view is unchanged
+        assert {iv.item_id: repo.read_content(iv) for iv in repo.view(rp).items()} == before[rp.id]
+    # 'doomed' (deleted at rp2) stays while rp1, the last point holding it, is kept; then goes with its tombstone
+    assert [d.item_id for d in repo.deleted_items()] == ["doomed"]
+    res = repo.apply_retention(pol, now=NOW + timedelta(seconds=1))
+    assert res.restore_points_removed == 1
+    assert res.gc is not None and res.gc.chunks_removed >= 1
+    assert repo.verify().ok
+    assert not repo.deleted_items() and repo.versions(U, "Exchange", "doomed") == []
+    assert {iv.item_id for iv in repo.view().items()} == {"static", "changing"}
+    # keep forever changes nothing; nothing within the period removes everything (as Veeam does)
+    assert repo.apply_retention(RetentionPolicy.parse("KeepForever"), now=NOW).restore_points_removed == 0
+    repo.apply_retention(RetentionPolicy.parse(None, "SnapshotBased", "Days", 1), now=NOW + timedelta(days=30))
+    assert repo.restore_points() == [] and repo.stats().chunks == 0 and repo.stats().packs == 0
+    assert repo.verify().ok
+
+
+def test_item_level_retention_with_boundary(repo):
+    with repo.writer("job", "org", clock=_clock(NOW)) as w:
+        w.begin_restore_point()
+        for days in (10, 29, 30, 31, 400):
+            w.put_item(U, "Exchange", f"d{days}", "Inbox", {"subject": f"{days} days"}, f"body {days}".encode() * 30,
+                       item_date=NOW - timedelta(days=days))
+        w.put_item(U, "Exchange", "meta-date", "Inbox", {"receivedDateTime": (NOW - timedelta(days=45)).isoformat()}, b"m")
+        w.put_item(U, "Exchange", "exact", "Inbox", {}, b"e", item_date=NOW - timedelta(days=30, seconds=1))
+        w.commit()
+    res = repo.apply_retention(RetentionPolicy.parse(None, "ItemLevel", "Days", 30), now=NOW)
+    left = sorted(iv.item_id for iv in repo.view().items())
+    assert left == ["d10", "d29", "d30"]
+    assert res.versions_removed == 4 and repo.restore_points()  # restore points stay as job history
+    assert repo.verify().ok
+    for iv in repo.view().items():
+        assert repo.read_content(iv).startswith(b"body")
+
+
+def test_gc_rewrites_mostly_dead_packs_and_removes_orphans(repo):
+    with repo.writer("job", "org", clock=_clock(NOW)) as w:
+        w.begin_restore_point()
+        for i in range(200):
+            w.put_item(U, "Exchange", f"m{i}", "Inbox", {}, gen_bytes(i, 20_000), item_date=NOW - timedelta(days=1 if i < 20 else 90))
+        w.commit()
+    assert repo.stats().packs == 1
+    old_pack = repo._con().execute("SELECT name FROM packs").fetchone()[0]
+    orphan = "data/ab/" + "ab" * 32
+    repo.backend.put(orphan, b"junk from a crashed writer")
+    rep = repo.verify()
+    assert rep.ok and any("orphan" in n for n in rep.notes)
+    res = repo.apply_retention(RetentionPolicy.parse(None, "ItemLevel", "Days", 30), now=NOW)
+    assert res.gc.packs_rewritten == 1 and res.gc.orphan_packs_deleted == 1 and res.gc.chunks_removed == 180
+    assert not repo.backend.exists(pack_name(old_pack)) and not repo.backend.exists(orphan)
+    st = repo.stats()
+    assert st.chunks == 20 and st.pack_bytes < 25 * 20_000
+    assert repo.verify().ok
+    assert sorted(repo.read_content(iv) for iv in repo.view().items()) == sorted(gen_bytes(i, 20_000) for i in range(20))
+
+
+@pytest.mark.parametrize("encrypted", [False, True])
+def test_verify_detects_flipped_byte_and_names_items(tmp_path, encrypted):
+    repo = Repository.init(tmp_path / "r", key="k" if encrypted else None)
+    with repo.writer("job", "org") as w:
+        w.begin_restore_point()
+        for i in range(10):
+            w.put_item(U, "Exchange", f"m{i}", "Inbox/Sub", {"subject": f"Subject {i}"}, gen_bytes(100 + i, 30_000))
+        w.put_item(ObjectRef("user", "u-2", "Bob"), "Exchange", "copy-of-m3", "Inbox", {"subject": "dup"}, gen_bytes(103, 30_000))
+        w.commit()
+    assert repo.verify().ok
+    victim = repo.view().get(U, "Exchange", "m3")
+    pack, off, length, _raw = repo._chunk_loc(victim.chunk_ids[0])
+    path = repo.path / pack_name(pack)
+    data = bytearray(path.read_bytes())
+    data[off + length // 2] ^= 0x40
+    path.write_bytes(bytes(data))
+    rep = repo.verify()
+    assert not rep.ok
+    kinds = {p.kind for p in rep.problems}
+    assert "pack-hash-mismatch" in kinds and "chunk-corrupt" in kinds
+    affected = {(a.object.external_id, a.item_id) for a in rep.affected_items}
+    assert affected == {("u-1", "m3"), ("u-2", "copy-of-m3")}  # dedup: both items share the chunk
+    text = "\n".join(str(p) for p in rep.problems)
+    assert "Subject 3" in text and "Inbox/Sub" in text and "Adele Vance" in text
+    # the quick check (no data read) does not read packs; deleting the pack is caught by it
+    os.unlink(path)
+    quick = repo.verify(read_data=False)
+    assert not quick.ok and len(quick.affected_items) == 11
+    repo.close()
