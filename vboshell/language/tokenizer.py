@@ -703,3 +703,213 @@ class Tokenizer:
 
 
 _TYPE_NAME = re.compile(r"[\w.`+#]+")
+
+
+# ---------------------------------------------------------------------------------------------- tolerant API
+
+_START, _ARGS, _EXPR, _CMDNAME, _HASHKEY, _FUNCNAME = range(6)
+_VALUE_KINDS = frozenset(
+    {K.VARIABLE, K.RPAREN, K.RBRACKET, K.STRING_LITERAL, K.STRING_EXPANDABLE, K.IDENTIFIER, K.MEMBER, K.RCURLY}
+)
+_OPERATOR_KINDS = frozenset(
+    {K.OPERATOR, K.ASSIGN, K.PIPE, K.AND_AND, K.OR_OR, K.AMPERSAND, K.REDIRECTION, K.QUESTION_MARK,
+     K.COLON_COLON, K.QUESTION_DOT, K.STOP_PARSING}
+)  # fmt: skip
+_AFTER_KEYWORD_FUNCNAME = frozenset({"function", "filter", "workflow"})
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` for highlighting. Never raises. Each token has kind, text, start/end, extent and
+    flags (is_command_name, is_keyword, is_operator, is_member, is_type, is_error); comments are included."""
+    from vboshell.language.tokens import F_COMMAND_NAME, F_KEYWORD, F_MEMBER, F_TYPE, KEYWORDS
+
+    try:
+        return _tokenize(text, F_COMMAND_NAME, F_KEYWORD, F_MEMBER, F_TYPE, KEYWORDS)
+    except Exception:  # pragma: no cover - defensive: the highlighter must never see an exception
+        t = Token(K.ERROR, 0, len(text), text, None, F_ERROR)
+        _fill_extents(text, [t])
+        return [t]
+
+
+def _tokenize(text: str, F_COMMAND_NAME: int, F_KEYWORD: int, F_MEMBER: int, F_TYPE: int, KEYWORDS: frozenset) -> list[Token]:  # noqa: N803
+    tz = Tokenizer(text)
+    out: list[Token] = []
+    pos = 0
+    end = len(text)
+    state = _START
+    stack: list[tuple[int, str]] = []
+    prev: Token | None = None
+    seen_comments: set[int] = set()
+    guard = 0
+    while True:
+        guard += 1
+        if guard > 4 * end + 100:  # pragma: no cover - defensive
+            break
+        p = tz.skip_trivia(pos)
+        for cs in sorted(c for c in tz.comments if pos <= c < p and c not in seen_comments):
+            seen_comments.add(cs)
+            ce, ctext = tz.comments[cs]
+            out.append(Token(K.COMMENT, cs, ce, ctext))
+        c = text[p] if p < end else ""
+        # member access directly after a value: .Name / ::Name / ?.Name
+        if prev is not None and p == prev.end and prev.kind in _VALUE_KINDS and c in ".:?" and c:
+            q = p + (2 if text.startswith(("::", "?."), p) else 1)
+            if c == ":" and not text.startswith("::", p):
+                q = -1
+            if c == "?" and not text.startswith("?.", p):
+                q = -1
+            if q > 0 and not text.startswith("..", p):
+                m = tz.scan_member_name(q) if q < end else None
+                op = Token(K.DOT if q == p + 1 else (K.COLON_COLON if c == ":" else K.QUESTION_DOT), p, q, text[p:q],
+                           None, F_OPERATOR)  # fmt: skip
+                out.append(op)
+                if m is not None:
+                    m.kind = K.MEMBER
+                    m.flags |= F_MEMBER
+                    out.append(m)
+                    prev = m
+                    pos = m.end
+                else:
+                    prev = op
+                    pos = q
+                continue
+        if state == _START:
+            n = text[p + 1] if p + 1 < end else ""
+            if c and (c in "$@([{!+,'\"0123456789" or c in SQUOTES or c in DQUOTES or (c in DASHES and (n.isdigit() or n in " \t$(")) or (c == "." and n.isdigit())):
+                mode = EXPR
+            else:
+                mode = CMD
+        elif state in (_ARGS, _CMDNAME, _FUNCNAME):
+            mode = CMD
+        else:
+            mode = EXPR
+        if state in (_EXPR, _START) and c == "[" and not (prev is not None and prev.end == p and prev.kind in _VALUE_KINDS):
+            # a type literal or attribute: `[int]`, `[Parameter(Mandatory)]`
+            r = tz.scan_type_name(p + 1)
+            out.append(Token(K.LBRACKET, p, p + 1, "["))
+            stack.append((_EXPR, "bracket"))
+            state = _EXPR
+            if r is not None:
+                name, q = r
+                out.append(Token(K.TYPE, p + 1, q, name, name, F_TYPE))
+                pos = q
+            else:
+                pos = p + 1
+            prev = out[-1]
+            continue
+        tok = tz.scan(pos, mode)
+        k = tok.kind
+        if k == K.END_OF_INPUT:
+            break
+        if tok.end <= pos and k != K.END_OF_INPUT:  # pragma: no cover - defensive progress guarantee
+            tok = Token(K.ERROR, pos, pos + 1, text[pos : pos + 1], None, F_ERROR)
+            k = K.ERROR
+        if k in _OPERATOR_KINDS:
+            tok.flags |= F_OPERATOR
+        if k == K.ERROR:
+            tok.flags |= F_ERROR
+        word = tok.text.lower() if k == K.GENERIC else ""
+        if state == _START:
+            if k == K.GENERIC:
+                if word in KEYWORDS:
+                    tok.flags |= F_KEYWORD
+                    tok.kind = K.KEYWORD
+                    state = _FUNCNAME if word in _AFTER_KEYWORD_FUNCNAME else _START
+                elif word.startswith(":") and len(word) > 1:
+                    tok.kind = K.LABEL
+                else:
+                    tok.flags |= F_COMMAND_NAME
+                    state = _ARGS
+            elif k in (K.AMPERSAND, K.DOT):
+                tok.flags |= F_OPERATOR
+                state = _CMDNAME
+            elif k in (K.NEWLINE, K.SEMI, K.PIPE):
+                state = _START
+            else:
+                state = _EXPR
+        elif state == _CMDNAME:
+            if k == K.GENERIC:
+                tok.flags |= F_COMMAND_NAME
+            state = _ARGS
+        elif state == _FUNCNAME:
+            if k == K.GENERIC:
+                tok.flags |= F_COMMAND_NAME
+            state = _START
+        elif state == _HASHKEY:
+            if k == K.ASSIGN:
+                state = _START
+            elif k == K.GENERIC:
+                tok.flags |= F_MEMBER
+        elif state == _EXPR:
+            if k == K.GENERIC and word in ("in", "until", "while"):
+                tok.flags |= F_KEYWORD
+                tok.kind = K.KEYWORD
+            elif k in (K.ASSIGN, K.PIPE, K.NEWLINE, K.SEMI, K.AND_AND, K.OR_OR):
+                state = _START
+        elif state == _ARGS:
+            if k in (K.PIPE, K.NEWLINE, K.SEMI, K.AND_AND, K.OR_OR):
+                state = _START
+        # brackets
+        if k in (K.LPAREN, K.DOLLAR_PAREN, K.AT_PAREN, K.LCURLY):
+            ret = state if state != _START else _EXPR
+            if k == K.LPAREN and prev is not None and prev.kind == K.KEYWORD and prev.text.lower() == "param":
+                ret = _START
+            stack.append((ret, "block"))
+            state = _START
+        elif k == K.AT_CURLY:
+            stack.append((state if state != _START else _EXPR, "hash"))
+            state = _HASHKEY
+        elif k in (K.RPAREN, K.RCURLY, K.RBRACKET):
+            state = stack.pop()[0] if stack else _START
+            if k == K.RCURLY and state == _EXPR and (not stack or stack[-1][1] == "block"):
+                # `}` of a statement body: what follows starts a statement (or continues a pipeline)
+                state = _START if _curly_closes_statement(out) else state
+        elif k in (K.NEWLINE, K.SEMI) and stack and stack[-1][1] == "hash":
+            state = _HASHKEY
+        out.append(tok)
+        prev = tok
+        pos = tok.end
+    for cs in sorted(c for c in tz.comments if c not in seen_comments):
+        ce, ctext = tz.comments[cs]
+        out.append(Token(K.COMMENT, cs, ce, ctext))
+    out.sort(key=lambda t: t.start)
+    _fill_extents(text, out)
+    return out
+
+
+def _curly_closes_statement(out: list[Token]) -> bool:
+    """True when the `}` just seen closes a statement body (if/foreach/function/try ...), not a script block value."""
+    depth = 0
+    for i in range(len(out) - 1, -1, -1):
+        t = out[i]
+        if t.kind == K.RCURLY:
+            depth += 1
+        elif t.kind == K.LCURLY:
+            if depth == 0:
+                j = i - 1
+                while j >= 0 and out[j].kind in (K.NEWLINE, K.COMMENT):
+                    j -= 1
+                if j < 0:
+                    return True
+                pk = out[j]
+                if pk.kind in (K.RPAREN, K.KEYWORD, K.TYPE, K.RBRACKET):
+                    return True
+                return pk.kind == K.GENERIC and j > 0 and out[j - 1].kind == K.KEYWORD
+            depth -= 1
+    return False
+
+
+def _fill_extents(text: str, tokens: list[Token]) -> None:
+    from bisect import bisect_right
+
+    from vboshell.language.ast import Extent
+
+    starts = [0]
+    i = text.find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = text.find("\n", i + 1)
+    for t in tokens:
+        sl = bisect_right(starts, t.start)
+        el = bisect_right(starts, t.end)
+        t.extent = Extent(text, t.start, t.end, sl, t.start - starts[sl - 1] + 1, el, t.end - starts[el - 1] + 1)
