@@ -1,3 +1,4 @@
 """vboshell.cmdlets package."""
 
 from vboshell.cmdlets import server  # noqa: E402,F401  (migration: server/version/proxy/licensing/Get-VBOCommand)
+from vboshell.cmdlets import organizations  # noqa: F401

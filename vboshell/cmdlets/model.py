@@ -211,7 +211,7 @@ class VBOOrganizationUser:
     UserName: str = ""  # userPrincipalName
     Office: str | None = None
     Type: str = "User"  # User | SharedMailbox | RoomMailbox | EquipmentMailbox
-    LocationType: str = "Cloud"
+    LocationType: str = "Office"  # Office (cloud) | Hybrid | OnPremises
     AssignedLicenses: list[VBOOfficeLicense] = field(default_factory=list)
     Mail: str | None = None
     IsEnabled: bool = True
@@ -237,7 +237,7 @@ class VBOOrganizationGroup:
     DisplayName: str = ""
     GroupName: str = ""  # mail nickname / address
     Type: str = "Office"  # Office | Security | Distribution
-    LocationType: str = "Cloud"
+    LocationType: str = "Office"  # Office (cloud) | Hybrid | OnPremises
     Mail: str | None = None
     IsTeam: bool = False
 

@@ -135,7 +135,8 @@ class MsalHttpClient:
              timeout: Any = None, **kwargs: Any) -> _Response:
         kw: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
         if isinstance(data, dict):
-            kw["data"] = data
+            # msal passes the client assertion as bytes; requests form-encodes bytes as text, httpx would not.
+            kw["data"] = {k: (v.decode("utf-8") if isinstance(v, bytes) else v) for k, v in data.items()}
         elif data is not None:
             kw["content"] = data
         if "json" in kwargs and kwargs["json"] is not None:
