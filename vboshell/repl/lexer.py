@@ -3,6 +3,7 @@ Colours follow PSReadLine's slots; unknown command names and the start of a pars
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -101,6 +102,7 @@ def _tokenizer() -> Callable[[str], list[Any]] | None:
         return None
 
 
+@functools.lru_cache(maxsize=8)
 def _parse_error(text: str) -> tuple[int, int] | None:
     """(start, end) offsets of the first real parse error; None when the text parses or is merely incomplete."""
     try:
@@ -175,43 +177,60 @@ def highlight(text: str, context: Any = None) -> list[tuple[str, int, int]]:
     return spans
 
 
+def segments(text: str, context: Any = None) -> list[tuple[str, int, int]]:
+    """Non-overlapping (style, start, end) segments covering all of `text`, parse-error marking merged in."""
+    spans = highlight(text, context)
+    err = [(s, e) for st, s, e in spans if st == S_PARSE_ERROR]
+    spans = sorted((sp for sp in spans if sp[0] != S_PARSE_ERROR), key=lambda sp: sp[1])
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for style, start, end in spans:
+        start, end = max(start, pos), min(end, len(text))
+        if end <= start:
+            continue
+        if start > pos:
+            out.append((S_DEFAULT, pos, start))
+        out.append((style, start, end))
+        pos = end
+    if pos < len(text):
+        out.append((S_DEFAULT, pos, len(text)))
+    for es, ee in err:
+        marked: list[tuple[str, int, int]] = []
+        for style, start, end in out:
+            if end <= es or start >= ee:
+                marked.append((style, start, end))
+                continue
+            if start < es:
+                marked.append((style, start, es))
+            marked.append(((style + " " + S_PARSE_ERROR).strip(), max(start, es), min(end, ee)))
+            if end > ee:
+                marked.append((style, ee, end))
+        out = marked
+    return out
+
+
 def style_chars(text: str, context: Any = None) -> list[str]:
-    """The style of every character of `text` (parse-error marking added on top of the token style)."""
+    """The style of every character of `text` (tests and tools; the lexer uses `segments`)."""
     styles = [S_DEFAULT] * len(text)
-    for style, start, end in highlight(text, context):
-        end = min(end, len(text))
-        if style == S_PARSE_ERROR:
-            for i in range(start, end):
-                styles[i] = (styles[i] + " " + S_PARSE_ERROR).strip()
-        else:
-            styles[start:end] = [style] * (end - start)
+    for style, start, end in segments(text, context):
+        styles[start:end] = [style] * (end - start)
     return styles
 
 
 def fragments_by_line(text: str, context: Any = None) -> list[StyleAndTextTuples]:
-    """The styled fragments of each line of `text`, merging runs of equal style."""
-    styles = style_chars(text, context)
+    """The styled fragments of each line of `text`."""
     lines: list[StyleAndTextTuples] = [[]]
-    run_style: str | None = None
-    run: list[str] = []
-
-    def flush() -> None:
-        nonlocal run
-        if run:
-            lines[-1].append((run_style or "", "".join(run)))
-            run = []
-
-    for ch, st in zip(text, styles, strict=True):
-        if ch == "\n":
-            flush()
-            lines.append([])
-            run_style = None
+    for style, start, end in segments(text, context):
+        chunk = text[start:end]
+        if "\n" not in chunk:
+            lines[-1].append((style, chunk))
             continue
-        if st != run_style:
-            flush()
-            run_style = st
-        run.append(ch)
-    flush()
+        parts = chunk.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                lines.append([])
+            if part:
+                lines[-1].append((style, part))
     return lines
 
 
