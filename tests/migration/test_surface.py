@@ -97,6 +97,13 @@ def test_explorer_names_get_no_short_name() -> None:
     assert registry.lookup("Get-Item") is None or registry.lookup("Get-Item").name != "Get-VEXItem"
 
 
+class _Runtime:
+    stopping = False
+
+    def __getattr__(self, name: str):  # write_object, write_warning, ...: swallow
+        return lambda *a, **k: None
+
+
 def _invoke_placeholder(name: str) -> CmdletError:
     cls = registry.lookup(name)
     assert cls is not None and is_placeholder(cls)
@@ -104,6 +111,20 @@ def _invoke_placeholder(name: str) -> CmdletError:
     cmd.invocation_name = name
     with pytest.raises(CmdletError) as info:
         cmd.begin_processing()
+    return info.value
+
+
+def _invoke(name: str) -> CmdletError:
+    """Invoke whatever answers to `name` (a placeholder or the real cmdlet) without arguments."""
+    cls = registry.lookup(name)
+    assert cls is not None
+    cmd = cls()
+    cmd.invocation_name = name
+    cmd._runtime = _Runtime()
+    with pytest.raises(CmdletError) as info:
+        cmd.begin_processing()
+        cmd.process_record()
+        cmd.end_processing()
     return info.value
 
 
@@ -129,12 +150,21 @@ def test_every_placeholder_raises_its_specific_error() -> None:
 
 
 def test_measure_full_backup_size_points_to_the_usage_estimate() -> None:
-    err = _invoke_placeholder("Measure-OrganizationFullBackupSize")
-    rec = err.error_record
+    rec = _invoke("Measure-OrganizationFullBackupSize").error_record  # placeholder or the organizations cmdlet
     assert rec.error_id == "ApiOnlyModeNotSupported"
+    assert "not supported in API-only mode" in rec.message
+    assert "Get-VBOOrganizationUsageEstimate" in rec.message
+    rec = placeholder_error(surface.entry("Measure-VBOOrganizationFullBackupSize"),
+                            "Measure-OrganizationFullBackupSize").error_record
     assert rec.message.startswith("Measure-OrganizationFullBackupSize (Measure-VBOOrganizationFullBackupSize) is not "
                                   "supported in API-only mode.")
-    assert "Get-VBOOrganizationUsageEstimate" in rec.message
+
+
+@pytest.mark.parametrize("name", ["New-VBOOffice365ConnectionSettings", "Set-VBOOffice365ConnectionSettings",
+                                  "New-VBOBackupAccount", "Measure-VBOOrganizationFullBackupSize"])
+def test_api_only_cmdlets_fail_with_api_only_error(name: str) -> None:
+    rec = _invoke(name).error_record
+    assert rec.error_id == API_ONLY_ERROR_ID and "not supported in API-only mode" in rec.message
 
 
 @pytest.mark.parametrize("name, words", [
@@ -146,7 +176,7 @@ def test_measure_full_backup_size_points_to_the_usage_estimate() -> None:
     ("New-VBOOnPremConnectionSettings", "on-premises Exchange and SharePoint"),
 ])
 def test_not_applicable_reasons(name: str, words: str) -> None:
-    rec = _invoke_placeholder(name).error_record
+    rec = _invoke(name).error_record
     assert rec.error_id == "NotApplicable"
     assert words in rec.message
 
