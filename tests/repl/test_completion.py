@@ -254,3 +254,8 @@ def test_dollar_underscore_from_cmdlet_output_type(fake_context, monkeypatch):
         assert got == ["$_.RetentionPeriod"]
     finally:
         psobject._TYPE_REGISTRY.pop(Repo, None)
+
+
+def test_get_help_completes_command_names(fake_context):
+    assert texts(complete("Get-Help Start-VBO", fake_context)) == ["Start-VBOJob"]
+    assert texts(complete("help -Name Get-VBORep", fake_context)) == ["Get-VBORepository"]

@@ -48,6 +48,7 @@ AUTOMATIC_VARIABLES = (
 )
 
 _SEPARATORS = set("|;{}()\n")
+_COMMAND_NAME_ARGS = frozenset({"get-help", "get-command"})  # their -Name takes a command name
 _PATHLIKE_STARTS = (".\\", "./", "..\\", "../", "/", "~", "\\")
 
 
@@ -280,6 +281,8 @@ def complete(text: str, context: Any = None, cwd: str | None = None) -> list[Ite
             target = p
     if target is None:
         target = _positional_param(info, a.words[1:])
+    if target is not None and target.name.lower() in ("name", "command") and info.target.lower() in _COMMAND_NAME_ARGS:
+        return _commands(word, context) if word else []
     if target is not None:
         vals = _param_values(target, word, cwd)
         if vals or target.validate_set or target.is_path:

@@ -38,8 +38,7 @@ def banner() -> str:
     from vboshell import __version__
 
     return (f"vboshell {__version__} - PowerShell-dialect shell for Veeam Backup for Microsoft 365\n"
-            "Type Get-Help to get started, Start-VBOSandbox to try it without a tenant; Tab completes, "
-            "Ctrl+D or exit quits.\n")
+            "Get-Help to get started, Start-VBOSandbox to try it without a tenant. Tab completes; exit quits.\n")
 
 
 class Shell:
