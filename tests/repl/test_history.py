@@ -122,3 +122,22 @@ def test_history_used_by_prompt_up_arrow(tmp_path):
         session = PromptSession(input=inp, output=DummyOutput(), history=SharedHistory(path),
                                 enable_history_search=True)
         assert session.prompt() == "Get-VBOJob -Name Daily"
+
+
+def test_ctrl_r_reverse_search(tmp_path):
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from vboshell.repl.keys import build_key_bindings
+
+    path = tmp_path / "history.txt"
+    seed = SharedHistory(path)
+    _load(seed)
+    for line in ("Get-VBORepository -Name Local", "Get-VBOJob", "Get-VBOOrganization"):
+        seed.append_string(line)
+    with create_pipe_input() as inp:
+        inp.send_text("\x12Repo\r\r")  # Ctrl+R, type, Enter accepts the match, Enter runs
+        session = PromptSession(input=inp, output=DummyOutput(), history=SharedHistory(path), multiline=True,
+                                key_bindings=build_key_bindings())
+        assert session.prompt() == "Get-VBORepository -Name Local"
