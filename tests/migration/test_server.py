@@ -34,6 +34,12 @@ class FakeRuntime:
         self.verbose.append(message)
 
 
+@pytest.fixture(autouse=True)
+def home(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setenv("VBOSHELL_HOME", str(tmp_path / "home"))
+    return tmp_path
+
+
 def run(name: str, **bound: Any) -> FakeRuntime:
     cls = registry.lookup(name)
     assert cls is not None
@@ -87,13 +93,38 @@ def test_get_proxy_returns_the_local_machine() -> None:
     assert rt.output == [] and rt.errors[0].error_id == "ProxyNotFound"
 
 
-def test_license_reports_zero_with_a_note_until_the_engine_exists() -> None:
+def test_license_reports_zero_without_repositories() -> None:
     rt = run("Get-VBOLicense")
     lic = rt.output[0]
-    assert lic.Status == "Valid" and lic.UsedNumber == len(run("Get-VBOLicensedUser").output)
-    users, available = server.protected_users()
-    if not available:
-        assert rt.warnings and "cannot be counted yet" in rt.warnings[0]
+    assert lic.Status == "Valid" and lic.UsedNumber == 0 and lic.Type == "Community"
+    assert run("Get-VBOLicensedUser").output == []
+
+
+def test_licensed_users_are_counted_from_the_repositories(home: Any) -> None:
+    from vboshell.repository import ObjectRef, Repository
+    from vboshell.store import Catalog, OrganizationRecord, RepositoryRecord
+
+    cat = Catalog.default()
+    org = cat.add_organization(OrganizationRecord(name="contoso.onmicrosoft.com"))
+    path = home / "repo1"
+    cat.add_repository(RepositoryRecord(name="Repo 1", path=str(path)))
+    with Repository.init(path) as repo, repo.writer(job_id="job-1", organization_id=org.id) as w:
+        w.begin_restore_point()
+        for uid, name in (("u1", "Adele Vance"), ("u2", "Alex Wilber")):
+            user = ObjectRef("user", uid, name)
+            w.put_item(user, "Exchange", f"{uid}-m1", "Inbox", {"subject": "hi"}, b"mime")
+            w.set_object_status(user, "Success", {"items": 1})
+        site = ObjectRef("site", "s1", "Marketing")
+        w.put_item(site, "SharePoint", "d1", "Documents", {"name": "a.txt"}, b"text")
+        w.set_object_status(site, "Success", {"items": 1})
+        w.commit(status="Success")
+    users = run("Get-VBOLicensedUser").output
+    assert [u.UserName for u in users] == ["Adele Vance", "Alex Wilber"]
+    assert all(u.OrganizationName == "contoso.onmicrosoft.com" and u.LastBackupDate for u in users)
+    assert [u.UserName for u in run("Get-VBOLicensedUser", Name="adele*").output] == ["Adele Vance"]
+    assert run("Get-VBOLicensedUser", Organization="fabrikam.onmicrosoft.com").output == []
+    rt = run("Get-VBOLicense")
+    assert rt.output[0].UsedNumber == 2 and rt.warnings == []
 
 
 def test_get_vbocommand_lists_the_veeam_module_with_status() -> None:

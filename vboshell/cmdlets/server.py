@@ -369,43 +369,51 @@ class GetVBOProxy(Cmdlet):
 # Licensing: protected users counted from the repositories
 
 
-def protected_users(cmdlet: Cmdlet | None = None) -> tuple[list[VBOLicensedUser], bool]:
-    """Users with backed-up data in any repository, and whether an engine to count them was available.
-
-    The repository engine publishes protected objects through `vboshell.repository.protected_users()` (or the catalogue
-    through `ctx.services.catalogue.protected_users()`); until one exists this returns ([], False)."""
-    source = None
+def protected_users(cmdlet: Cmdlet | None = None) -> tuple[list[VBOLicensedUser], bool, list[str]]:
+    """Users with backed-up data in any repository of the catalogue (one per organization and user, with the time of
+    their latest restore point), whether the engine to count them is available, and problems met on the way."""
+    try:
+        from vboshell.repository import Repository
+        from vboshell.store import catalog_for
+    except ImportError:  # pragma: no cover - engine packages missing
+        return [], False, []
+    problems: list[str] = []
     ctx = getattr(cmdlet, "context", None) if cmdlet is not None else None
-    services = getattr(ctx, "services", None)
-    catalogue = getattr(services, "catalogue", None) if services is not None else None
-    if catalogue is not None and callable(getattr(catalogue, "protected_users", None)):
-        source = catalogue.protected_users
-    else:
+    try:
+        cat = catalog_for(ctx)
+        repositories = cat.list_repositories()
+        org_names = {o.id: o.name for o in cat.list_organizations()}
+    except Exception as e:  # noqa: BLE001 - report, never a traceback
+        return [], True, [f"The catalogue could not be read: {e}"]
+    found: dict[tuple[str, str], VBOLicensedUser] = {}
+    for rec in repositories:
         try:
-            import vboshell.repository as repo_pkg
-
-            fn = getattr(repo_pkg, "protected_users", None)
-            if callable(fn):
-                source = fn
-        except Exception:  # pragma: no cover - repository package broken mid-development
-            source = None
-    if source is None:
-        return [], False
-    users: list[VBOLicensedUser] = []
-    for u in source() or ():
-        get = (u.get if isinstance(u, dict) else lambda k, d=None, _u=u: getattr(_u, k, d))  # type: ignore[misc]
-        users.append(VBOLicensedUser(
-            UserName=str(get("UserName", "") or get("user_name", "") or ""),
-            OfficeId=get("OfficeId") or get("office_id"),
-            OnPremisesId=None,
-            IsBackedUp=True,
-            LastBackupDate=get("LastBackupDate") or get("last_backup"),
-            LicenseStatus="Licensed",
-            OrganizationId=get("OrganizationId") or get("organization_id"),
-            BackedUpOrganizationId=get("OrganizationId") or get("organization_id"),
-            OrganizationName=str(get("OrganizationName", "") or get("organization_name", "") or ""),
-        ))
-    return users, True
+            if not Repository.exists(rec.path):
+                continue
+            password = cat.encryption_key_password(rec.encryption_key_id) if rec.encryption_key_id else None
+            with Repository.open(rec.path, password) as repo:
+                last: dict[tuple[str, str], datetime] = {}
+                for rp in reversed(repo.restore_points()):
+                    when = rp.finished or rp.started
+                    for st in repo.object_statuses(rp):
+                        if st.object.kind == "user":
+                            last.setdefault((st.object.organization_id, st.object.external_id), when)
+                for obj in repo.objects(kind="user"):
+                    key = (obj.organization_id, obj.external_id)
+                    date = last.get(key)
+                    prev = found.get(key)
+                    if prev is not None and (date is None or (prev.LastBackupDate and prev.LastBackupDate >= date)):
+                        continue
+                    found[key] = VBOLicensedUser(
+                        UserName=obj.name or obj.external_id, OfficeId=obj.external_id, OnPremisesId=None,
+                        IsBackedUp=True, LastBackupDate=date, LicenseStatus="Licensed",
+                        OrganizationId=obj.organization_id or None, BackedUpOrganizationId=obj.organization_id or None,
+                        OrganizationName=org_names.get(obj.organization_id, ""),
+                    )
+        except Exception as e:  # noqa: BLE001 - one unreadable repository must not hide the others
+            problems.append(f"Repository '{rec.name}' ({rec.path}) could not be read: {e}")
+    users = sorted(found.values(), key=lambda u: (u.OrganizationName.lower(), u.UserName.lower()))
+    return users, True, problems
 
 
 _NO_ENGINE_NOTE = ("Protected users cannot be counted yet: this build of vboshell has no backup repository engine "
@@ -433,9 +441,9 @@ class GetVBOLicense(Cmdlet):
     examples = (Example("(Get-VBOLicense).UsedNumber", "How many users have backed-up data."),)
 
     def process_record(self) -> None:
-        users, available = protected_users(self)
-        if not available:
-            self.write_warning(_NO_ENGINE_NOTE)
+        users, available, problems = protected_users(self)
+        for problem in problems if available else [_NO_ENGINE_NOTE]:
+            self.write_warning(problem)
         self.write_object(VBOLicense(
             Status="Valid", ExpirationDate=None, Type="Community",
             Package="vboshell (open source, Apache-2.0; no user limit)", LicensedTo=local_host_name(),
@@ -457,9 +465,9 @@ class GetVBOLicensedUser(Cmdlet):
     examples = (Example("Get-VBOLicensedUser | Export-Csv users.csv", "Saves the protected users."),)
 
     def process_record(self) -> None:
-        users, available = protected_users(self)
-        if not available:
-            self.write_warning(_NO_ENGINE_NOTE)
+        users, available, problems = protected_users(self)
+        for problem in problems if available else [_NO_ENGINE_NOTE]:
+            self.write_warning(problem)
         org = _org_name(self.Organization)
         pattern = str(self.Name).lower() if self.Name is not None else None
         for u in users:
