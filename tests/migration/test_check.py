@@ -141,3 +141,11 @@ def test_parameter_prefix_rules() -> None:
     assert check.resolve_parameter("ErrorV", specs).spec.name == "ErrorVariable"
     assert check.resolve_parameter("Error", specs).ambiguous == ["ErrorAction", "ErrorVariable"]
     assert check.resolve_parameter("Bogus", specs).spec is None
+
+
+def test_veeam_short_job_names_are_not_powershell_jobs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "jobs.ps1"
+    script.write_text("$job = Get-Job -Name Daily\nStart-Job -Job $job -RunAsync\nStart-Job { 1 }\n")
+    _rc, doc = run_json(str(script), capsys=capsys)
+    codes = [(f["line"], f["code"]) for f in doc["files"][0]["findings"] if f["category"] != "not-implemented"]
+    assert codes == [(3, "PowerShellJobNotSupported")]

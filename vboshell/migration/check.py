@@ -3,7 +3,8 @@ Uses the same definitions as the runtime: the parser, the cmdlet registry, the s
 
 Finding categories (severity):
     parse-error          (error)   the script does not parse; code is the parser's error id
-    unknown-command      (error)   a Verb-Noun command that is no cmdlet, alias, or function of the script
+    unknown-command      (error)   a Verb-Noun command that is no cmdlet, alias, or function of the script; also
+                                   PowerShell background jobs (Start-Job -ScriptBlock, Wait-Job, Receive-Job)
     external-program     (warning) a bare name that would run as an external program (robocopy, net, ...)
     api-only             (error)   a Veeam cmdlet, parameter or value not supported in API-only mode
     not-applicable       (error)   a Veeam cmdlet, parameter or value whose concept does not exist in vboshell
@@ -86,6 +87,14 @@ WINDOWS_ONLY_COMMANDS = {
     "add-pssnapin": SNAPIN_ADVICE,
     "out-gridview": "Out-GridView opens a Windows window; use Format-Table or Export-Csv instead.",
 }
+# PowerShell's background-job cmdlets. vboshell has none; Start-Job/Get-Job/Stop-Job/Remove-Job are Veeam's short
+# names for Start-VBOJob & co, so a script using PowerShell jobs would call the backup-job cmdlets instead.
+PS_JOB_CMDLETS = {"start-job", "get-job", "stop-job", "remove-job", "wait-job", "receive-job"}
+PS_JOB_PARAMETERS = ("scriptblock", "filepath", "argumentlist", "initializationscript", "runas32", "psversion",
+                     "credential", "authentication", "inputobject", "state", "command", "keep", "timeout", "any")
+JOB_ADVICE = ("PowerShell background jobs do not exist in vboshell: Start-Job, Get-Job, Stop-Job and Remove-Job are "
+              "Veeam's short names for Start-VBOJob, Get-VBOJob, Stop-VBOJob and Remove-VBOJob. Run the script block "
+              "directly (or start several vboshell processes), and use Start-VBOJob -RunAsync for backup jobs.")
 _WINFORMS_TYPE = re.compile(r"^(system\.)?(windows\.forms|drawing|windows\.controls|windows\.markup)\b|"
                             r"^presentationframework$", re.IGNORECASE)
 _WINFORMS_ASSEMBLY = re.compile(r"(windows\.forms|system\.drawing|presentationframework|presentationcore|"
@@ -508,6 +517,8 @@ class FileVisitor:
         if _is_path_like(name):
             self.script_or_program(node, name)
             return
+        if low in PS_JOB_CMDLETS and self.powershell_job(node, name, low):
+            return
         cls = self.checker.registry.lookup(name)
         if self.special(node, name, low, cls):
             return
@@ -515,6 +526,20 @@ class FileVisitor:
             self.unknown(node, name)
             return
         self.veeam(node, name, cls)
+
+    def powershell_job(self, node: A.CommandAst, name: str, low: str) -> bool:
+        """A PowerShell background-job call (Wait-/Receive-Job, or Start-Job -ScriptBlock ...): report it."""
+        job_params = [el for el in node.elements[1:] if isinstance(el, A.CommandParameterAst)
+                      and len(el.parameter_name) >= 2
+                      and any(p.startswith(el.parameter_name.lower()) for p in PS_JOB_PARAMETERS)]
+        script_block_arg = any(isinstance(el, A.ScriptBlockExpressionAst) for el in node.elements[1:])
+        if low in ("wait-job", "receive-job") or script_block_arg or (
+                low == "start-job" and job_params) or (low != "start-job" and any(
+                p.parameter_name.lower() in ("state", "keep", "any", "timeout") for p in job_params)):
+            self.add(node.elements[0].extent, ERROR, "unknown-command", "PowerShellJobNotSupported",
+                     f"{name} is used as a PowerShell background-job cmdlet. {JOB_ADVICE}", command=name)
+            return True
+        return False
 
     def script_or_program(self, node: A.CommandAst, name: str) -> None:
         if name.lower().endswith(".ps1"):

@@ -18,3 +18,5 @@ Invoke-Report -Path out.csv -Fmt Csv
 Invoke-Report -Path out.csv -Format Pdf
 Old-Style -Anything goes
 Import-Module ActiveDirectory
+$bg = Start-Job -ScriptBlock { Get-VBOVersion }
+Wait-Job $bg | Receive-Job
