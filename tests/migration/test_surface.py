@@ -220,3 +220,13 @@ def test_counts_per_status() -> None:
     c = surface.counts()
     assert sum(c.values()) == len(surface.SURFACE) >= 292
     assert c[surface.API_ONLY] >= 4 and c[surface.NOT_APPLICABLE] > 50
+
+
+def test_no_real_cmdlet_is_shadowed_by_a_placeholder() -> None:
+    # placeholders.py must be imported last; a real cmdlet registered after it would leave a duplicate listing
+    real = [c for c in registry.all_cmdlets() if not is_placeholder(c)]
+    for cls in real:
+        assert registry.lookup(cls.name) is cls, cls.name
+    placeholder_names = {c.name.lower() for c in registry.all_cmdlets() if is_placeholder(c)}
+    assert not placeholder_names & {c.name.lower() for c in real}
+    assert registry.CMDLET_MODULES[-1] == "vboshell.cmdlets.placeholders"
