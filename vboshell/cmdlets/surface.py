@@ -567,3 +567,28 @@ def parameter_error(rule: ParameterRule, cmdlet_name: str | None = None, value: 
         return api_only_not_supported(subject, rule.reason, rule.instead or None, target=cmdlet_name or rule.cmdlet)
     why = rule.reason + (f" Instead: {rule.instead}" if rule.instead else "")
     return not_applicable(subject, why, target=cmdlet_name or rule.cmdlet)
+
+
+_STATUS_LABEL = {
+    SUPPORTED: "supported",
+    PLANNED: "planned",
+    API_ONLY: "not supported in API-only mode",
+    NOT_APPLICABLE: "not applicable",
+}
+
+
+def migration_table() -> str:
+    """A Markdown table 'Veeam area -> status in vboshell' (cmdlet counts per status), for the README."""
+    areas: dict[str, dict[str, int]] = {}
+    for e in SURFACE.values():
+        areas.setdefault(e.area, {s: 0 for s in STATUSES})[e.status] += 1
+    lines = ["| Veeam area | Cmdlets | Supported | Planned | API-only: not supported | Not applicable |",
+             "|---|---|---|---|---|---|"]
+    for area in sorted(areas):
+        c = areas[area]
+        lines.append(f"| {area} | {sum(c.values())} | {c[SUPPORTED]} | {c[PLANNED]} | {c[API_ONLY]} | "
+                     f"{c[NOT_APPLICABLE]} |")
+    t = counts()
+    lines.append(f"| **All** | {sum(t.values())} | {t[SUPPORTED]} | {t[PLANNED]} | {t[API_ONLY]} | "
+                 f"{t[NOT_APPLICABLE]} |")
+    return "\n".join(lines)
