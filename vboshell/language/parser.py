@@ -144,6 +144,10 @@ class Parser:
             t = self.peek(CMD)
             if t.kind != K.END_OF_INPUT:
                 self.unexpected(t)
+        except ParseError as e:
+            if not e.incomplete_input and self.region_start == 0 and self.limit == len(self.src):
+                _mark_open_construct(self, e)
+            raise
         except RecursionError:
             pos = self.tz.pos
             raise ParseError(
@@ -865,7 +869,7 @@ class Parser:
             t = self.peek(CMD)
             if t.kind == K.PARAMETER and t.value[0].lower() not in _UNARY_DASH_WORDS:  # type: ignore[index]
                 return t, 1
-            if t.kind == K.GENERIC and n not in "-= \t$(" and n:
+            if t.kind == K.GENERIC and n not in "-= \t$(." and n and not n.isdigit():
                 return t, 1
             return self.peek(EXPR), 0
         if c == "." and n.isdigit():
@@ -1001,7 +1005,15 @@ class Parser:
                                                               string_kind="Verbatim"))  # fmt: skip
                 continue
             if k == K.COMMA:
-                self.fail("MissingArgument", t.start, t.end)
+                # unary comma in argument mode: `Write-Output ,$list`
+                self.advance(t)
+                child = self._command_argument()
+                if child is None:
+                    self.fail("MissingArgument", t.start, t.end)
+                assert child is not None
+                elements.append(A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=",",
+                                                     child=child))  # fmt: skip
+                continue
             arg = self._argument_with_commas()
             if arg is None:
                 self.unexpected(t)
@@ -1189,6 +1201,8 @@ class Parser:
             self.enter(lb.start)
             child = self._unary()
             self.depth -= 1
+            if isinstance(child, A.TypeExpressionAst):
+                self.fail("UnexpectedAttribute", lb.start, attr.extent.end_offset)
             return A.AttributedExpressionAst(extent=self.ext(lb.start, child.extent.end_offset), attribute=attr,
                                              child=child)  # fmt: skip
         if is_operand and not (self.tz.pos < self.limit and self.src[self.tz.pos] == ":"):
@@ -1437,10 +1451,10 @@ class Parser:
         self.skip_newlines(EXPR)
         t = self.peek(EXPR)
         if t.kind == K.RBRACKET:
-            self.fail("MissingArrayIndexExpression", p, p + 1)
+            self.fail("MissingArrayIndexExpression", p + 1, p + 1)
         idx = self._expression(True)
         if idx is None:
-            self.fail_at("MissingArrayIndexExpression", t, after=p)
+            self.fail_at("MissingArrayIndexExpression", t, after=p + 1)
         assert idx is not None
         self.skip_newlines(EXPR)
         r = self.peek(EXPR)
@@ -1496,6 +1510,42 @@ class Parser:
         last = help_blocks[-1]
         if last[0] not in claimed and src[last[1] :].strip() == "":
             sb.help_comment = last[2]
+
+
+_OPENERS = {K.LPAREN: K.RPAREN, K.DOLLAR_PAREN: K.RPAREN, K.AT_PAREN: K.RPAREN, K.LCURLY: K.RCURLY,
+            K.AT_CURLY: K.RCURLY, K.LBRACKET: K.RBRACKET, K.QUESTION_LBRACKET: K.RBRACKET}  # fmt: skip
+_CLOSE_ERROR = {K.RPAREN: "MissingEndParenthesisInExpression", K.RCURLY: "MissingEndCurlyBrace",
+                K.RBRACKET: "MissingEndSquareBracket"}  # fmt: skip
+
+
+def _mark_open_construct(parser: Parser, e: ParseError) -> None:
+    """PowerShell reports every error and PSReadLine continues when *any* of them is incomplete input:
+    an error inside a block that is still open at the end of the text (`{ $x $y`) still means "keep typing".
+    We stop at the first error, so find the unclosed construct with the tolerant tokenizer and add it."""
+    from vboshell.language.tokenizer import tokenize
+
+    stack: list[Token] = []
+    last: Token | None = None
+    for tok in tokenize(parser.src):
+        k = tok.kind
+        if k in _OPENERS:
+            stack.append(tok)
+        elif k in (K.RPAREN, K.RCURLY, K.RBRACKET):
+            if stack:
+                stack.pop()
+        if k not in (K.COMMENT, K.NEWLINE):
+            last = tok
+    if last is not None and last.kind == K.ERROR and last.flags & F_INCOMPLETE:
+        extra = ParseError(last.error_id or "UnexpectedToken", _MESSAGES.get(last.error_id or "", ""),
+                           parser.ext(last.start, last.end), incomplete_input=True)  # fmt: skip
+    elif stack:
+        opener = stack[-1]
+        eid = _CLOSE_ERROR[_OPENERS[opener.kind]]
+        extra = ParseError(eid, _MESSAGES[eid], parser.ext(opener.start, opener.end), incomplete_input=True)
+    else:
+        return
+    e.incomplete_input = True
+    e.errors.append(extra)
 
 
 def _only_comments_before(src: str, blocks: list[tuple[int, int, str]], pos: int) -> bool:

@@ -804,6 +804,9 @@ def _tokenize(text: str, F_COMMAND_NAME: int, F_KEYWORD: int, F_MEMBER: int, F_T
         if tok.end <= pos and k != K.END_OF_INPUT:  # pragma: no cover - defensive progress guarantee
             tok = Token(K.ERROR, pos, pos + 1, text[pos : pos + 1], None, F_ERROR)
             k = K.ERROR
+        if k == K.LBRACKET and state == _ARGS:
+            tok = tz._scan_generic(tok.start)  # `[abc]` is a bareword argument
+            k = tok.kind
         if k in _OPERATOR_KINDS:
             tok.flags |= F_OPERATOR
         if k == K.ERROR:
