@@ -2,3 +2,4 @@
 
 from vboshell.cmdlets import server  # noqa: E402,F401  (migration: server/version/proxy/licensing/Get-VBOCommand)
 from vboshell.cmdlets import organizations  # noqa: F401
+from vboshell.cmdlets import repositories  # noqa: F401

@@ -576,14 +576,17 @@ class Catalog:
 
 
 def catalog_for(context: Any = None) -> Catalog:
-    """The catalogue for an ExecutionContext (cached on it as `_vbo_catalog`), keyed by VBOSHELL_HOME."""
+    """The catalogue for an ExecutionContext (cached on `context.services.catalog`), keyed by VBOSHELL_HOME."""
     if context is None:
         return Catalog.default()
-    cat = getattr(context, "_vbo_catalog", None)
-    if cat is None or cat.path.parent.resolve() != _secrets.vboshell_home().resolve():
+    holder = getattr(context, "services", None)
+    if holder is None:
+        holder = context
+    cat = getattr(holder, "catalog", None)
+    if not isinstance(cat, Catalog) or cat.path.parent.resolve() != _secrets.vboshell_home().resolve():
         cat = Catalog.default()
         try:
-            context._vbo_catalog = cat
-        except AttributeError:  # pragma: no cover - slotted contexts
+            holder.catalog = cat
+        except AttributeError:  # pragma: no cover - slotted objects
             pass
     return cat
