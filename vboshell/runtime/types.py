@@ -935,7 +935,7 @@ ACCELERATORS: dict[str, str] = {
     "management.automation.pscredential": "System.Management.Automation.PSCredential",
     "management.automation.runtimeexception": "System.Management.Automation.RuntimeException",
     "net.webutility": "System.Net.WebUtility", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
-    "security.securestring": "System.Security.SecureString", "string[]": "System.String[]",
+    "security.securestring": "System.Security.SecureString", "text.stringbuilder": "System.Text.StringBuilder",
 }
 
 _TYPES: dict[str, PSType] | None = None
@@ -1030,7 +1030,7 @@ def find_type(name: str) -> PSType | None:
     """Resolve a type name as written in a script; None if unknown."""
     global _TYPES
     if _TYPES is None:
-        _TYPES = _type_map()
+        _register_extra()
     key = name.strip().lower().replace(" ", "")
     if key in _CACHE:
         return _CACHE[key]
@@ -1144,3 +1144,56 @@ def _num(v: Any) -> Any:
     from vboshell.runtime.conversions import to_number
 
     return to_number(v)
+
+
+class StringBuilder:
+    """System.Text.StringBuilder: Append/AppendLine/AppendFormat/Insert/Clear/ToString, Length."""
+
+    ps_type_name = "System.Text.StringBuilder"
+
+    def __init__(self, text: str = "") -> None:
+        self.parts: list[str] = [text] if text else []
+
+    @property
+    def Length(self) -> int:  # noqa: N802
+        return len("".join(self.parts))
+
+    def ps_properties(self) -> list[tuple[str, Any]]:
+        return [("Capacity", max(16, self.Length)), ("MaxCapacity", 2147483647), ("Length", self.Length)]
+
+    def Append(self, value: Any = None, *a: Any) -> StringBuilder:  # noqa: N802
+        self.parts.append(to_string(value))
+        return self
+
+    def AppendLine(self, value: Any = None) -> StringBuilder:  # noqa: N802
+        self.parts.append(to_string(value) + os.linesep)
+        return self
+
+    def AppendFormat(self, fmt: Any, *args: Any) -> StringBuilder:  # noqa: N802
+        from vboshell.runtime.dotnetfmt import composite_format
+
+        self.parts.append(composite_format(to_string(fmt), list(args)))
+        return self
+
+    def Insert(self, index: Any, value: Any) -> StringBuilder:  # noqa: N802
+        s = "".join(self.parts)
+        i = int(index)
+        self.parts = [s[:i] + to_string(value) + s[i:]]
+        return self
+
+    def Clear(self) -> StringBuilder:  # noqa: N802
+        self.parts = []
+        return self
+
+    def ToString(self) -> str:  # noqa: N802
+        return "".join(self.parts)
+
+    def __ps_str__(self) -> str:
+        return "".join(self.parts)
+
+
+def _register_extra() -> None:
+    global _TYPES
+    if _TYPES is None:
+        _TYPES = _type_map()
+    _TYPES["system.text.stringbuilder"] = PSType("System.Text.StringBuilder", (StringBuilder,), None)
