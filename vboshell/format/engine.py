@@ -180,7 +180,7 @@ def render_table(block: TableBlock, width: int | None) -> list[str]:
     idx = [i for i, w in enumerate(widths) if w > 0]
     lines: list[str] = []
     if block.group_label is not None:
-        lines += ["", block.group_label]
+        lines += ["", *block.group_label.split("\n")]
     lines.append("")
 
     def emit(cells: list[list[str]]) -> None:
@@ -213,7 +213,7 @@ def render_table(block: TableBlock, width: int | None) -> list[str]:
 def render_list(block: ListBlock, width: int | None) -> list[str]:
     lines: list[str] = []
     if block.group_label is not None:
-        lines += ["", block.group_label]
+        lines += ["", *block.group_label.split("\n")]
     lines.append("")
     for entry in block.entries:
         if isinstance(entry, OutOfBand):
@@ -239,13 +239,15 @@ def render_list(block: ListBlock, width: int | None) -> list[str]:
             for more in wrapped[1:]:
                 lines.append((indent + more).rstrip())
         lines.append("")
+    if lines[-1] != "":
+        lines.append("")
     return lines
 
 
 def render_wide(block: WideBlock, width: int | None) -> list[str]:
     lines: list[str] = []
     if block.group_label is not None:
-        lines += ["", block.group_label]
+        lines += ["", *block.group_label.split("\n")]
     lines.append("")
     if not block.items:
         return lines + [""]
@@ -453,6 +455,7 @@ def default_blocks(objects: Iterable[Any]) -> list[FormatBlock]:
     cur_key: str | None = None
     cur_specs: list[PropertySpec] = []
     text: TextBlock | None = None
+    cur_group: str | None = None
 
     def close() -> None:
         nonlocal current, cur_key, text
@@ -498,6 +501,10 @@ def default_blocks(objects: Iterable[Any]) -> list[FormatBlock]:
             add_text(top_level_text(obj))
             continue
         key = _type_key(obj)
+        view = view_of(obj)
+        group_text = _view_group_label(view, obj)
+        if current is not None and cur_key == key and group_text != cur_group:
+            close()
         if current is not None and cur_key == key:
             if isinstance(current, TableBlock):
                 current.rows.append(table_row(cur_specs, obj))
@@ -513,13 +520,25 @@ def default_blocks(objects: Iterable[Any]) -> list[FormatBlock]:
         close()
         kind = choose_view(obj)
         cur_key = key
+        cur_group = group_text
         if kind == "table":
             cur_specs = _specs_for(obj, "table")
-            current = TableBlock(columns=make_columns(cur_specs, obj), rows=[table_row(cur_specs, obj)])
+            current = TableBlock(columns=make_columns(cur_specs, obj), rows=[table_row(cur_specs, obj)],
+                                 group_label=group_text)
         else:
-            current = ListBlock(entries=[list_entry(_specs_for(obj, "list"), obj)])
+            current = ListBlock(entries=[list_entry(_specs_for(obj, "list"), obj)], group_label=group_text)
     close()
     return blocks
+
+
+def _view_group_label(view: TypeView | None, obj: Any) -> str | None:
+    if view is None or not view.group_by:
+        return None
+    from vboshell.format.properties import get_value
+
+    value = scalar_text(get_value(obj, view.group_by))
+    fmt = view.group_format or ("   " + view.group_by + ": {}")
+    return fmt.replace("{}", value)
 
 
 def render_blocks(blocks: Iterable[Any], width: int | None) -> list[str]:

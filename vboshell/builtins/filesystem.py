@@ -1,0 +1,879 @@
+"""File-system cmdlets: Get-Content/Set-Content/Add-Content, Test-Path, New-Item, Remove-Item, Join-Path, Split-Path,
+Get-ChildItem (FileInfo-like objects with the directory-listing view), Get-Location/Set-Location, Select-String."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import glob
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+from typing import Any
+
+from vboshell.builtins._util import as_list, detect_decode, encoding_of, split_lines, to_string
+from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
+from vboshell.commands.registry import register
+from vboshell.format.properties import has_wildcard, wildcard_match
+from vboshell.format.values import dotnet_format_datetime
+from vboshell.runtime.errors import CmdletError, ErrorCategory, ErrorRecord
+from vboshell.runtime.psobject import TypeView, ps_type
+
+MGMT = "Microsoft.PowerShell.Management"
+ENCODING_SET = ("ASCII", "BigEndianUnicode", "Byte", "Default", "OEM", "String", "Unicode", "UTF7", "UTF8",
+                "UTF8BOM", "UTF8NoBOM", "UTF32", "Unknown")
+
+
+def _mtime(p: Path) -> Any:
+    from vboshell.runtime.values import DateTime
+
+    try:
+        return DateTime.wrap(_dt.datetime.fromtimestamp(p.stat().st_mtime))
+    except OSError:
+        return None
+
+
+def _lwt_text(item: Any) -> str:
+    d = item.LastWriteTime
+    if d is None:
+        return ""
+    return f"{dotnet_format_datetime(d, 'd'):>10} {dotnet_format_datetime(d, 't'):>8}"
+
+
+_LISTING = TypeView(
+    table=(
+        {"property": "Mode", "label": "Mode", "width": 7, "align": "left"},
+        {"property": "LastWriteTime", "label": "LastWriteTime", "width": 25, "align": "right", "expression": _lwt_text},
+        {"property": "Length", "label": "Length", "width": 14, "align": "right"},
+        {"property": "Name", "label": "Name", "align": "left"},
+    ),
+    kind="table",
+    group_by="PSParentPath",
+    group_format="    Directory: {}\n",
+)
+
+
+class FileSystemItem:
+    """A FileInfo/DirectoryInfo stand-in: Name, FullName, Length, LastWriteTime, Mode, Extension..."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    @property
+    def PSIsContainer(self) -> bool:  # noqa: N802
+        return self._path.is_dir()
+
+    def ps_properties(self) -> list[tuple[str, Any]]:
+        p = self._path
+        props: list[tuple[str, Any]] = [
+            ("Mode", self.Mode), ("LastWriteTime", _mtime(p)),
+        ]
+        if not p.is_dir():
+            try:
+                props.append(("Length", p.stat().st_size))
+            except OSError:
+                props.append(("Length", 0))
+        props += [
+            ("Name", p.name), ("FullName", str(p)), ("Extension", p.suffix),
+            ("BaseName", p.stem if not p.is_dir() else p.name),
+            ("DirectoryName" if not p.is_dir() else "Parent", str(p.parent) if not p.is_dir() else p.parent.name),
+            ("Exists", p.exists()), ("PSIsContainer", p.is_dir()), ("PSParentPath", str(p.parent)),
+            ("PSChildName", p.name),
+        ]
+        return props
+
+    @property
+    def Mode(self) -> str:  # noqa: N802
+        p = self._path
+        if p.is_dir():
+            return "d-----"
+        ro = not os.access(p, os.W_OK)
+        hidden = p.name.startswith(".")
+        return "-a" + ("r" if ro else "-") + ("h" if hidden else "-") + "--"
+
+    @property
+    def Name(self) -> str:  # noqa: N802
+        return self._path.name
+
+    @property
+    def FullName(self) -> str:  # noqa: N802
+        return str(self._path)
+
+    @property
+    def LastWriteTime(self) -> Any:  # noqa: N802
+        return _mtime(self._path)
+
+    @property
+    def Length(self) -> int | None:  # noqa: N802
+        return None if self._path.is_dir() else self._path.stat().st_size
+
+    def __str__(self) -> str:
+        return self._path.name
+
+    def __fspath__(self) -> str:
+        return str(self._path)
+
+
+@ps_type("System.IO.FileInfo", view=_LISTING, base_names=("System.IO.FileSystemInfo",))
+class FileInfo(FileSystemItem):
+    pass
+
+
+@ps_type("System.IO.DirectoryInfo", view=_LISTING, base_names=("System.IO.FileSystemInfo",))
+class DirectoryInfo(FileSystemItem):
+    pass
+
+
+def item_for(path: Path) -> FileSystemItem:
+    return DirectoryInfo(path) if path.is_dir() else FileInfo(path)
+
+
+def _path_text(value: Any) -> str:
+    if isinstance(value, FileSystemItem):
+        return value.FullName
+    return to_string(value)
+
+
+def path_not_found(path: str, cmd: str) -> ErrorRecord:
+    return ErrorRecord(f"Cannot find path '{path}' because it does not exist.",
+                       f"PathNotFound,Microsoft.PowerShell.Commands.{cmd}", ErrorCategory.ObjectNotFound, path,
+                       exception_type="ItemNotFoundException")
+
+
+def resolve_paths(cmdlet: Cmdlet, path: str, literal: bool = False) -> list[Path]:
+    """A user path with wildcards expanded (sorted); a path without wildcards is returned even if missing."""
+    resolved = cmdlet.context.resolve_path(path)
+    if literal or not has_wildcard(str(path)):
+        return [resolved]
+    matches = sorted(glob.glob(glob.escape(str(resolved.parent)) + os.sep + resolved.name)
+                     if not has_wildcard(str(resolved.parent)) else glob.glob(str(resolved)))
+    return [Path(m) for m in matches]
+
+
+# ----------------------------------------------------------------------------------------------
+# content
+
+
+@register
+class GetContent(Cmdlet):
+    name = "Get-Content"
+    aliases = ("gc", "cat", "type")
+    module = MGMT
+    synopsis = "Gets the content of the item at the specified location."
+    description = (
+        "Outputs a text file one line at a time (-Raw: the whole file as one string). -TotalCount (-First, -Head) "
+        "reads only the first lines, -Tail (-Last) the last ones. The encoding is taken from the byte order mark "
+        "(UTF-8 otherwise) unless -Encoding is given."
+    )
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline_by_property_name=True,
+                  aliases=("FullName", "PSPath"), is_path=True, help="The file(s) to read."),
+        Parameter("Raw", Switch, help="Returns the whole content as one string."),
+        Parameter("TotalCount", int, aliases=("First", "Head"), help="Number of lines from the start."),
+        Parameter("Tail", int, aliases=("Last",), help="Number of lines from the end."),
+        Parameter("Encoding", str, validate_set=ENCODING_SET, help="The file encoding."),
+        Parameter("ReadCount", int, help="Lines per output object (0: all in one array)."),
+        Parameter("Delimiter", str, help="Splits the content at this string instead of line ends."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    examples = [
+        Example("Get-Content $env:TEMP/gc.txt -TotalCount 1", "The first line of a file.",
+                setup="$env:TEMP = [System.IO.Path]::GetTempPath(); Set-Content $env:TEMP/gc.txt 'one', 'two'",
+                expect="one"),
+    ]
+
+    def process_record(self) -> None:
+        paths = as_list(self.Path) + as_list(self.LiteralPath)
+        for p in paths:
+            text_path = _path_text(p)
+            targets = resolve_paths(self, text_path, literal=self.LiteralPath is not None)
+            if not targets or not targets[0].exists():
+                self.write_error(path_not_found(str(self.context.resolve_path(text_path)), "GetContentCommand"))
+                continue
+            for t in targets:
+                if t.is_dir():
+                    self.write_error(ErrorRecord(
+                        f"Unable to get content because it is a directory: '{t}'. Please use 'Get-ChildItem' instead.",
+                        "GetContainerContentException,Microsoft.PowerShell.Commands.GetContentCommand",
+                        ErrorCategory.InvalidOperation, str(t)))
+                    continue
+                self._read(t)
+
+    def _read(self, t: Path) -> None:
+        try:
+            data = t.read_bytes()
+        except OSError as e:
+            self.write_error(ErrorRecord(f"Access to the path '{t}' is denied. {e.strerror or ''}".strip(),
+                                         "GetContentReaderUnauthorizedAccessError", ErrorCategory.PermissionDenied, str(t)))
+            return
+        text = detect_decode(data, self.Encoding)
+        if self.Raw:
+            self.write_object(text)
+            return
+        if self.Delimiter is not None:
+            parts = text.split(self.Delimiter)
+            lines = [p + self.Delimiter for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        else:
+            lines = split_lines(text)
+        if self.TotalCount is not None and self.TotalCount >= 0:
+            lines = lines[: self.TotalCount]
+        if self.Tail is not None:
+            lines = lines[len(lines) - self.Tail:] if self.Tail > 0 else []
+        if self.ReadCount is not None and self.ReadCount != 1:
+            if self.ReadCount <= 0:
+                self.write_object(list(lines), enumerate_collection=False)
+                return
+            for i in range(0, len(lines), self.ReadCount):
+                self.write_object(lines[i:i + self.ReadCount], enumerate_collection=False)
+            return
+        for line in lines:
+            if self.stopping:
+                return
+            self.write_object(line)
+
+
+class _WriteContent(Cmdlet):
+    append = False
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline_by_property_name=True,
+                  aliases=("FullName", "PSPath"), is_path=True, help="The file(s) to write."),
+        Parameter("Value", object, array=True, position=1, value_from_pipeline=True, help="The content."),
+        Parameter("Encoding", str, validate_set=ENCODING_SET,
+                  help="The file encoding (default UTF-8 without BOM; Windows PowerShell uses the ANSI code page)."),
+        Parameter("NoNewline", Switch, help="Writes the values without newlines."),
+        Parameter("PassThru", Switch, help="Outputs the content written."),
+        Parameter("Force", Switch, help="Writes read-only files."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    supports_should_process = True
+
+    def begin_processing(self) -> None:
+        self._values: list[Any] = []
+        self._any = False
+
+    def process_record(self) -> None:
+        if self.is_bound("Value"):
+            self._any = True
+            v = self.Value
+            self._values.extend(v if isinstance(v, list) else [v])
+
+    def end_processing(self) -> None:
+        texts = [to_string(v) for v in self._values]
+        content = "".join(texts) if self.NoNewline else "".join(t + "\n" for t in texts)
+        for p in as_list(self.Path) + as_list(self.LiteralPath):
+            text_path = _path_text(p)
+            for target in resolve_paths(self, text_path, literal=self.LiteralPath is not None):
+                if not self.should_process(str(target), "Add Content" if self.append else "Set Content"):
+                    continue
+                self._write(target, content)
+        if self.PassThru:
+            for v in self._values:
+                self.write_object(v)
+
+    def _write(self, target: Path, content: str) -> None:
+        if not target.parent.exists():
+            self.write_error(path_not_found(str(target.parent), type(self).__name__ + "Command"))
+            return
+        if target.is_dir():
+            self.write_error(ErrorRecord(f"Access to the path '{target}' is denied.", "GetContentWriterUnauthorizedAccessError",
+                                         ErrorCategory.PermissionDenied, str(target)))
+            return
+        codec, bom = encoding_of(self.Encoding, "UTF8NoBOM")
+        try:
+            if self.append and target.exists() and target.stat().st_size > 0:
+                existing = target.read_bytes()
+                prefix = b""
+                if not self.NoNewline and not existing.endswith((b"\n", b"\r")) and content:
+                    prefix = "\n".encode(codec)
+                with open(target, "ab") as f:
+                    f.write(prefix + content.encode(codec, errors="replace"))
+            else:
+                with open(target, "wb") as f:
+                    f.write(bom + content.encode(codec, errors="replace"))
+        except OSError as e:
+            self.write_error(ErrorRecord(f"Access to the path '{target}' is denied. {e.strerror or ''}".strip(),
+                                         "GetContentWriterUnauthorizedAccessError", ErrorCategory.PermissionDenied,
+                                         str(target)))
+
+
+@register
+class SetContent(_WriteContent):
+    name = "Set-Content"
+    aliases = ("sc",)
+    module = MGMT
+    synopsis = "Writes new content or replaces existing content in a file."
+    description = "Writes each value's string form on its own line, replacing the file (created if missing). " \
+                  "The default encoding is UTF-8 without a byte order mark."
+    examples = [Example("Set-Content -Path $env:TEMP/sc.txt -Value 'hello'; Get-Content $env:TEMP/sc.txt",
+                        "Writes and reads a file.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()",
+                        expect="hello")]
+
+
+@register
+class AddContent(_WriteContent):
+    name = "Add-Content"
+    aliases = ("ac",)
+    module = MGMT
+    append = True
+    synopsis = "Adds content to the specified items, such as adding words to a file."
+    description = "Appends each value's string form as a line (the file is created if missing)."
+    examples = [Example("Set-Content $env:TEMP/ac.txt 'a'; Add-Content $env:TEMP/ac.txt 'b'; (Get-Content $env:TEMP/ac.txt).Count",
+                        "Appends a line.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="2")]
+
+
+# ----------------------------------------------------------------------------------------------
+# items
+
+
+@register
+class TestPath(Cmdlet):
+    name = "Test-Path"
+    module = MGMT
+    synopsis = "Determines whether all elements of a path exist."
+    description = "Returns True if the path exists (wildcards allowed); -PathType Leaf checks for a file, " \
+                  "Container for a directory. -IsValid checks only the syntax."
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, is_path=True, help="The path(s) to test."),
+        Parameter("PathType", str, validate_set=("Any", "Container", "Leaf"), aliases=("Type",),
+                  help="Any, Container (directory) or Leaf (file)."),
+        Parameter("IsValid", Switch, help="Tests only whether the path syntax is valid."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    examples = [Example("Test-Path -Path $env:TEMP -PathType Container", "True: the directory exists.",
+                        setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="True"),
+                Example("Test-Path ./does-not-exist.txt", "False.", expect="False")]
+
+    def process_record(self) -> None:
+        for p in as_list(self.Path) + as_list(self.LiteralPath):
+            text = _path_text(p) if p is not None else ""
+            if not text.strip():
+                self.write_error(ErrorRecord("Cannot bind argument to parameter 'Path' because it is an empty string.",
+                                             "ParameterArgumentValidationErrorEmptyStringNotAllowed,Microsoft.PowerShell.Commands.TestPathCommand",
+                                             ErrorCategory.InvalidData, None))
+                continue
+            if self.IsValid:
+                self.write_object("\0" not in text)
+                continue
+            targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            kind = (self.PathType or "Any").lower()
+            ok = False
+            for t in targets:
+                if kind == "leaf" and t.is_file():
+                    ok = True
+                elif kind == "container" and t.is_dir():
+                    ok = True
+                elif kind == "any" and t.exists():
+                    ok = True
+            self.write_object(ok)
+
+
+@register
+class NewItem(Cmdlet):
+    name = "New-Item"
+    aliases = ("ni",)
+    module = MGMT
+    synopsis = "Creates a new item."
+    description = "Creates a file (-ItemType File, the default; -Value sets its content) or a directory " \
+                  "(-ItemType Directory, parents included). -Force overwrites a file or returns an existing directory."
+    supports_should_process = True
+    parameters = [
+        Parameter("Path", str, array=True, position=0, value_from_pipeline_by_property_name=True, is_path=True,
+                  help="Where to create the item."),
+        Parameter("Name", str, value_from_pipeline_by_property_name=True, help="The item name, under -Path."),
+        Parameter("ItemType", str, aliases=("Type",), validate_set=("File", "Directory", "SymbolicLink"),
+                  help="File or Directory."),
+        Parameter("Value", object, value_from_pipeline=True, help="Content of a new file."),
+        Parameter("Force", Switch, help="Overwrites an existing file; creates missing parent directories."),
+    ]
+    examples = [Example("New-Item -Path $env:TEMP -Name 'vbo-demo' -ItemType Directory -Force | Select-Object -ExpandProperty Name",
+                        "Creates a directory.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="vbo-demo")]
+
+    def process_record(self) -> None:
+        paths = as_list(self.Path) or ["."]
+        for p in paths:
+            target = self.context.resolve_path(_path_text(p))
+            if self.Name:
+                target = target / self.Name
+            elif self.Path is None:
+                raise CmdletError("Cannot process argument because the value of argument \"path\" is not valid.",
+                                  "NewItemArgumentError", ErrorCategory.InvalidArgument)
+            kind = (self.ItemType or "File").lower()
+            if not self.should_process(f"Destination: {target}", f"Create {'Directory' if kind == 'directory' else 'File'}"):
+                continue
+            try:
+                if kind == "directory":
+                    if target.exists() and not self.Force:
+                        self.write_error(ErrorRecord(f"An item with the specified name {target} already exists.",
+                                                     "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand",
+                                                     ErrorCategory.ResourceExists, str(target),
+                                                     exception_type="IOException"))
+                        continue
+                    target.mkdir(parents=True, exist_ok=True)
+                else:
+                    if target.exists() and not self.Force:
+                        self.write_error(ErrorRecord(f"The file '{target}' already exists.",
+                                                     "NewItemIOError,Microsoft.PowerShell.Commands.NewItemCommand",
+                                                     ErrorCategory.WriteError, str(target),
+                                                     exception_type="IOException"))
+                        continue
+                    if not target.parent.exists():
+                        if self.Force:
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                        else:
+                            self.write_error(ErrorRecord(f"Could not find a part of the path '{target}'.",
+                                                         "NewItemIOError,Microsoft.PowerShell.Commands.NewItemCommand",
+                                                         ErrorCategory.WriteError, str(target),
+                                                         exception_type="DirectoryNotFoundException"))
+                            continue
+                    value = "" if self.Value is None else to_string(self.Value)
+                    target.write_text(value, encoding="utf-8")
+            except OSError as e:
+                self.write_error(ErrorRecord(f"Access to the path '{target}' is denied. {e.strerror or ''}".strip(),
+                                             "NewItemUnauthorizedAccessError,Microsoft.PowerShell.Commands.NewItemCommand",
+                                             ErrorCategory.PermissionDenied, str(target)))
+                continue
+            self.write_object(item_for(target))
+
+
+@register
+class RemoveItem(Cmdlet):
+    name = "Remove-Item"
+    aliases = ("rm", "del", "ri", "rd", "rmdir", "erase")
+    module = MGMT
+    synopsis = "Deletes the specified items."
+    description = "Deletes files and directories (wildcards allowed). A directory with content needs -Recurse; " \
+                  "-WhatIf shows what would be deleted."
+    supports_should_process = True
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, aliases=("FullName",), is_path=True, help="Items to delete."),
+        Parameter("Recurse", Switch, help="Deletes directories with their content."),
+        Parameter("Force", Switch, help="Deletes read-only and hidden items."),
+        Parameter("Filter", str, help="Only items whose names match."),
+        Parameter("Include", str, array=True, help="Only items matching these patterns."),
+        Parameter("Exclude", str, array=True, help="Items to keep."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    examples = [Example("Remove-Item $env:TEMP/rm-demo.txt -WhatIf", "Shows what would be deleted.",
+                        setup="$env:TEMP = [System.IO.Path]::GetTempPath(); Set-Content $env:TEMP/rm-demo.txt 'x'")]
+
+    def process_record(self) -> None:
+        for p in as_list(self.Path) + as_list(self.LiteralPath):
+            text = _path_text(p)
+            targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            if not targets or not (targets[0].exists() or targets[0].is_symlink()):
+                self.write_error(path_not_found(str(self.context.resolve_path(text)), "RemoveItemCommand"))
+                continue
+            for t in targets:
+                name = t.name
+                if self.Filter and not wildcard_match(self.Filter, name):
+                    continue
+                if self.Include and not any(wildcard_match(i, name) for i in as_list(self.Include)):
+                    continue
+                if self.Exclude and any(wildcard_match(x, name) for x in as_list(self.Exclude)):
+                    continue
+                self._remove(t)
+
+    def _remove(self, t: Path) -> None:
+        is_dir = t.is_dir() and not t.is_symlink()
+        if is_dir and any(t.iterdir()) and not self.Recurse:
+            self.write_error(ErrorRecord(
+                f"The item at {t} has children and the Recurse parameter was not specified. "
+                "Nothing was removed.", "DirectoryNotEmpty,Microsoft.PowerShell.Commands.RemoveItemCommand",
+                ErrorCategory.WriteError, str(t), exception_type="IOException"))
+            return
+        action = "Remove Directory" if is_dir else "Remove File"
+        if not self.should_process(str(t), action):
+            return
+        try:
+            if is_dir:
+                if self.Force:
+                    shutil.rmtree(t, onerror=_force_writable)
+                else:
+                    shutil.rmtree(t)
+            else:
+                if self.Force and not os.access(t, os.W_OK):
+                    os.chmod(t, stat.S_IWRITE | stat.S_IREAD)
+                t.unlink()
+        except OSError as e:
+            self.write_error(ErrorRecord(f"Cannot remove item {t}: {e.strerror or e}.",
+                                         "RemoveFileSystemItemIOError,Microsoft.PowerShell.Commands.RemoveItemCommand",
+                                         ErrorCategory.WriteError, str(t), exception_type="IOException"))
+
+
+def _force_writable(func: Any, path: str, _exc: Any) -> None:
+    os.chmod(path, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
+    func(path)
+
+
+_SEP_RE = re.compile(r"[\\/]+")
+
+
+@register
+class JoinPath(Cmdlet):
+    name = "Join-Path"
+    module = MGMT
+    synopsis = "Combines a path and a child path into a single path."
+    description = "Joins -Path and -ChildPath (and any further child paths) with one separator between them."
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  aliases=("PSPath",), help="The parent path(s)."),
+        Parameter("ChildPath", str, mandatory=True, position=1, help="The child path."),
+        Parameter("AdditionalChildPath", str, array=True, position=2, value_from_remaining_arguments=True,
+                  help="More child paths."),
+        Parameter("Resolve", Switch, help="Returns the resolved full path of an existing item."),
+    ]
+    examples = [Example("Join-Path -Path 'reports' -ChildPath 'jobs.csv'", "Joins two parts.",
+                        expect=f"reports{os.sep}jobs.csv")]
+
+    def process_record(self) -> None:
+        for p in as_list(self.Path):
+            result = _path_text(p)
+            for child in [self.ChildPath, *as_list(self.AdditionalChildPath)]:
+                child = to_string(child)
+                if not result:
+                    result = child
+                elif not child:
+                    continue
+                else:
+                    result = result.rstrip("\\/") + os.sep + child.lstrip("\\/")
+            if self.Resolve:
+                targets = resolve_paths(self, result)
+                if not targets or not targets[0].exists():
+                    self.write_error(path_not_found(str(self.context.resolve_path(result)), "JoinPathCommand"))
+                    continue
+                for t in targets:
+                    self.write_object(str(t))
+                continue
+            self.write_object(result)
+
+
+@register
+class SplitPath(Cmdlet):
+    name = "Split-Path"
+    module = MGMT
+    synopsis = "Returns the specified part of a path."
+    description = "Returns the parent directory of a path (the default, -Parent), its last element (-Leaf), " \
+                  "its extension (-Extension), the leaf without extension (-LeafBase), or the drive (-Qualifier)."
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, help="The path(s) to split."),
+        Parameter("Parent", Switch, help="The parent container (default)."),
+        Parameter("Leaf", Switch, help="The last element."),
+        Parameter("LeafBase", Switch, help="The last element without its extension."),
+        Parameter("Extension", Switch, help="The extension of the last element."),
+        Parameter("Qualifier", Switch, help="The drive, e.g. C:."),
+        Parameter("NoQualifier", Switch, help="The path without its drive."),
+        Parameter("IsAbsolute", Switch, help="Whether the path is absolute."),
+        Parameter("Resolve", Switch, help="Resolves wildcards first."),
+    ]
+    examples = [Example(r"Split-Path -Path 'C:\Scripts\report.ps1' -Leaf", "The file name.", expect="report.ps1"),
+                Example(r"Split-Path 'C:\Scripts\report.ps1'", "The parent.", expect=r"C:\Scripts")]
+
+    def process_record(self) -> None:
+        for p in as_list(self.Path):
+            text = _path_text(p)
+            m = re.match(r"^([A-Za-z]:)", text)
+            qual = m.group(1) if m else ""
+            if self.IsAbsolute:
+                self.write_object(bool(qual) or text.startswith(("/", "\\")))
+                continue
+            if self.Qualifier:
+                if not qual:
+                    self.write_error(ErrorRecord(f"Cannot parse path because path '{text}' does not have a qualifier specified.",
+                                                 "ParsePathFormatError,Microsoft.PowerShell.Commands.SplitPathCommand",
+                                                 ErrorCategory.InvalidArgument, text))
+                    continue
+                self.write_object(qual)
+                continue
+            if self.NoQualifier:
+                self.write_object(text[len(qual):])
+                continue
+            stripped = text.rstrip("\\/") or text
+            idx = max(stripped.rfind("\\"), stripped.rfind("/"))
+            leaf = stripped[idx + 1:] if idx >= 0 else stripped
+            if self.Leaf:
+                self.write_object(leaf)
+                continue
+            if self.Extension or self.LeafBase:
+                dot = leaf.rfind(".")
+                if self.Extension:
+                    self.write_object(leaf[dot:] if dot > 0 else "")
+                else:
+                    self.write_object(leaf[:dot] if dot > 0 else leaf)
+                continue
+            if idx < 0:
+                self.write_object("")
+                continue
+            parent = stripped[:idx]
+            if parent == "" or (qual and parent == qual):
+                parent = stripped[: idx + 1]
+            self.write_object(parent)
+
+
+def _matches(name: str, cmdlet: Cmdlet) -> bool:
+    if cmdlet.Filter and not wildcard_match(cmdlet.Filter, name):
+        return False
+    if cmdlet.Include and not any(wildcard_match(i, name) for i in as_list(cmdlet.Include)):
+        return False
+    if cmdlet.Exclude and any(wildcard_match(x, name) for x in as_list(cmdlet.Exclude)):
+        return False
+    return True
+
+
+@register
+class GetChildItem(Cmdlet):
+    name = "Get-ChildItem"
+    aliases = ("dir", "ls", "gci")
+    module = MGMT
+    synopsis = "Gets the items and child items in one or more specified locations."
+    description = (
+        "Lists the files and directories at -Path (the current location by default; wildcards allowed), "
+        "directories first, each sorted by name. -Filter/-Include/-Exclude match names, -Recurse (and -Depth) "
+        "descend, -File/-Directory restrict the kind, -Name outputs names only, -Force includes hidden (dot) files."
+    )
+    parameters = [
+        Parameter("Path", str, array=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, is_path=True, help="Where to list."),
+        Parameter("Filter", str, position=1, help="A wildcard pattern for the names."),
+        Parameter("Include", str, array=True, help="Only names matching these patterns."),
+        Parameter("Exclude", str, array=True, help="Names to leave out."),
+        Parameter("Recurse", Switch, aliases=("s",), help="Includes the items in all subdirectories."),
+        Parameter("Depth", int, help="How many levels to descend with -Recurse."),
+        Parameter("File", Switch, help="Files only."),
+        Parameter("Directory", Switch, aliases=("ad",), help="Directories only."),
+        Parameter("Name", Switch, help="Outputs only the names."),
+        Parameter("Force", Switch, help="Includes hidden items."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    examples = [
+        Example("Get-ChildItem -Path $env:TEMP/gci-demo -File | Select-Object -ExpandProperty Name",
+                "Names of the files in a directory.",
+                setup="$env:TEMP = [System.IO.Path]::GetTempPath(); New-Item $env:TEMP/gci-demo -ItemType Directory -Force | Out-Null; "
+                      "Set-Content $env:TEMP/gci-demo/a.txt 'x'", expect="a.txt"),
+    ]
+
+    def process_record(self) -> None:
+        paths = as_list(self.Path) + as_list(self.LiteralPath) or ["."]
+        for p in paths:
+            text = _path_text(p)
+            targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            if not targets or not targets[0].exists():
+                self.write_error(path_not_found(str(self.context.resolve_path(text)), "GetChildItemCommand"))
+                continue
+            for t in targets:
+                if t.is_dir():
+                    self._list(t, 0, base=t)
+                elif self._want(t):
+                    self._out(t, base=t.parent)
+
+    def _want(self, p: Path) -> bool:
+        if self.File and p.is_dir():
+            return False
+        if self.Directory and not p.is_dir():
+            return False
+        return _matches(p.name, self)
+
+    def _out(self, p: Path, base: Path) -> None:
+        if self.Name:
+            try:
+                self.write_object(str(p.relative_to(base)))
+            except ValueError:
+                self.write_object(p.name)
+        else:
+            self.write_object(item_for(p))
+
+    def _list(self, d: Path, level: int, base: Path) -> None:
+        try:
+            entries = list(d.iterdir())
+        except OSError as e:
+            self.write_error(ErrorRecord(f"Access to the path '{d}' is denied. {e.strerror or ''}".strip(),
+                                         "DirUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetChildItemCommand",
+                                         ErrorCategory.PermissionDenied, str(d)))
+            return
+        if not self.Force:
+            entries = [e for e in entries if not e.name.startswith(".")]
+        dirs = sorted((e for e in entries if e.is_dir()), key=lambda e: e.name.casefold())
+        files = sorted((e for e in entries if not e.is_dir()), key=lambda e: e.name.casefold())
+        for e in dirs + files:
+            if self.stopping:
+                return
+            if self._want(e):
+                self._out(e, base)
+        recurse = self.Recurse or self.Depth is not None
+        if recurse and (self.Depth is None or level < self.Depth):
+            for sub in dirs:
+                if not sub.is_symlink():
+                    self._list(sub, level + 1, base)
+
+
+@ps_type("System.Management.Automation.PathInfo", view=TypeView(table=("Path",), kind="table"))
+class PathInfo:
+    def __init__(self, path: Path) -> None:
+        self.Path = str(path)
+
+    def ps_properties(self) -> list[tuple[str, Any]]:
+        return [("Drive", ""), ("Provider", "Microsoft.PowerShell.Core\\FileSystem"), ("ProviderPath", self.Path),
+                ("Path", self.Path)]
+
+    def __str__(self) -> str:
+        return self.Path
+
+
+@register
+class GetLocation(Cmdlet):
+    name = "Get-Location"
+    aliases = ("pwd", "gl")
+    module = MGMT
+    synopsis = "Gets information about the current working location."
+    description = "Returns a PathInfo object for the current directory (shown as a one-column Path table)."
+    examples = [Example("(Get-Location).Path", "The current directory as a string.")]
+
+    def end_processing(self) -> None:
+        self.write_object(PathInfo(self.context.cwd))
+
+
+@register
+class SetLocation(Cmdlet):
+    name = "Set-Location"
+    aliases = ("cd", "sl", "chdir")
+    module = MGMT
+    synopsis = "Sets the current working location to a specified location."
+    description = "Changes the current directory (used to resolve relative paths in every cmdlet); `~` is home."
+    parameters = [
+        Parameter("Path", str, position=0, value_from_pipeline=True, value_from_pipeline_by_property_name=True,
+                  is_path=True, help="The new location."),
+        Parameter("PassThru", Switch, help="Outputs a PathInfo for the new location."),
+        Parameter("LiteralPath", str, dont_show=True),
+    ]
+    examples = [Example("Set-Location $env:TEMP; Split-Path (Get-Location).Path -Leaf",
+                        "Changes directory.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()")]
+
+    def end_processing(self) -> None:
+        text = _path_text(self.Path if self.Path is not None else (self.LiteralPath or "~"))
+        targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+        target = targets[0] if targets else self.context.resolve_path(text)
+        if not target.is_dir():
+            raise CmdletError(f"Cannot find path '{target}' because it does not exist.",
+                              "PathNotFound,Microsoft.PowerShell.Commands.SetLocationCommand",
+                              ErrorCategory.ObjectNotFound, text, exception_type="ItemNotFoundException")
+        self.context.cwd = target.resolve()
+        if self.PassThru:
+            self.write_object(PathInfo(self.context.cwd))
+
+
+# ----------------------------------------------------------------------------------------------
+# Select-String
+
+
+@ps_type("Microsoft.PowerShell.Commands.MatchInfo")
+class MatchInfo:
+    def __init__(self, line: str, line_number: int, path: str, pattern: str, matches: list[Any],
+                 display_path: str | None) -> None:
+        self.Line = line
+        self.LineNumber = line_number
+        self.Path = path
+        self.Filename = os.path.basename(path) if display_path else "InputStream"
+        self.Pattern = pattern
+        self.Matches = matches
+        self._display = display_path
+
+    def ps_properties(self) -> list[tuple[str, Any]]:
+        return [("IgnoreCase", True), ("LineNumber", self.LineNumber), ("Line", self.Line),
+                ("Filename", self.Filename), ("Path", self.Path), ("Pattern", self.Pattern),
+                ("Matches", self.Matches)]
+
+    def __str__(self) -> str:
+        if self._display:
+            return f"{self._display}:{self.LineNumber}:{self.Line}"
+        return self.Line
+
+    __ps_str__ = __str__
+
+
+@register
+class SelectString(Cmdlet):
+    name = "Select-String"
+    aliases = ("sls",)
+    synopsis = "Finds text in strings and files."
+    description = "Outputs a MatchInfo for each line of the input strings or -Path files that matches -Pattern " \
+                  "(a regular expression, or literal with -SimpleMatch; case-insensitive unless -CaseSensitive)."
+    parameters = [
+        Parameter("Pattern", str, array=True, mandatory=True, position=0, help="Regular expression(s) to find."),
+        Parameter("Path", str, array=True, position=1, value_from_pipeline_by_property_name=True,
+                  aliases=("FullName",), is_path=True, help="Files to search."),
+        Parameter("InputObject", object, value_from_pipeline=True, help="Text to search."),
+        Parameter("SimpleMatch", Switch, help="Literal matching."),
+        Parameter("CaseSensitive", Switch, help="Case-sensitive matching."),
+        Parameter("NotMatch", Switch, help="Lines that do not match."),
+        Parameter("AllMatches", Switch, help="All matches in each line."),
+        Parameter("Quiet", Switch, help="Returns True/False instead of matches."),
+        Parameter("List", Switch, help="Only the first match per file."),
+        Parameter("Encoding", str, validate_set=ENCODING_SET, help="File encoding."),
+    ]
+    examples = [Example("'error: disk', 'ok', 'error: net' | Select-String 'error'", "Matching lines.",
+                        expect="error: net")]
+
+    def begin_processing(self) -> None:
+        flags = 0 if self.CaseSensitive else re.IGNORECASE
+        pats = [re.escape(to_string(p)) if self.SimpleMatch else to_string(p) for p in as_list(self.Pattern)]
+        try:
+            self._res = [re.compile(p, flags) for p in pats]
+        except re.error as e:
+            raise CmdletError(f"The string {pats[0]} is not a valid regular expression: {e}.",
+                              "InvalidRegex,Microsoft.PowerShell.Commands.SelectStringCommand",
+                              ErrorCategory.InvalidArgument, pats[0]) from None
+        self._found = False
+
+    def _check(self, line: str, num: int, path: str, display: str | None) -> bool:
+        ms = []
+        for rx in self._res:
+            found = list(rx.finditer(line)) if self.AllMatches else ([m] if (m := rx.search(line)) else [])
+            if found:
+                ms = found
+                break
+        hit = bool(ms) != bool(self.NotMatch)
+        if not hit:
+            return False
+        self._found = True
+        if not self.Quiet:
+            from vboshell.runtime.members import MatchObject  # type: ignore[attr-defined]
+
+            try:
+                objs = [MatchObject(m) for m in ms]
+            except Exception:  # noqa: BLE001
+                objs = [m.group(0) for m in ms]
+            self.write_object(MatchInfo(line, num, path, to_string(self.Pattern[0] if isinstance(self.Pattern, list) else self.Pattern), objs, display))
+        return True
+
+    def process_record(self) -> None:
+        if self.Path is not None:
+            for p in as_list(self.Path):
+                for t in resolve_paths(self, _path_text(p)):
+                    if not t.is_file():
+                        if not t.exists():
+                            self.write_error(path_not_found(str(t), "SelectStringCommand"))
+                        continue
+                    text = detect_decode(t.read_bytes(), self.Encoding)
+                    try:
+                        display = str(t.relative_to(self.context.cwd))
+                    except ValueError:
+                        display = str(t)
+                    for i, line in enumerate(split_lines(text), 1):
+                        if self._check(line, i, str(t), display) and self.List:
+                            break
+            return
+        if self.is_bound("InputObject") and self.InputObject is not None:
+            obj = self.InputObject
+            if isinstance(obj, FileSystemItem) and not obj.PSIsContainer:
+                self.Path = [obj.FullName]  # type: ignore[misc]
+                self.process_record()
+                self.Path = None  # type: ignore[misc]
+                return
+            self._check(to_string(obj), 1, "InputStream", None)
+
+    def end_processing(self) -> None:
+        if self.Quiet:
+            self.write_object(self._found)
