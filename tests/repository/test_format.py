@@ -246,3 +246,41 @@ def test_encrypted_repository_hides_plaintext_and_rejects_wrong_key(enc_repo, tm
     r.change_key("new pass")
     r.close()
     assert Repository.open(tmp_path / "enc", key="new pass").view().count() == 2
+
+
+def test_writer_is_thread_safe(repo):
+    import threading
+
+    shared = gen_bytes(42, 400_000)
+
+    def work(t: int, w) -> None:
+        for i in range(60):
+            body = shared if i % 3 == 0 else gen_bytes(t * 1000 + i, 5_000)
+            w.put_item(ObjectRef("user", f"u{t}"), "Exchange", f"m{i}", "Inbox", {"subject": f"{t}-{i}"}, body,
+                       change_key=f"c{i}")
+            assert w.item_known(ObjectRef("user", f"u{t}"), f"m{i}", f"c{i}")
+
+    with repo.writer() as w:
+        w.begin_restore_point()
+        threads = [threading.Thread(target=work, args=(t, w)) for t in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        w.commit()
+    assert repo.view().count() == 240
+    st = repo.stats()
+    assert st.chunks == 1 + 4 * 40  # the shared 400 KB body is stored once
+    assert repo.verify().ok
+
+
+def test_init_recovers_from_interrupted_init(tmp_path):
+    root = tmp_path / "half"
+    (root / "data").mkdir(parents=True)
+    (root / "index.db").write_bytes(b"partial")
+    Repository.init(root).close()
+    assert Repository.exists(root)
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "file.txt").write_text("user data")
+    with pytest.raises(Exception, match="not empty"):
+        Repository.init(tmp_path / "busy")

@@ -222,8 +222,14 @@ class Repository:
             if exist_ok:
                 return cls.open(root, key)
             raise RepositoryError(f"A repository already exists at {root}.")
-        if root.exists() and any(p for p in root.iterdir() if p.name not in (".", "..")):
-            raise RepositoryError(f"The folder {root} is not empty and is not a vboshell repository.")
+        leftovers = {"data", "locks", "tmp", "index.db", "index.db-wal", "index.db-shm", "index.db-journal"}
+        if root.exists():
+            names = {p.name for p in root.iterdir()}
+            data_files = any(f for f in (root / "data").rglob("*") if f.is_file()) if (root / "data").is_dir() else False
+            if names - leftovers or data_files:
+                raise RepositoryError(f"The folder {root} is not empty and is not a vboshell repository.")
+            for n in names & {"index.db", "index.db-wal", "index.db-shm", "index.db-journal"}:
+                (root / n).unlink()  # an earlier init was interrupted before config.json was written
         root.mkdir(parents=True, exist_ok=True)
         for sub in ("data", "locks", "tmp"):
             (root / sub).mkdir(exist_ok=True)
@@ -417,7 +423,7 @@ class Repository:
         """The state at the latest committed restore point finished at or before `when`."""
         row = self._con().execute(
             f"SELECT {self._RP_COLS} FROM restore_points WHERE committed=1 AND finished<=? ORDER BY seq DESC LIMIT 1",
-            (_ts(when),),
+            ((_ts(when) or 0.0) + 1e-6,),  # datetimes carry microseconds; stored floats may have more digits
         ).fetchone()
         if row is None:
             raise RepositoryError(f"No restore point at or before {when.isoformat()}.")
@@ -550,6 +556,15 @@ class Repository:
         shutil.rmtree(self.path)
 
 
+def _batched(cur: sqlite3.Cursor, size: int = 1000) -> Iterator[tuple]:
+    """Rows of a cursor fetched in batches (a large view is never loaded whole)."""
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
+
+
 class _ContentRaw(io.RawIOBase):
     def __init__(self, repo: Repository, chunk_ids: tuple[bytes, ...]) -> None:
         self._repo = repo
@@ -616,9 +631,10 @@ class View:
         if folder is not None and not recursive:
             sql += " AND v.folder_key=:fk"
             args["fk"] = self.repo.keys.keyed_hash(folder)
-        rows = self.repo._con().execute(sql + " ORDER BY v.object_id, v.id", args).fetchall()
+        cur = self.repo._con().cursor()
+        cur.execute(sql + " ORDER BY v.object_id, v.id", args)
         prefix = folder.rstrip("/") + "/" if folder is not None else None
-        for r in rows:
+        for r in _batched(cur):
             iv = self.repo._iv(r)
             if recursive and folder is not None:
                 f = iv.folder or ""
@@ -659,6 +675,18 @@ class View:
 # ----------------------------------------------------------------------------------------------- writer
 
 
+def _locked(fn: Callable) -> Callable:
+    """Run a Writer method under the writer's re-entrant mutex (collectors may call from several threads)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(self: Writer, *args: Any, **kwargs: Any) -> Any:
+        with self._mu:
+            return fn(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Writer:
     """The single writer of a repository; see the package docstring for the protocol."""
 
@@ -672,6 +700,7 @@ class Writer:
         clock: Callable[[], float] | None = None,
     ) -> None:
         self.repo = repo
+        self._mu = threading.RLock()
         self._clock = clock or time.time
         self.keys = repo.keys
         self.job_id = job_id
@@ -689,6 +718,7 @@ class Writer:
         self._pack_chunks: dict[bytes, tuple[int, int, int]] = {}
         self._ops: list[tuple] = []
         self._pending: dict[tuple[int, str, str], tuple[str, bytes | None, str | None]] = {}
+        self._pending_by_item: dict[tuple[int, str], tuple[str, bytes | None, str | None]] = {}
         self._pending_delta: dict[tuple[int, str], DeltaState] = {}
         self._objects: dict[ObjectRef, int] = {}
         self._last_flush = time.monotonic()
@@ -704,6 +734,7 @@ class Writer:
     def __exit__(self, exc_type, exc, tb) -> None:
         self.close(flush=True)
 
+    @_locked
     def close(self, *, flush: bool = True) -> None:
         """Flush queued work (an uncommitted restore point stays resumable) and release the lock."""
         if self._closed:
@@ -720,6 +751,7 @@ class Writer:
             self._lock.release()
 
     # --- restore points ---
+    @_locked
     def begin_restore_point(self) -> RestorePoint:
         """Start (or, after an interrupted run of the same job, resume) a restore point."""
         self._check()
@@ -751,6 +783,7 @@ class Writer:
             self.adopted = False
         return self.rp
 
+    @_locked
     def commit(self, status: str = "Success") -> RestorePoint:
         """Make the restore point visible: flush (fsync) its data, then one transaction marks it committed."""
         rp = self._need_rp()
@@ -783,6 +816,7 @@ class Writer:
             raise RepositoryStateError("No restore point is open: call begin_restore_point() first.")
         return self.rp
 
+    @_locked
     def object_id(self, obj: ObjectRef | str) -> int:
         ref = ObjectRef.coerce(obj, self.organization_id)
         oid = self._objects.get(ref)
@@ -819,6 +853,7 @@ class Writer:
         ).fetchone()
         return ("put", bytes(row[0]), row[1]) if row else None
 
+    @_locked
     def item_known(self, obj: ObjectRef | str, item_id: str, change_key: str | None, service: str | None = None) -> bool:
         """Whether the item's current stored version has this change key (so it need not be downloaded again)."""
         self._check()
@@ -828,9 +863,9 @@ class Writer:
         if service is not None:
             cur = self._current(oid, service, item_id)
             return cur is not None and cur[0] == "put" and cur[2] == change_key
-        for (o, _s, i), p in self._pending.items():
-            if o == oid and i == item_id:
-                return p[0] == "put" and p[2] == change_key
+        p = self._pending_by_item.get((oid, item_id))
+        if p is not None:
+            return p[0] == "put" and p[2] == change_key
         row = self._con.execute(
             "SELECT 1 FROM item_versions WHERE object_id=? AND item_id=? AND to_seq IS NULL AND change_key=? LIMIT 1",
             (oid, item_id, change_key),
@@ -857,16 +892,23 @@ class Writer:
     ) -> ItemChange:
         """Store an item's content (bytes, an iterable of bytes or a binary file object, streamed) and metadata.
         Returns NEW, CHANGED or UNCHANGED (UNCHANGED stores nothing)."""
-        rp = self._need_rp()
-        oid = self.object_id(obj)
+        with self._mu:
+            self._need_rp()
+            oid = self.object_id(obj)
         ids: list[bytes] = []
         size = 0
         for chunk in iter_chunks(content):
             cid = self.keys.chunk_id(chunk)
             size += len(chunk)
             ids.append(cid)
-            if not self._chunk_known(cid):
-                blob = self.keys.encode_blob(cid, chunk)
+            with self._mu:
+                if self._chunk_known(cid):
+                    continue
+            blob = self.keys.encode_blob(cid, chunk)  # compression/encryption outside the mutex
+            with self._mu:
+                self._check()
+                if self._chunk_known(cid):
+                    continue
                 if self._pack is None:
                     self._pack = PackWriter(self.repo.path / "tmp", self.keys)
                 e = self._pack.add(cid, blob, len(chunk))
@@ -874,6 +916,14 @@ class Writer:
                 self.stats["stored_bytes"] += len(blob)
                 if self._pack.size >= TARGET_SIZE:
                     self.flush()
+        with self._mu:
+            return self._put_index(oid, service, item_id, folder, metadata, ids, size, change_key, parent_id, item_date)
+
+    def _put_index(
+        self, oid: int, service: str, item_id: str, folder: str | None, metadata: dict | None, ids: list[bytes],
+        size: int, change_key: str | None, parent_id: str | None, item_date: datetime | None,
+    ) -> ItemChange:
+        rp = self._need_rp()
         meta = metadata or {}
         meta_json = json.dumps(meta, sort_keys=True, default=str)
         chunk_blob = b"".join(ids)
@@ -885,7 +935,7 @@ class Writer:
         if cur is not None and cur[0] == "put" and cur[1] == state:
             if change_key is not None and cur[2] != change_key:
                 self._ops.append(("ck", oid, service, item_id, change_key))
-                self._pending[key] = ("put", state, change_key)
+                self._pending[key] = self._pending_by_item[(oid, item_id)] = ("put", state, change_key)
             self.stats["unchanged"] += 1
             self._maybe_flush()
             return ItemChange.UNCHANGED
@@ -913,12 +963,13 @@ class Writer:
             rp.seq,
         )
         self._ops.append(("put", row))
-        self._pending[key] = ("put", state, change_key)
+        self._pending[key] = self._pending_by_item[(oid, item_id)] = ("put", state, change_key)
         result = ItemChange.NEW if cur is None or cur[0] == "del" else ItemChange.CHANGED
         self.stats[result.value] += 1
         self._maybe_flush()
         return result
 
+    @_locked
     def delete_item(self, obj: ObjectRef | str, service: str, item_id: str) -> bool:
         """Record that the item was deleted in the source (closes its current version, adds a tombstone)."""
         self._need_rp()
@@ -927,11 +978,12 @@ class Writer:
         if cur is None or cur[0] == "del":
             return False
         self._ops.append(("del", oid, service, item_id))
-        self._pending[(oid, service, item_id)] = ("del", None, None)
+        self._pending[(oid, service, item_id)] = self._pending_by_item[(oid, item_id)] = ("del", None, None)
         self.stats["deleted"] += 1
         self._maybe_flush()
         return True
 
+    @_locked
     def current_items(self, obj: ObjectRef | str, service: str | None = None) -> Iterator[tuple[str, str, str | None]]:
         """(service, item_id, change_key) of the object's current items, e.g. to detect deletions in full scans."""
         self.flush()
@@ -943,6 +995,7 @@ class Writer:
             args.append(service)
         yield from self._con.execute(sql, args).fetchall()
 
+    @_locked
     def set_delta_state(self, obj: ObjectRef | str, key: str, token: str | None, extra: Any = None) -> None:
         """Remember a delta token (and e.g. a folder id → previous path map) for the next incremental run."""
         rp = self._need_rp()
@@ -951,6 +1004,7 @@ class Writer:
         self._pending_delta[(oid, key)] = DeltaState(token, extra)
         self._maybe_flush()
 
+    @_locked
     def get_delta_state(self, obj: ObjectRef | str, key: str) -> DeltaState | None:
         """The latest delta state of (object, key) from committed restore points or the open one."""
         self._check()
@@ -969,6 +1023,7 @@ class Writer:
             return None
         return DeltaState(self.keys.unseal(row[0], "delta.token"), self.keys.unseal_json(row[1], "delta.extra"))
 
+    @_locked
     def set_object_status(self, obj: ObjectRef | str, status: str, counts: dict | None = None) -> None:
         """Per-object result in this restore point (e.g. Success/Warning/Failed with item counts)."""
         rp = self._need_rp()
@@ -976,6 +1031,7 @@ class Writer:
         self._ops.append(("status", rp.seq, oid, status, json.dumps(counts or {}, default=str)))
         self._maybe_flush()
 
+    @_locked
     def checkpoint(self) -> None:
         """Make everything put so far durable (it is reused if the run is interrupted)."""
         self.flush()
@@ -985,6 +1041,7 @@ class Writer:
         if len(self._ops) >= MAX_PENDING_OPS or time.monotonic() - self._last_flush > MAX_PENDING_SECONDS:
             self.flush()
 
+    @_locked
     def flush(self) -> None:
         """Seal and publish the open pack (fsync + rename), then apply queued index rows in one transaction."""
         self._check()
@@ -1017,6 +1074,7 @@ class Writer:
         self._pack_chunks.clear()
         self._ops.clear()
         self._pending.clear()
+        self._pending_by_item.clear()
         self._pending_delta.clear()
         self._last_flush = time.monotonic()
 
