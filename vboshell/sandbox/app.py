@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 import time
@@ -174,6 +175,8 @@ class SandboxApp:
         )
         for mod in (routes_mail, routes_files, routes_directory, routes_sites, routes_teams, routes_misc):
             mod.register(self)
+        # literal segments win over parameters ("/events/delta" before "/events/{id}")
+        self.routes.sort(key=lambda r: (r.pattern.count("{"), "*}" in r.pattern))
         from vboshell.sandbox import admin
         self.admin = admin.Admin(self)
 
@@ -453,6 +456,11 @@ class SandboxApp:
             return self.error(e.status, e.code, e.message, e.headers, headers, e.inner_code)
         except SandboxError as e:
             return self.error(e.status, e.code, e.message, None, headers)
+        except Exception:  # a sandbox bug: answer like Graph does, keep the traceback for the log
+            logging.getLogger("vboshell.sandbox").exception("sandbox handler failed: %s %s", method, path)
+            with self.counters.lock:
+                self.counters.per_status[-1] += 1
+            return self.error(500, "UnknownError", "An internal server error occurred in the sandbox.", None, headers)
         rid = str(uuid.uuid4())
         resp.headers.setdefault("request-id", rid)
         resp.headers.setdefault("client-request-id", headers.get("client-request-id", rid))

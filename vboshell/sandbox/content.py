@@ -87,21 +87,20 @@ def quickxor(data: bytes) -> str:
     width = 160
     n = len(data)
     if n:
-        pad = (-n) % 20
-        acc = int.from_bytes(data + b"\0" * pad, "little")
-        nbytes = n + pad
+        buf = data + b"\0" * ((-n) % 160)
+        blocks = len(buf) // 160
+        acc = int.from_bytes(buf, "little")
         # fold to one 160-byte block: byte j and byte j+160 land at the same register position
-        while nbytes > 160:
-            blocks = nbytes // 160
+        while blocks > 1:
             if blocks % 2:
-                acc = int.from_bytes(acc.to_bytes(nbytes, "little") + b"\0" * 160, "little")
-                nbytes += 160
-                blocks += 1
-            half = (blocks // 2) * 160
-            lo = acc & ((1 << (half * 8)) - 1)
-            acc = lo ^ (acc >> (half * 8))
-            nbytes = half
-        folded = acc.to_bytes(max(nbytes, 160), "little")[:160]
+                top_shift = (blocks - 1) * 1280
+                acc = (acc & ((1 << top_shift) - 1)) ^ (acc >> top_shift)
+                blocks -= 1
+                continue
+            half = (blocks // 2) * 1280
+            acc = (acc & ((1 << half) - 1)) ^ (acc >> half)
+            blocks //= 2
+        folded = acc.to_bytes(160, "little")
     else:
         folded = b"\0" * 160
     reg = 0

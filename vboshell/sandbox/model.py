@@ -223,6 +223,15 @@ class Container:
         it.modified = time.time()
         return self.put(it)
 
+    def touch(self, idx: int, **attrs: Any) -> Item:
+        """A change visible to delta (new seq) that is not an edit (version unchanged)."""
+        cur = self.get(idx)
+        if cur is None:
+            raise not_found()
+        it = cur.copy()
+        it.attrs.update(attrs)
+        return self.put(it)
+
     def remove(self, idx: int) -> None:
         cur = self.get(idx)
         if cur is None:
@@ -1285,20 +1294,27 @@ class Tenant:
                 raise SandboxError(404, "NotFound", "Message not found")
             uid = self.user(author).id if author else (t.group.members or [self.users[0].id])[0]
             it = ch.messages.add(parent, "", attrs={"from": uid, "body": html, "deleted": None, "subject": subject})
+            if parent is not None:  # a reply shows up as a change of its root post in channel-message delta
+                ch.messages.touch(parent, lastReply=time.time())
             return self.chat_id(ch, it.idx)
 
     def edit_channel_message(self, team: str, channel: str, message_id: str, html: str) -> None:
         with self.lock:
             t = self.team(team)
             ch = self.channel(t, channel)
-            ch.messages.update(self.chat_idx(ch, message_id), body=html)
+            idx = self.chat_idx(ch, message_id)
+            it = ch.messages.update(idx, body=html)
+            if it.parent is not None:
+                ch.messages.touch(it.parent, lastReply=time.time())
 
     def delete_channel_message(self, team: str, channel: str, message_id: str) -> None:
         """Soft delete, as Teams does: the message stays with deletedDateTime set."""
         with self.lock:
             t = self.team(team)
             ch = self.channel(t, channel)
-            ch.messages.update(self.chat_idx(ch, message_id), deleted=time.time(), body="")
+            it = ch.messages.update(self.chat_idx(ch, message_id), deleted=time.time(), body="")
+            if it.parent is not None:
+                ch.messages.touch(it.parent, lastReply=time.time())
 
     def expire_delta_tokens(self) -> None:
         """Every delta/next link issued so far becomes invalid (410 SyncStateNotFound / resyncRequired)."""
