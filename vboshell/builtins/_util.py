@@ -219,3 +219,38 @@ def split_lines(text: str) -> list[str]:
 
 def is_block(value: Any) -> bool:
     return is_script_block(value)
+
+
+def invoke_in_caller_scope(cmdlet: Any, block: Any, input_object: Any = None, use_dollar_under: bool = True) -> list[Any]:
+    """Run a script block the way ForEach-Object/Where-Object do: in the caller's scope (so `$sum += $_`
+    updates the caller's variable), with $_/$PSItem set for the call and restored afterwards.
+    Falls back to the runtime's child-scope invocation when the evaluator's internals are not available."""
+    rt = getattr(cmdlet, "_runtime", None)
+    ev = getattr(rt, "ev", None)
+    tree = getattr(block, "ast", None)
+    if ev is None or tree is None or not hasattr(ev, "exec_named_block") or \
+            (getattr(tree, "param_block", None) is not None and tree.param_block.parameters):
+        return cmdlet.invoke_script_block(block, input_object, use_dollar_under=use_dollar_under)
+    from vboshell.runtime.flow import ReturnSignal
+    from vboshell.runtime.scopes import Variable
+
+    scope = ev.ctx.session.current
+    saved = {k: scope.vars.get(k) for k in ("_", "psitem")}
+    if use_dollar_under:
+        scope.vars["_"] = Variable("_", input_object)
+        scope.vars["psitem"] = Variable("PSItem", input_object)
+    out: list[Any] = []
+    try:
+        for blk in (tree.begin_block, tree.process_block, tree.end_block):
+            if blk is not None:
+                try:
+                    ev.exec_named_block(blk, out.append)
+                except ReturnSignal:
+                    pass
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                scope.vars.pop(k, None)
+            else:
+                scope.vars[k] = v
+    return out

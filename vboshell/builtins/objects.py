@@ -12,6 +12,7 @@ from vboshell.builtins._util import (
     as_list,
     compare_strings,
     compare_values,
+    invoke_in_caller_scope,
     invoke_values,
     is_block,
     make_hashtable,
@@ -161,7 +162,7 @@ class WhereObject(Cmdlet):
         if not present:
             return
         if self._script is not None:
-            out = self.invoke_script_block(self._script, obj)
+            out = invoke_in_caller_scope(self, self._script, obj)
             if to_bool(out):
                 self.write_object(obj)
             return
@@ -226,7 +227,7 @@ class ForEachObject(Cmdlet):
         self._end = end
         self._seen = False
         if begin is not None:
-            for o in self.invoke_script_block(begin, None, use_dollar_under=False):
+            for o in invoke_in_caller_scope(self, begin, None, use_dollar_under=False):
                 self.write_object(o)
 
     def process_record(self) -> None:
@@ -238,7 +239,7 @@ class ForEachObject(Cmdlet):
             self._do_member(obj)
             return
         for block in self._process:
-            for o in self.invoke_script_block(block, obj):
+            for o in invoke_in_caller_scope(self, block, obj):
                 self.write_object(o)
 
     def _do_member(self, obj: Any) -> None:
@@ -275,7 +276,7 @@ class ForEachObject(Cmdlet):
 
     def end_processing(self) -> None:
         if self._end is not None:
-            for o in self.invoke_script_block(self._end, None, use_dollar_under=False):
+            for o in invoke_in_caller_scope(self, self._end, None, use_dollar_under=False):
                 self.write_object(o)
 
 

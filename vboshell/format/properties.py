@@ -67,10 +67,12 @@ def try_get_value(obj: Any, name: str) -> Any:
             if k.lower() == low:
                 return v
     try:
-        from vboshell.runtime.members import get_member_value  # type: ignore[attr-defined]
+        from vboshell.runtime.members import get_member_value, has_member
     except Exception:
         return _builtin_member(obj, name)
     try:
+        if not has_member(obj, name):
+            return _MISSING
         return get_member_value(obj, name)
     except Exception:
         return _MISSING
