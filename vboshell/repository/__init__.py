@@ -27,6 +27,8 @@ dead processes are broken automatically):
         w.checkpoint()                               # make work so far durable (optional; also automatic)
         w.commit(status="Success")                   # fsync data, then one transaction publishes the restore point
     # leaving the block without commit() keeps the restore point incomplete and resumable
+    # The writer is thread-safe: several collector threads may put items at once (hashing, compression and
+    # encryption run outside its mutex).
 
 Reader (restore, browsing) — never blocks the writer:
     repo.restore_points(job_id=None, organization_id=None) -> [RestorePoint]   (oldest first)
@@ -43,6 +45,13 @@ Maintenance (take the writer lock):
     repo.gc(discard_incomplete=False) -> GCResult
     repo.verify(read_data=True) -> VerifyReport (.ok, .problems, .affected_items, .notes, .summary())
     repo.change_key(new_password)
+
+Catalogue glue (vboshell.repository.manage) for the job runner, the scheduler and the cmdlets:
+    open_repository(RepositoryRecord, catalog=None) -> Repository      (opens with the record's encryption key)
+    create_or_attach(path, key) -> (Repository, created)
+    retention_policy(RepositoryRecord) -> RetentionPolicy
+    apply_retention(RepositoryRecord, catalog=None, now=None) -> RetentionResult   (call after each job)
+    next_retention_run(RepositoryRecord, after) -> datetime           (Daily/Monthly retention schedule)
 """
 
 from vboshell.repository.backend import Backend, LocalBackend

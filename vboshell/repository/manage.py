@@ -54,3 +54,48 @@ def apply_retention(rec: RepositoryRecord, catalog: Catalog | None = None, *, no
         repo.close()
     catalog.update_repository(rec.id, last_retention_run=datetime.now(UTC))
     return result
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_ORDINALS = {"First": 0, "Second": 1, "Third": 2, "Fourth": 3}
+
+
+def _day_matches(daily_type: str, d: datetime) -> bool:
+    wd = _WEEKDAYS[d.weekday()]
+    t = (daily_type or "Everyday").lower()
+    if t == "everyday":
+        return True
+    if t == "workdays":
+        return d.weekday() < 5
+    if t == "weekends":
+        return d.weekday() >= 5
+    return wd.lower() == t
+
+
+def next_retention_run(rec: RepositoryRecord, after: datetime) -> datetime:
+    """The next scheduled retention run strictly after `after` (local wall time of `after`'s zone), from the record's
+    RetentionFrequencyType (Daily: DailyTime on DailyType days; Monthly: MonthlyTime on the MonthlyDayNumber
+    MonthlyDayOfWeek). The job runner also applies retention after every job."""
+    from datetime import timedelta
+
+    def at(day: datetime, hms: str) -> datetime:
+        h, m, s = (int(x) for x in (hms or "00:00:00").split(":"))
+        return day.replace(hour=h, minute=m, second=s, microsecond=0)
+
+    day = after.replace(hour=0, minute=0, second=0, microsecond=0)
+    for _ in range(400):
+        if (rec.retention_frequency_type or "Daily").lower() == "monthly":
+            if _WEEKDAYS[day.weekday()].lower() == (rec.monthly_day_of_week or "Monday").lower():
+                nth = (day.day - 1) // 7
+                last = (day + timedelta(days=7)).month != day.month
+                want = rec.monthly_day_number or "First"
+                if (want == "Last" and last) or _ORDINALS.get(want) == nth:
+                    cand = at(day, rec.monthly_time)
+                    if cand > after:
+                        return cand
+        elif _day_matches(rec.daily_type, day):
+            cand = at(day, rec.daily_time)
+            if cand > after:
+                return cand
+        day += timedelta(days=1)
+    raise RepositoryError("No retention run could be scheduled from these settings.")
