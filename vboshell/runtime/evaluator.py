@@ -124,7 +124,14 @@ class Evaluator:
                     raise PSRuntimeError(parse_error_record(e)) from None
                 raise
             sb = ScriptBlock(tree, text=text, file=file)
-            self.run_script_block_here(sb, out.append, input_objects)
+            if raise_errors:
+                self.try_depth += 1
+                try:
+                    self.run_script_block_here(sb, out.append, input_objects)
+                finally:
+                    self.try_depth -= 1
+            else:
+                self.run_script_block_here(sb, out.append, input_objects)
         except PSRuntimeError as e:
             self.record_error(e.error_record)
             if raise_errors:
@@ -655,7 +662,7 @@ class Evaluator:
                 and input_items is NO_INPUT:
             expr = elements[0].expression
             value = self.eval(expr)
-            if value is None and self.is_void_expression(expr):
+            if self.is_void_expression(expr, value):
                 return
             it = iter_enumerable(value)
             if it is None:
@@ -687,10 +694,11 @@ class Evaluator:
         out = self.collect(stmt)
         return _unwrap(out)
 
-    def is_void_expression(self, expr: A.ExpressionAst) -> bool:
-        if isinstance(expr, A.InvokeMemberExpressionAst):
+    def is_void_expression(self, expr: A.ExpressionAst, value: Any) -> bool:
+        """Expression statements that write nothing: void method calls, [void] casts, ++/-- statements."""
+        if value is None and isinstance(expr, A.InvokeMemberExpressionAst):
             return True
-        if isinstance(expr, A.ConvertExpressionAst) and expr.type_name.lower() in ("void", "system.void"):
+        if value is None and isinstance(expr, A.ConvertExpressionAst) and expr.type_name.lower() in ("void", "system.void"):
             return True
         if isinstance(expr, A.UnaryExpressionAst) and expr.operator in ("++", "--", "post++", "post--"):
             return True
@@ -1513,6 +1521,9 @@ class Evaluator:
         if tn in ("void", "system.void"):
             return None
         t = self.resolve_type_name(e.type_name)
+        if t.full_name == "System.String" and isinstance(value, (list, tuple)):
+            o = self.ctx.session.get_value("OFS")
+            return to_string(value, " " if o is None else to_string(o))
         try:
             return t.convert(value)
         except PSRuntimeError as ex:

@@ -99,7 +99,7 @@ class ExpressionProcessor(Processor):
             return
         ev = self.ev
         value = ev.eval(self.expr)
-        if value is None and ev.is_void_expression(self.expr):
+        if ev.is_void_expression(self.expr, value):
             return
         self.emit_enumerated(value)
 
