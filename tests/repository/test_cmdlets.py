@@ -172,3 +172,23 @@ def test_through_the_shell_when_runtime_is_available(home, monkeypatch):
     assert rep[0].IsConsistent
     ctx.invoke("Get-VBORepository -Name 'Shell repo' | Remove-VBORepository -Confirm:$false")
     assert ctx.invoke("Get-VBORepository") == []
+
+
+_MY_CMDLETS = [AddVBORepository, GetVBORepository, SetVBORepository, RemoveVBORepository, VerifyRepositoryCmdlet,
+               AddVBOEncryptionKey, GetVBOEncryptionKey, RemoveVBOEncryptionKey]
+
+
+@pytest.mark.parametrize("cls", _MY_CMDLETS, ids=lambda c: c.name)
+def test_examples_run(cls, home, monkeypatch):
+    assert cls.synopsis and cls.description and cls.examples
+    assert all(p.help for p in cls.parameters)
+    ctx_mod = pytest.importorskip("vboshell.runtime.context")
+    try:
+        ctx = ctx_mod.ExecutionContext()
+    except Exception as exc:  # the runtime is still being written
+        pytest.skip(f"runtime not ready: {exc}")
+    monkeypatch.chdir(home)
+    for ex in cls.examples:
+        if ex.setup:
+            ctx.invoke(ex.setup)
+        ctx.invoke(ex.code, raise_errors=True)

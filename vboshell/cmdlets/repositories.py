@@ -375,7 +375,8 @@ class AddVBORepository(Cmdlet):
         Example("Add-VBORepository -Name 'Local backups' -Path ./vbo-repo -RetentionPeriod Years3 -RetentionType SnapshotBased",
                 "Creates a repository in ./vbo-repo keeping restore points for three years.",
                 setup="Get-VBORepository -Name 'Local backups' | Remove-VBORepository -Confirm:$false"),
-        Example("$key = Add-VBOEncryptionKey -Password (ConvertTo-SecureString 'S3cure!pass' -AsPlainText -Force) -Description 'Repo key'\n"
+        Example("$pw = ConvertTo-SecureString 'S3cure!pass' -AsPlainText -Force\n"
+                "$key = Add-VBOEncryptionKey -Password $pw -Description 'Repo key'\n"
                 "Add-VBORepository -Name 'Encrypted' -Path ./vbo-enc -EncryptionKey $key -CustomRetentionPeriodType Days "
                 "-CustomRetentionPeriod 90 -RetentionType ItemLevel",
                 "Creates an encrypted repository keeping items whose date is within the last 90 days.",
@@ -703,8 +704,8 @@ class RemoveVBOEncryptionKey(Cmdlet):
     examples = [
         Example("Get-VBOEncryptionKey -Description 'Old key' | Remove-VBOEncryptionKey -Confirm:$false",
                 "Removes the key described as 'Old key'.",
-                setup="$null = Add-VBOEncryptionKey -Password (ConvertTo-SecureString 'x-old-1' -AsPlainText -Force) "
-                      "-Description 'Old key'"),
+                setup="$pw = ConvertTo-SecureString 'x-old-1' -AsPlainText -Force\n"
+                      "$null = Add-VBOEncryptionKey -Password $pw -Description 'Old key'"),
     ]
 
     def process_record(self) -> None:
