@@ -143,3 +143,47 @@ def test_verify_detects_flipped_byte_and_names_items(tmp_path, encrypted):
     quick = repo.verify(read_data=False)
     assert not quick.ok and len(quick.affected_items) == 11
     repo.close()
+
+
+def test_gc_interrupted_before_deleting_old_packs_is_safe(repo, monkeypatch):
+    with repo.writer("job", "org", clock=_clock(NOW)) as w:
+        w.begin_restore_point()
+        for i in range(50):
+            w.put_item(U, "Exchange", f"m{i}", "Inbox", {}, gen_bytes(i, 20_000), item_date=NOW - timedelta(days=1 if i < 5 else 90))
+        w.commit()
+    calls = {"n": 0}
+    real_delete = repo.backend.delete
+
+    def crash(name: str) -> None:
+        calls["n"] += 1
+        raise KeyboardInterrupt("simulated crash after the index transaction")
+
+    monkeypatch.setattr(repo.backend, "delete", crash)
+    with pytest.raises(KeyboardInterrupt):
+        repo.apply_retention(RetentionPolicy.parse(None, "ItemLevel", "Days", 30), now=NOW)
+    monkeypatch.setattr(repo.backend, "delete", real_delete)
+    rep = repo.verify()
+    assert rep.ok and any("orphan" in n for n in rep.notes)  # the old pack is now an unreferenced orphan
+    assert sorted(repo.read_content(iv) for iv in repo.view().items()) == sorted(gen_bytes(i, 20_000) for i in range(5))
+    res = repo.gc()
+    assert res.orphan_packs_deleted == 1 and repo.verify().ok and not repo.verify().notes
+
+
+def test_readers_do_not_block_the_writer(repo):
+    with repo.writer("job", "org") as w:
+        w.begin_restore_point()
+        for i in range(3000):
+            w.put_item(U, "Exchange", f"m{i}", "Inbox", {}, f"body {i}".encode())
+        w.commit()
+    items = repo.view().items()  # a reader in the middle of a large listing holds a read snapshot
+    first = next(items)
+    import time as _t
+
+    t = _t.monotonic()
+    with repo.writer("job", "org") as w:
+        w.begin_restore_point()
+        w.put_item(U, "Exchange", "new", "Inbox", {}, b"new")
+        w.commit()
+    assert _t.monotonic() - t < 5
+    assert first.item_id == "m0" and sum(1 for _ in items) == 2999  # the reader's snapshot is unaffected
+    assert repo.view().count() == 3001
