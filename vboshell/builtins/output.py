@@ -371,9 +371,9 @@ class WriteOutput(Cmdlet):
 
     def process_record(self) -> None:
         value = self.InputObject
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (list, tuple)):
+            value = value[0]  # the remaining-arguments wrapper of `Write-Output 1, 2, 3`
         if self.NoEnumerate:
-            if isinstance(value, list) and len(value) == 1 and isinstance(value[0], (list, tuple)):
-                value = value[0]
             self.write_object(value, enumerate_collection=False)
             return
         self.write_object(value, enumerate_collection=True)
@@ -483,6 +483,7 @@ class WriteError(Cmdlet):
             target_object=self.TargetObject,
             exception_type=self.CategoryReason or exc_type,
             activity=self.CategoryActivity or "Write-Error",
+            fully_qualified_command="",  # Write-Error's ids carry no command suffix
             recommended_action=self.RecommendedAction,
         )
         self.write_error(rec)

@@ -70,6 +70,7 @@ class GetDate(Cmdlet):
         Parameter("Format", str, parameter_sets=("net",), help="A .NET format string; returns a string."),
         Parameter("UFormat", str, parameter_sets=("UFormat",), help="A Unix format string; returns a string."),
     ]
+    default_parameter_set = "net"
     examples = [
         Example("Get-Date -Date '2024-01-31 10:05' -Format 'yyyy-MM-dd HH:mm'", "A .NET format.",
                 expect="2024-01-31 10:05"),
