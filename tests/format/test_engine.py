@@ -24,7 +24,7 @@ from vboshell.runtime.psobject import PSObject, TypeView, ps_type
 from vboshell.runtime.values import DateTime, Hashtable, OrderedHashtable, TimeSpan
 
 
-def O(**kw: object) -> PSObject:  # noqa: N802 - reads like [PSCustomObject]
+def O(**kw: object) -> PSObject:  # noqa: N802,E743 - reads like [PSCustomObject]
     return PSObject(list(kw.items()))
 
 
