@@ -13,6 +13,7 @@ from vboshell.cmdlets.repositories import (
     AddVBORepository,
     GetVBOEncryptionKey,
     GetVBORepository,
+    GetVBOUsageData,
     RemoveVBOEncryptionKey,
     RemoveVBORepository,
     SetVBORepository,
@@ -151,6 +152,8 @@ def test_test_repository_reports_affected_items(home):
     data[off + 3] ^= 1
     p.write_bytes(bytes(data))
     r.close()
+    usage = run(GetVBOUsageData, Repository=repo_obj).out
+    assert [(u.Organization, u.UsedSpace > 0) for u in usage] == [("org", True)]
     rt = run(VerifyRepositoryCmdlet, Repository=repo_obj, DetailedOutput=True)
     rep = rt.out[0]
     assert rep.Status == "Failed" and not rep.IsConsistent and rt.warnings
@@ -175,7 +178,7 @@ def test_through_the_shell_when_runtime_is_available(home, monkeypatch):
 
 
 _MY_CMDLETS = [AddVBORepository, GetVBORepository, SetVBORepository, RemoveVBORepository, VerifyRepositoryCmdlet,
-               AddVBOEncryptionKey, GetVBOEncryptionKey, RemoveVBOEncryptionKey]
+               AddVBOEncryptionKey, GetVBOEncryptionKey, RemoveVBOEncryptionKey, GetVBOUsageData]
 
 
 @pytest.mark.parametrize("cls", _MY_CMDLETS, ids=lambda c: c.name)

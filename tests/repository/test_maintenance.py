@@ -187,3 +187,24 @@ def test_readers_do_not_block_the_writer(repo):
     assert _t.monotonic() - t < 5
     assert first.item_id == "m0" and sum(1 for _ in items) == 2999  # the reader's snapshot is unaffected
     assert repo.view().count() == 3001
+
+
+def test_usage_and_remove_object_data(repo):
+    shared = gen_bytes(9, 100_000)
+    with repo.writer("job", "org-a") as w:
+        w.begin_restore_point()
+        w.put_item(U, "Exchange", "m1", "Inbox", {}, shared)
+        w.put_item(U, "OneDrive", "f1", "Docs", {}, gen_bytes(10, 100_000))
+        w.commit()
+    with repo.writer("job2", "org-b") as w:
+        w.begin_restore_point()
+        w.put_item(ObjectRef("user", "b1"), "Exchange", "m1", "Inbox", {}, shared)
+        w.commit()
+    usage = repo.usage()
+    assert usage["org-a"] > usage["org-b"] > 90_000
+    assert set(repo.usage(by="object")) == {"user:u-1", "user:b1"}
+    assert repo.remove_object_data(ObjectRef("user", "u-1", organization_id="org-a"), "OneDrive") == 1
+    assert [iv.service for iv in repo.view().items(ObjectRef("user", "u-1"))] == ["Exchange"]
+    assert repo.remove_object_data(ObjectRef("user", "u-1", organization_id="org-a")) == 1
+    assert repo.stats().chunks == 1 and repo.verify().ok
+    assert repo.read_content(next(repo.view().items())) == shared

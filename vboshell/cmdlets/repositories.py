@@ -723,3 +723,70 @@ class RemoveVBOEncryptionKey(Cmdlet):
             cat.remove_encryption_key(rec.id)
         except CatalogError as exc:
             raise CmdletError(str(exc), "EncryptionKeyInUse", ErrorCategory.ResourceBusy, rec.id) from None
+
+
+# ---------------------------------------------------------------------------------------------- usage data
+
+
+@ps_type(f"{NS}.VBOUsageData", view=TypeView(table=("RepositoryId", "Organization", "UsedSpace", "IsAvailable")))
+@dataclass
+class VBOUsageData:
+    """Space used by an organization's backups in a repository (after dedup and compression)."""
+
+    RepositoryId: uuid.UUID | None = None
+    Organization: Any = None
+    UsedSpace: int = 0
+    LocalCacheUsedSpace: int = 0
+    ObjectStorageUsedSpace: int = 0
+    IsAvailable: bool = True
+    Details: str = ""
+
+
+def _org_model() -> Any:
+    from vboshell.cmdlets.model import VBOOrganization
+
+    return VBOOrganization
+
+
+@register
+class GetVBOUsageData(Cmdlet):
+    name = "Get-VBOUsageData"
+    module = MODULE
+    synopsis = "Returns the repository space used by organizations' backups."
+    description = (
+        "Returns, per repository and organization, the space the organization's backed-up data uses in the "
+        "repository after deduplication and compression. Data shared by two organizations counts for both."
+    )
+    output_type = "VBOUsageData"
+    parameters = [
+        Parameter("Repository", type=VBORepository, value_from_pipeline=True, position=0,
+                  help="Repository to report on (default: all)."),
+        Parameter("Organization", type=_org_model(), help="Organization to report on (default: all in the repository)."),
+    ]
+    examples = [
+        Example("Get-VBORepository | Get-VBOUsageData", "Shows the space each organization uses in each repository."),
+    ]
+
+    def process_record(self) -> None:
+        from vboshell.repository.errors import RepositoryError
+        from vboshell.repository.manage import open_repository
+
+        cat = _catalog(self)
+        recs = [_resolve_repository(self, self.Repository)] if self.Repository is not None else cat.list_repositories()
+        org_filter = str(self.Organization.Id) if self.Organization is not None else None
+        names = {o.id: o.name for o in cat.list_organizations()}
+        for rec in recs:
+            try:
+                repo = open_repository(rec, cat)
+            except (RepositoryError, OSError) as exc:
+                self.write_object(VBOUsageData(uuid.UUID(rec.id), self.Organization, IsAvailable=False, Details=str(exc)))
+                continue
+            try:
+                usage = repo.usage(org_filter)
+            finally:
+                repo.close()
+            if org_filter is not None and org_filter not in usage:
+                usage[org_filter] = 0
+            for org_id, used in sorted(usage.items()):
+                org = self.Organization if org_filter else names.get(org_id, org_id)
+                self.write_object(VBOUsageData(uuid.UUID(rec.id), org, used))

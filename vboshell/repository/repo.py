@@ -532,6 +532,55 @@ class Repository:
         rps = con.execute("SELECT COUNT(*) FROM restore_points WHERE committed=1").fetchone()[0]
         return RepositoryStats(packs, pack_bytes, chunks, stored, raw, versions, logical, rps)
 
+    def usage(self, organization_id: str | None = None, *, by: str = "organization") -> dict[str, int]:
+        """Stored bytes (packed, after dedup and compression) used per organization id (by="organization") or per
+        object "kind:external_id" (by="object"). A chunk shared by two organizations counts for both."""
+        con = self._con()
+        sizes = {bytes(c): n for c, n in con.execute("SELECT id, length FROM chunks")}
+        sql = ("SELECT o.organization_id, o.kind, o.external_id, v.chunks FROM item_versions v "
+               "JOIN objects o ON o.id=v.object_id")
+        args: tuple = ()
+        if organization_id is not None:
+            sql += " WHERE o.organization_id=?"
+            args = (organization_id,)
+        seen: dict[str, set[bytes]] = {}
+        for org, kind, ext, blob in con.execute(sql, args):
+            key = org if by == "organization" else f"{kind}:{ext}"
+            ids = seen.setdefault(key, set())
+            b = bytes(blob)
+            ids.update(b[i : i + 32] for i in range(0, len(b), 32))
+        return {k: sum(sizes.get(c, 0) for c in ids) for k, ids in seen.items()}
+
+    def remove_object_data(self, obj: ObjectRef | str, service: str | None = None, *, gc: bool = True) -> int:
+        """Delete every stored version, tombstone and delta state of an object (or of one service of it), then
+        collect garbage. Takes the writer lock. Returns the number of versions removed."""
+        from vboshell.repository.retention import collect_garbage
+
+        with WriterLock(self.path, "remove-data"):
+            oid = self._object_id(obj)
+            if oid is None:
+                return 0
+            con = connect(self.path / "index.db")
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    svc = " AND service=?" if service else ""
+                    args: tuple = (oid, service) if service else (oid,)
+                    n = con.execute(f"DELETE FROM item_versions WHERE object_id=?{svc}", args).rowcount
+                    con.execute(f"DELETE FROM tombstones WHERE object_id=?{svc}", args)
+                    if not service:
+                        con.execute("DELETE FROM delta_state WHERE object_id=?", (oid,))
+                        con.execute("DELETE FROM object_status WHERE object_id=?", (oid,))
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+            if gc:
+                collect_garbage(self)
+            return n
+
     # --- maintenance (implemented in retention.py / verify.py) ---
     def apply_retention(self, policy: Any, now: datetime | None = None, *, gc: bool = True) -> Any:
         from vboshell.repository.retention import apply_retention
