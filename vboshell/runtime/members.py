@@ -571,7 +571,7 @@ def invoke_method(obj: Any, name: str, args: list[Any]) -> Any:
 
 def _friendly(e: BaseException) -> str:
     msg = str(e)
-    return msg[:1].upper() + msg[1:] if msg else type(e).__name__
+    return msg if msg else type(e).__name__
 
 
 def _has_method(obj: Any, name: str) -> bool:

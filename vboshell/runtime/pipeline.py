@@ -578,6 +578,11 @@ class FunctionProcessor(CommandProcessorBase):
             scope.vars["psboundparameters"] = Variable("PSBoundParameters", self._bound_table())
             scope.vars["args"] = Variable("args", list(b.remaining))
             scope.vars["myinvocation"] = Variable("MyInvocation", self.my_invocation())
+            if self.info.kind == "ExternalScript" and self.info.path:
+                import os
+
+                scope.vars["psscriptroot"] = Variable("PSScriptRoot", os.path.dirname(self.info.path))
+                scope.vars["pscommandpath"] = Variable("PSCommandPath", self.info.path)
             if meta.cmdlet_binding:
                 self.pscmdlet = PSCmdletObject(self)
                 scope.vars["pscmdlet"] = Variable("PSCmdlet", self.pscmdlet)
