@@ -107,6 +107,10 @@ def test_gc_rewrites_mostly_dead_packs_and_removes_orphans(repo):
     assert rep.ok and any("orphan" in n for n in rep.notes)
     res = repo.apply_retention(RetentionPolicy.parse(None, "ItemLevel", "Days", 30), now=NOW)
     assert res.gc.packs_rewritten == 1 and res.gc.orphan_packs_deleted == 1 and res.gc.chunks_removed == 180
+    import sqlite3
+
+    backup = repo.path / "index-backups" / res.gc.index_backup
+    assert sqlite3.connect(backup).execute("SELECT COUNT(*) FROM item_versions").fetchone()[0] == 20
     assert not repo.backend.exists(pack_name(old_pack)) and not repo.backend.exists(orphan)
     st = repo.stats()
     assert st.chunks == 20 and st.pack_bytes < 25 * 20_000

@@ -45,6 +45,8 @@ Maintenance (take the writer lock):
     repo.gc(discard_incomplete=False) -> GCResult
     repo.verify(read_data=True) -> VerifyReport (.ok, .problems, .affected_items, .notes, .summary())
     repo.change_key(new_password)
+    repo.usage(organization_id=None, by="organization"|"object") -> {id: stored bytes}
+    repo.remove_object_data(obj, service=None) -> versions removed (then GC)
 
 Catalogue glue (vboshell.repository.manage) for the job runner, the scheduler and the cmdlets:
     open_repository(RepositoryRecord, catalog=None) -> Repository      (opens with the record's encryption key)

@@ -4,6 +4,7 @@ See docs/repository-format.md §9; everything here runs under the writer lock.""
 from __future__ import annotations
 
 import calendar
+import os
 import re
 import shutil
 import sqlite3
@@ -109,6 +110,7 @@ class GCResult:
     orphan_packs_deleted: int = 0
     incomplete_discarded: int = 0
     bytes_freed: int = 0
+    index_backup: str | None = None
 
 
 @dataclass
@@ -285,6 +287,36 @@ def collect_garbage(repo: Repository, *, discard_incomplete: bool = False, rewri
                     pass
                 repo.backend.delete(name)
                 res.orphan_packs_deleted += 1
+        res.index_backup = backup_index(repo, con)
     finally:
         con.close()
     return res
+
+
+INDEX_BACKUPS = 3
+
+
+def backup_index(repo: Repository, con: sqlite3.Connection | None = None, keep: int = INDEX_BACKUPS) -> str:
+    """Write a consistent copy of index.db to index-backups/<UTC time>.db (SQLite online backup; sealed fields stay
+    sealed) and keep the newest `keep`. Returns the file name. Run by every maintenance."""
+    own = con is None
+    con = con or connect(repo.path / "index.db")
+    try:
+        d = repo.path / "index-backups"
+        d.mkdir(exist_ok=True)
+        name = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + f"-{os.getpid()}.db"
+        tmp = d / f".{name}.tmp"
+        dst = sqlite3.connect(str(tmp))
+        try:
+            con.backup(dst)
+        finally:
+            dst.close()
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, d / name)
+        for old in sorted(p for p in d.iterdir() if p.suffix == ".db")[:-keep]:
+            old.unlink()
+        return name
+    finally:
+        if own:
+            con.close()
