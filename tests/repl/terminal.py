@@ -29,7 +29,7 @@ def shell_command() -> list[str]:
 
 
 class Term:
-    def __init__(self, home: Path, rows: int = 30, cols: int = 110, cwd: Path | None = None,
+    def __init__(self, home: Path, rows: int = 30, cols: int = 200, cwd: Path | None = None,
                  args: list[str] | None = None, env: dict[str, str] | None = None) -> None:
         self.home = home
         self.screen = pyte.Screen(cols, rows)

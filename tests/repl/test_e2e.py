@@ -36,11 +36,25 @@ def test_banner_and_prompt(term):
     assert _last_line(term) == f"VBO {term.home}>"
 
 
-def test_tab_completes_cmdlet_prefix(term):
-    term.send("Get-VBORep")
-    term.send("\t")
-    term.wait(lambda s: "Get-VBORepository" in _last_line(term))
-    assert _last_line(term).endswith("> Get-VBORepository")
+def _prompt_line(t: Term) -> str:
+    lines = [ln.rstrip() for ln in t.screen.display if ln.startswith("VBO ")]
+    return lines[-1] if lines else ""
+
+
+def test_tab_completes_unique_cmdlet_prefix(term):
+    term.send("Get-VBOJobS\t")
+    term.wait(lambda s: _prompt_line(term).endswith("> Get-VBOJobSession"))
+
+
+def test_tab_menu_with_descriptions(term):
+    term.send("Get-VBORep\t")
+    text = term.wait("Get-VBORepositoryUpgradeSession")
+    assert _prompt_line(term).endswith("> Get-VBORepository")  # the common part is inserted
+    menu = [ln for ln in text.splitlines() if "Get-VBORepository" in ln and not ln.startswith("VBO ")]
+    assert len(menu) == 5 and all(len(ln.split()) > 1 for ln in menu)  # each with its description
+    term.send("\t\t\r")  # walk to the second entry, Enter applies it (does not run it)
+    term.wait(lambda s: _prompt_line(term).endswith("> Get-VBORepositoryInventoryReport"))
+    assert term.prompt_count() == 1
 
 
 def test_three_line_foreach_with_continuation(term):

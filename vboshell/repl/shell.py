@@ -113,7 +113,9 @@ class Shell:
 
     @staticmethod
     def _continuation(width: int, line_number: int, is_soft_wrap: bool) -> Any:
-        return [("class:continuation", ">> ".rjust(min(width, 3)))]
+        if is_soft_wrap:
+            return ""  # a long line wrapping on screen is not a continuation line
+        return [("class:continuation", ">> ")]
 
     def attach_host(self) -> None:
         install(self.renderer)
@@ -134,7 +136,7 @@ class Shell:
             pass
         if _option(self.options, "no_profile", False):
             return
-        if not profile.is_file():
+        if not profile.is_file() or self._cli_ran(profile):
             return
         try:
             text = profile.read_text(encoding="utf-8-sig")
@@ -142,6 +144,18 @@ class Shell:
             sys.stderr.write(f"vboshell: cannot read profile {profile}: {e.strerror}\n")
             return
         self.run_text(text, file=str(profile))
+
+    def _cli_ran(self, profile: Any) -> bool:
+        """vboshell.cli loads `<VBOSHELL_HOME or user data dir>/profile.ps1` itself before starting the REPL;
+        do not run the same file twice."""
+        if not isinstance(self.options, dict) or "noprofile" not in self.options:
+            return False
+        try:
+            from vboshell.runtime.display import vboshell_home
+
+            return os.path.abspath(os.path.join(vboshell_home(), "profile.ps1")) == os.path.abspath(str(profile))
+        except Exception:
+            return False
 
     # --- running input ---
     def run_text(self, text: str, file: str | None = None) -> int | None:
