@@ -336,9 +336,10 @@ class SandboxApp:
     async def _fault(self, path: str, headers: dict[str, str], receive: Callable[..., Any] | None,
                      svc: str = "") -> Resp | None:
         f = self.faults
-        lat = f.latency()
-        if lat > 0:
-            await asyncio.sleep(lat)
+        if svc == "files":  # pre-authenticated URLs have no later service-time step
+            lat = f.latency()
+            if lat > 0:
+                await asyncio.sleep(lat)
         if f.hit(f.config.reset_rate):
             self._count_fault("reset")
             tr = _transport_of(receive)
@@ -444,6 +445,9 @@ class SandboxApp:
                 if th is not None:
                     return self._throttled(th, headers, self.throttle.config.spo_status)
             try:
+                lat = f.latency() if route.svc != "batch" else 0.0
+                if lat > 0:  # service time, while the request holds its concurrency slot
+                    await asyncio.sleep(lat)
                 if route.svc == "batch":
                     resp = await route.handler(ctx)
                 else:

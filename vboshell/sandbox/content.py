@@ -9,7 +9,7 @@ import random
 from functools import lru_cache
 
 WORDS = (
-    "budget review quarterly plan team project update meeting agenda notes draft final contract invoice "
+    "budget review quarterly plan team project update meeting agenda notes draft final contract kickoff "
     "schedule offsite launch customer feedback roadmap design release migration backup storage policy "
     "security training travel expense report summary forecast pipeline partner vendor order shipment "
     "lunch welcome onboarding hiring interview proposal analysis marketing campaign webinar survey "

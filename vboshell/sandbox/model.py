@@ -1316,6 +1316,31 @@ class Tenant:
             if it.parent is not None:
                 ch.messages.touch(it.parent, lastReply=time.time())
 
+    HOSTILE_NAMES = ("..", ".", "a/b", "back\\slash", "CON", "nul.txt", "LPT1", "trailing. ", " leading", "x" * 400,
+                     "semi;colon?*:<>|\"", "emoji-\U0001f600.txt", "line\nbreak", "tab\tname", "caf\u00e9.txt")
+
+    def add_hostile_items(self, user: str, data: bytes = b"hostile") -> dict[str, list[str]]:
+        """Items whose names a restore/export must not trust ('..', '/', reserved device names, 400 chars, control
+        characters): files + a folder in the user's OneDrive, mail folders and a message subject in the mailbox."""
+        with self.lock:
+            out: dict[str, list[str]] = {"files": [], "folders": [], "mailFolders": [], "messages": []}
+            d = self.drive(user)
+            mb = self.mailbox(user)
+            for name in self.HOSTILE_NAMES:
+                it = d.items.add(0, name, size=len(data), content=data)
+                out["files"].append(d.item_id(it.idx))
+            f = d.items.add(0, "..", attrs={"folder": True})
+            out["folders"].append(d.item_id(f.idx))
+            for name in ("..", "a/b", "CON", "x" * 400):
+                fid = "AAMkAF" + _b64u(uuid.uuid4().bytes + uuid.uuid4().bytes[:8])
+                fo = Folder(fid, name, mb.root_id)
+                fo.seq = self.next_seq()
+                mb.folders[fid] = fo
+                out["mailFolders"].append(fid)
+            for name in ("../../etc/passwd", "CON", "x" * 400):
+                out["messages"].append(self.add_message(user, "inbox", name))
+            return out
+
     def expire_delta_tokens(self) -> None:
         """Every delta/next link issued so far becomes invalid (410 SyncStateNotFound / resyncRequired)."""
         with self.lock:

@@ -270,7 +270,12 @@ def register(app: SandboxApp) -> None:
     def put_existing(ctx: Ctx, did: str, iid: str) -> Resp:
         d = get_drive(t, did)
         it = get_item(t, d, iid)
-        status, new = put_content(app, d, None, None, it, ctx.body)
+        conflict = ctx.q("@microsoft.graph.conflictBehavior", "replace") or "replace"
+        if conflict in ("fail", "rename") and it.parent is not None:
+            parent = d.items.get(it.parent)
+            status, new = put_content(app, d, parent, it.name, None, ctx.body, conflict)
+        else:
+            status, new = put_content(app, d, None, None, it, ctx.body)
         return Resp(status, item_json(app, d, new, None))
 
     @app.route("PUT", "/drives/{did}/items/{iid}/_new/content", "files", FILES_WRITE, cost=2)
@@ -307,6 +312,11 @@ def register(app: SandboxApp) -> None:
         d = get_drive(t, did)
         it = get_item(t, d, iid)
         parent = d.items.get(it.parent) if it.parent is not None else None
+        body = ctx.json_body() if ctx.body else {}
+        conflict = (body.get("item") or {}).get("@microsoft.graph.conflictBehavior", "replace") \
+            if isinstance(body, dict) else "replace"
+        if conflict in ("fail", "rename"):
+            return new_session(ctx, d, parent, it.name, None)
         return new_session(ctx, d, parent, it.name, it)
 
     @app.route("POST", "/drives/{did}/items/{iid}/children", "files", FILES_WRITE, cost=2)

@@ -149,7 +149,17 @@ class _Proxy:
         if name.startswith("_"):
             raise AttributeError(name)
 
-        def call(**kw: Any) -> Any:
+        def call(*args: Any, **kw: Any) -> Any:
+            if args:  # positional arguments become keywords (the admin HTTP API takes names)
+                import inspect
+
+                from vboshell.sandbox.model import Tenant
+                from vboshell.sandbox.truth import Truth
+                fn = getattr(Tenant if self._kind == "mutate" else Truth, name, None)
+                if fn is None:
+                    raise AttributeError(f"no {self._kind} operation {name!r}")
+                bound = inspect.signature(fn).bind(None, *args, **kw)
+                kw = {k: v for k, v in bound.arguments.items() if k != "self"}
             return self._sb._call(self._kind, name, kw)
         call.__name__ = name
         return call
