@@ -195,7 +195,7 @@ class ExportCsv(Cmdlet):
         if not self.should_process(str(self._target), "Export-Csv"):
             return
         if self.NoClobber and self._target.exists() and not self.Append:
-            raise CmdletError(f"The file '{self._target}' already exists.", "NoClobber,Microsoft.PowerShell.Commands.ExportCsvCommand",
+            raise CmdletError(f"The file '{self._target}' already exists.", "NoClobber",
                               ErrorCategory.ResourceExists, str(self._target), exception_type="IOException")
         from vboshell.builtins.output import write_text_file
 
@@ -536,6 +536,6 @@ class ConvertFromJson(Cmdlet):
         except json.JSONDecodeError as e:
             snippet = text[e.pos:e.pos + 20].split("\n")[0] if e.pos < len(text) else ""
             raise CmdletError(f"Invalid JSON primitive: {snippet}.",
-                              "System.ArgumentException,Microsoft.PowerShell.Commands.ConvertFromJsonCommand",
+                              "System.ArgumentException",
                               ErrorCategory.NotSpecified, text, exception_type="ArgumentException") from None
         self.write_object(value, enumerate_collection=False)

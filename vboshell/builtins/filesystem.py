@@ -137,7 +137,7 @@ def _path_text(value: Any) -> str:
 
 def path_not_found(path: str, cmd: str) -> ErrorRecord:
     return ErrorRecord(f"Cannot find path '{path}' because it does not exist.",
-                       f"PathNotFound,Microsoft.PowerShell.Commands.{cmd}", ErrorCategory.ObjectNotFound, path,
+                       "PathNotFound", ErrorCategory.ObjectNotFound, path,
                        exception_type="ItemNotFoundException")
 
 
@@ -195,7 +195,7 @@ class GetContent(Cmdlet):
                 if t.is_dir():
                     self.write_error(ErrorRecord(
                         f"Unable to get content because it is a directory: '{t}'. Please use 'Get-ChildItem' instead.",
-                        "GetContainerContentException,Microsoft.PowerShell.Commands.GetContentCommand",
+                        "GetContainerContentException",
                         ErrorCategory.InvalidOperation, str(t)))
                     continue
                 self._read(t)
@@ -350,7 +350,7 @@ class TestPath(Cmdlet):
             text = _path_text(p) if p is not None else ""
             if not text.strip():
                 self.write_error(ErrorRecord("Cannot bind argument to parameter 'Path' because it is an empty string.",
-                                             "ParameterArgumentValidationErrorEmptyStringNotAllowed,Microsoft.PowerShell.Commands.TestPathCommand",
+                                             "ParameterArgumentValidationErrorEmptyStringNotAllowed",
                                              ErrorCategory.InvalidData, None))
                 continue
             if self.IsValid:
@@ -406,7 +406,7 @@ class NewItem(Cmdlet):
                 if kind == "directory":
                     if target.exists() and not self.Force:
                         self.write_error(ErrorRecord(f"An item with the specified name {target} already exists.",
-                                                     "DirectoryExist,Microsoft.PowerShell.Commands.NewItemCommand",
+                                                     "DirectoryExist",
                                                      ErrorCategory.ResourceExists, str(target),
                                                      exception_type="IOException"))
                         continue
@@ -414,7 +414,7 @@ class NewItem(Cmdlet):
                 else:
                     if target.exists() and not self.Force:
                         self.write_error(ErrorRecord(f"The file '{target}' already exists.",
-                                                     "NewItemIOError,Microsoft.PowerShell.Commands.NewItemCommand",
+                                                     "NewItemIOError",
                                                      ErrorCategory.WriteError, str(target),
                                                      exception_type="IOException"))
                         continue
@@ -423,7 +423,7 @@ class NewItem(Cmdlet):
                             target.parent.mkdir(parents=True, exist_ok=True)
                         else:
                             self.write_error(ErrorRecord(f"Could not find a part of the path '{target}'.",
-                                                         "NewItemIOError,Microsoft.PowerShell.Commands.NewItemCommand",
+                                                         "NewItemIOError",
                                                          ErrorCategory.WriteError, str(target),
                                                          exception_type="DirectoryNotFoundException"))
                             continue
@@ -431,7 +431,7 @@ class NewItem(Cmdlet):
                     target.write_text(value, encoding="utf-8")
             except OSError as e:
                 self.write_error(ErrorRecord(f"Access to the path '{target}' is denied. {e.strerror or ''}".strip(),
-                                             "NewItemUnauthorizedAccessError,Microsoft.PowerShell.Commands.NewItemCommand",
+                                             "NewItemUnauthorizedAccessError",
                                              ErrorCategory.PermissionDenied, str(target)))
                 continue
             self.write_object(item_for(target))
@@ -481,7 +481,7 @@ class RemoveItem(Cmdlet):
         if is_dir and any(t.iterdir()) and not self.Recurse:
             self.write_error(ErrorRecord(
                 f"The item at {t} has children and the Recurse parameter was not specified. "
-                "Nothing was removed.", "DirectoryNotEmpty,Microsoft.PowerShell.Commands.RemoveItemCommand",
+                "Nothing was removed.", "DirectoryNotEmpty",
                 ErrorCategory.WriteError, str(t), exception_type="IOException"))
             return
         action = "Remove Directory" if is_dir else "Remove File"
@@ -499,7 +499,7 @@ class RemoveItem(Cmdlet):
                 t.unlink()
         except OSError as e:
             self.write_error(ErrorRecord(f"Cannot remove item {t}: {e.strerror or e}.",
-                                         "RemoveFileSystemItemIOError,Microsoft.PowerShell.Commands.RemoveItemCommand",
+                                         "RemoveFileSystemItemIOError",
                                          ErrorCategory.WriteError, str(t), exception_type="IOException"))
 
 
@@ -583,7 +583,7 @@ class SplitPath(Cmdlet):
             if self.Qualifier:
                 if not qual:
                     self.write_error(ErrorRecord(f"Cannot parse path because path '{text}' does not have a qualifier specified.",
-                                                 "ParsePathFormatError,Microsoft.PowerShell.Commands.SplitPathCommand",
+                                                 "ParsePathFormatError",
                                                  ErrorCategory.InvalidArgument, text))
                     continue
                 self.write_object(qual)
@@ -690,7 +690,7 @@ class GetChildItem(Cmdlet):
             entries = list(d.iterdir())
         except OSError as e:
             self.write_error(ErrorRecord(f"Access to the path '{d}' is denied. {e.strerror or ''}".strip(),
-                                         "DirUnauthorizedAccessError,Microsoft.PowerShell.Commands.GetChildItemCommand",
+                                         "DirUnauthorizedAccessError",
                                          ErrorCategory.PermissionDenied, str(d)))
             return
         if not self.Force:
@@ -757,7 +757,7 @@ class SetLocation(Cmdlet):
         target = targets[0] if targets else self.context.resolve_path(text)
         if not target.is_dir():
             raise CmdletError(f"Cannot find path '{target}' because it does not exist.",
-                              "PathNotFound,Microsoft.PowerShell.Commands.SetLocationCommand",
+                              "PathNotFound",
                               ErrorCategory.ObjectNotFound, text, exception_type="ItemNotFoundException")
         self.context.cwd = target.resolve()
         if self.PassThru:
@@ -770,6 +770,8 @@ class SetLocation(Cmdlet):
 
 @ps_type("Microsoft.PowerShell.Commands.MatchInfo")
 class MatchInfo:
+    ps_format_as_text = True
+
     def __init__(self, line: str, line_number: int, path: str, pattern: str, matches: list[Any],
                  display_path: str | None) -> None:
         self.Line = line
@@ -823,7 +825,7 @@ class SelectString(Cmdlet):
             self._res = [re.compile(p, flags) for p in pats]
         except re.error as e:
             raise CmdletError(f"The string {pats[0]} is not a valid regular expression: {e}.",
-                              "InvalidRegex,Microsoft.PowerShell.Commands.SelectStringCommand",
+                              "InvalidRegex",
                               ErrorCategory.InvalidArgument, pats[0]) from None
         self._found = False
 

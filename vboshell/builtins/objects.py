@@ -269,7 +269,7 @@ class ForEachObject(Cmdlet):
         if value is _MISSING:
             self.write_error(ErrorRecord(
                 f'ForEach-Object : Input name "{name}" cannot be resolved to a member.',
-                "PropertyOrMethodNotFound,Microsoft.PowerShell.Commands.ForEachObjectCommand",
+                "PropertyOrMethodNotFound",
                 ErrorCategory.InvalidArgument, obj))
             return
         self.write_object(value, enumerate_collection=True)
@@ -368,7 +368,7 @@ class SelectObject(Cmdlet):
         if exp is not None:
             if not has_property(obj, exp):
                 self.write_error(ErrorRecord(
-                    f'Property "{exp}" cannot be found.', "ExpandPropertyNotFound,Microsoft.PowerShell.Commands.SelectObjectCommand",
+                    f'Property "{exp}" cannot be found.', "ExpandPropertyNotFound",
                     ErrorCategory.InvalidArgument, obj, exception_type="PSArgumentException"))
                 return []
             value = get_value(obj, exp)
@@ -769,7 +769,7 @@ class MeasureObject(Cmdlet):
             if not vals and self._items:
                 self.write_error(ErrorRecord(
                     f'The property "{name}" cannot be found in the input for any objects.',
-                    "GenericMeasurePropertyNotFound,Microsoft.PowerShell.Commands.MeasureObjectCommand",
+                    "GenericMeasurePropertyNotFound",
                     ErrorCategory.InvalidArgument, None, exception_type="PSArgumentException"))
                 continue
             self._measure(vals, None, name)
@@ -793,7 +793,7 @@ class MeasureObject(Cmdlet):
                 v = nonnum[0]
                 self.write_error(ErrorRecord(
                     f'Input object "{to_string(v)}" is not numeric.',
-                    "NonNumericInputObject,Microsoft.PowerShell.Commands.MeasureObjectCommand",
+                    "NonNumericInputObject",
                     ErrorCategory.InvalidType, v, exception_type="PSInvalidOperationException"))
             if self.Sum:
                 total = float(sum(nums))
@@ -1042,7 +1042,7 @@ class GetRandom(Cmdlet):
         if hi <= lo:
             raise CmdletError(
                 f"The Minimum value ({lo}) cannot be greater than or equal to the Maximum value ({hi}).",
-                "MinGreaterThanOrEqualMax,Microsoft.PowerShell.Commands.GetRandomCommand",
+                "MinGreaterThanOrEqualMax",
                 ErrorCategory.InvalidArgument, exception_type="ArgumentException")
         for _ in range(self.Count or 1):
             if is_float:

@@ -606,7 +606,7 @@ class StartTranscript(Cmdlet):
             tr = Transcript(path, bool(self.Append))
         except OSError as e:
             raise CmdletError(f"Transcription cannot be started due to the error: {e.strerror}.",
-                              "CannotStartTranscription,Microsoft.PowerShell.Commands.StartTranscriptCommand",
+                              "CannotStartTranscription",
                               ErrorCategory.InvalidOperation, str(path)) from None
         stars = "*" * 22
         tr(f"{stars}\nWindows PowerShell transcript start\nStart time: {_stamp()}\n"
@@ -646,7 +646,7 @@ class StopTranscript(Cmdlet):
         path = _stop_transcript(self.context)
         if path is None:
             raise CmdletError("An error occurred stopping transcription: The host is not currently transcribing.",
-                              "InvalidOperation,Microsoft.PowerShell.Commands.StopTranscriptCommand",
+                              "InvalidOperation",
                               ErrorCategory.InvalidOperation, exception_type="PSInvalidOperationException")
         self.write_object(f"Transcript stopped, output file is {path}")
 

@@ -20,30 +20,52 @@ def _ss_module() -> Any:
 def _non_interactive(cmd: str) -> CmdletError:
     return CmdletError(
         "Windows PowerShell is in NonInteractive mode. Read and Prompt functionality is not available.",
-        f"System.Management.Automation.PSInvalidOperationException,Microsoft.PowerShell.Commands.{cmd}",
+        "System.Management.Automation.PSInvalidOperationException",
         ErrorCategory.InvalidOperation, exception_type="PSInvalidOperationException")
 
 
 def encrypt_secure_string(secure: Any, key: bytes | None = None) -> str:
-    """ConvertFrom-SecureString: the encrypted-string form of a SecureString."""
-    mod = _ss_module()
-    fn = getattr(mod, "protect", None) or mod.to_encrypted_string
-    return fn(secure, key) if key is not None else fn(secure)
+    """ConvertFrom-SecureString: the encrypted-string form of a SecureString (installation key or an AES -Key)."""
+    if key is not None:
+        return _aes_protect(secure.reveal().encode("utf-8"), key)
+    return _ss_module().protect_secure_string(secure)
 
 
 def decrypt_secure_string(text: str, key: bytes | None = None) -> Any:
     """ConvertTo-SecureString without -AsPlainText: reads back what ConvertFrom-SecureString wrote."""
     mod = _ss_module()
-    fn = getattr(mod, "unprotect", None) or mod.from_encrypted_string
-    return fn(text, key) if key is not None else fn(text)
+    if key is not None:
+        return mod.SecureString(_aes_unprotect(text, key).decode("utf-8"))
+    text = text.strip()
+    try:  # the installation key (vboshell.store.secrets), with the runtime's purpose string
+        from vboshell.store import secrets
+
+        purpose = getattr(mod, "_PURPOSE", "vboshell.securestring")
+        return mod.SecureString(secrets.unprotect(text, purpose=purpose).decode("utf-8"))
+    except Exception:  # noqa: BLE001 - fall back to the runtime's own reader
+        return mod.unprotect_secure_string(text)
 
 
-def plain_text(secure: Any) -> str:
-    mod = _ss_module()
-    fn = getattr(mod, "reveal", None)
-    if fn is not None:
-        return fn(secure)
-    return secure.reveal()
+_KEY_PREFIX = "vbk1:"
+
+
+def _aes_protect(plain: bytes, key: bytes) -> str:
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    return _KEY_PREFIX + base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plain, b"vboshell.securestring.key")).decode()
+
+
+def _aes_unprotect(token: str, key: bytes) -> bytes:
+    import base64
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    raw = base64.b64decode(token.strip().removeprefix(_KEY_PREFIX))
+    return AESGCM(key).decrypt(raw[:12], raw[12:], b"vboshell.securestring.key")
 
 
 def _key_bytes(cmdlet: Cmdlet) -> bytes | None:
@@ -165,7 +187,7 @@ class ConvertToSecureString(Cmdlet):
                 raise CmdletError(
                     "The system cannot protect plain text input. To suppress this warning and convert the plain "
                     "text to a SecureString, reissue the command specifying the Force parameter.",
-                    "ImportSecureString_InvalidArgument,Microsoft.PowerShell.Commands.ConvertToSecureStringCommand",
+                    "ImportSecureString_InvalidArgument",
                     ErrorCategory.InvalidArgument, exception_type="ArgumentException")
             self.write_object(mod.SecureString(to_string(text)))
             return
@@ -177,8 +199,7 @@ class ConvertToSecureString(Cmdlet):
                 "Input string was not in a correct format. The encrypted string was not created by "
                 "ConvertFrom-SecureString on this installation (Windows DPAPI strings cannot be read; "
                 "re-create them once with ConvertFrom-SecureString).",
-                "ImportSecureString_InvalidArgument_CryptographicError,Microsoft.PowerShell.Commands."
-                "ConvertToSecureStringCommand", ErrorCategory.InvalidArgument,
+                "ImportSecureString_InvalidArgument_CryptographicError", ErrorCategory.InvalidArgument,
                 exception_type="CryptographicException") from None
 
 

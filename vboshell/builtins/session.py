@@ -71,8 +71,8 @@ class GetHelp(Cmdlet):
             self.write_object(_GET_HELP_TOPIC)
             return
         if self.Online:
-            raise CmdletError("vboshell has no online help; use Get-Help <name> -Full.", "InvalidOperation,"
-                              "Microsoft.PowerShell.Commands.GetHelpCommand", ErrorCategory.InvalidOperation, name)
+            raise CmdletError("vboshell has no online help; use Get-Help <name> -Full.", "InvalidOperation",
+                              ErrorCategory.InvalidOperation, name)
         target: Any = None
         if has_wildcard(name):
             matches = _find_commands(self.context, name)
@@ -91,14 +91,14 @@ class GetHelp(Cmdlet):
                 f'Get-Help could not find {name} in a help file in this session. To download updated help topics '
                 'type: "Update-Help". To get help online, search for the help topic in the TechNet library at '
                 "https:/go.microsoft.com/fwlink/?LinkID=107116.",
-                "HelpNotFound,Microsoft.PowerShell.Commands.GetHelpCommand", ErrorCategory.ResourceUnavailable,
+                "HelpNotFound", ErrorCategory.ResourceUnavailable,
                 name, exception_type="HelpNotFoundException")
         try:
             text = render_help(target, full=bool(self.Full), examples=bool(self.Examples),
                                parameter=self.Parameter, detailed=bool(self.Detailed))
         except LookupError:
             raise CmdletError(f"No parameter matches criteria {self.Parameter}.",
-                              "NoParmsFound,Microsoft.PowerShell.Commands.GetHelpCommand",
+                              "NoParmsFound",
                               ErrorCategory.InvalidArgument, self.Parameter,
                               exception_type="PSArgumentException") from None
         self.write_object(text.rstrip("\n") + "\n")
@@ -265,7 +265,7 @@ class GetCommand(Cmdlet):
                         f"The term '{n}' is not recognized as the name of a cmdlet, function, script file, or "
                         "operable program. Check the spelling of the name, or if a path was included, verify that "
                         "the path is correct and try again.",
-                        "CommandNotFoundException,Microsoft.PowerShell.Commands.GetCommandCommand",
+                        "CommandNotFoundException",
                         ErrorCategory.ObjectNotFound, n, exception_type="CommandNotFoundException"))
                     continue
                 results.extend(c for c in found if c not in results)
@@ -567,7 +567,7 @@ class GetMember(Cmdlet):
     def end_processing(self) -> None:
         if not self._any:
             raise CmdletError("You must specify an object for the Get-Member cmdlet.",
-                              "NoObjectInGetMember,Microsoft.PowerShell.Commands.GetMemberCommand",
+                              "NoObjectInGetMember",
                               ErrorCategory.CloseError, exception_type="InvalidOperationException")
 
 
@@ -608,7 +608,7 @@ def _find_vars(cmdlet: Cmdlet, pattern: str, scope: str | None) -> list[tuple[st
 
 def _var_not_found(name: str, cmd: str) -> ErrorRecord:
     return ErrorRecord(f"Cannot find a variable with the name '{name}'.",
-                       f"VariableNotFound,Microsoft.PowerShell.Commands.{cmd}", ErrorCategory.ObjectNotFound, name,
+                       "VariableNotFound", ErrorCategory.ObjectNotFound, name,
                        exception_type="ItemNotFoundException")
 
 
@@ -699,7 +699,7 @@ class NewVariable(_VarWrite):
             exists = any(k.lower() == n.lower() for k in self.context.variables(scope))
             if exists and not self.Force:
                 self.write_error(ErrorRecord(f"A variable with name '{n}' already exists.",
-                                             "VariableAlreadyExists,Microsoft.PowerShell.Commands.NewVariableCommand",
+                                             "VariableAlreadyExists",
                                              ErrorCategory.ResourceExists, n, exception_type="SessionStateException"))
                 continue
             self.context.set_variable(n, self.Value, _scope(self))
@@ -846,7 +846,7 @@ def _strip_generic(name: str) -> tuple[str, str | None]:
 
 def _unsupported(type_name: str, why: str) -> CmdletError:
     return CmdletError(f"Cannot create an object of type [{type_name}]: {why}",
-                       "NotSupported,Microsoft.PowerShell.Commands.NewObjectCommand", ErrorCategory.NotImplemented,
+                       "NotSupported", ErrorCategory.NotImplemented,
                        type_name, exception_type="NotSupportedException")
 
 
@@ -891,14 +891,14 @@ def new_object(type_name: str, args: list[Any]) -> Any:
         if len(flat) != 2:
             raise CmdletError(
                 f'Cannot find an overload for "PSCredential" and the argument count: "{len(flat)}".',
-                "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand",
+                "ConstructorInvokedThrowException",
                 ErrorCategory.InvalidOperation, exception_type="MethodException")
         user, pw = flat
         if type(pw).__name__ != "SecureString":
             raise CmdletError(
                 'Cannot convert argument "password", with value: "' + to_string(pw) + '", for "PSCredential" to '
                 'type "System.Security.SecureString".',
-                "ConstructorInvokedThrowException,Microsoft.PowerShell.Commands.NewObjectCommand",
+                "ConstructorInvokedThrowException",
                 ErrorCategory.InvalidOperation, exception_type="MethodException")
         return PSCredential(to_string(user), pw)
     if short in ("text.stringbuilder",):
@@ -936,7 +936,7 @@ def new_object(type_name: str, args: list[Any]) -> Any:
             return t.convert(args[0] if len(args) == 1 else args)
     raise CmdletError(
         f"Cannot find type [{raw}]: verify that the assembly containing this type is loaded.",
-        "TypeNotFound,Microsoft.PowerShell.Commands.NewObjectCommand", ErrorCategory.InvalidType, raw,
+        "TypeNotFound", ErrorCategory.InvalidType, raw,
         exception_type="PSArgumentException")
 
 
@@ -1046,7 +1046,7 @@ class AddMember(Cmdlet):
         elif self.MemberType is not None:
             if self.Name is None:
                 raise CmdletError("The Name parameter is required for this member type.",
-                                  "NameRequired,Microsoft.PowerShell.Commands.AddMemberCommand",
+                                  "NameRequired",
                                   ErrorCategory.InvalidArgument)
             additions = [(self.MemberType, self.Name, self.Value)]
         target = obj
@@ -1058,7 +1058,7 @@ class AddMember(Cmdlet):
                 self.write_error(ErrorRecord(
                     f'Cannot add a member with the name "{name}" because a member with that name already exists. To '
                     "overwrite the member anyway, add the Force parameter to your command.",
-                    "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand",
+                    "MemberAlreadyExists",
                     ErrorCategory.InvalidOperation, obj, exception_type="InvalidOperationException"))
                 continue
             if low == "aliasproperty":
@@ -1191,7 +1191,7 @@ class ImportModule(Cmdlet):
                     continue
                 self.write_error(ErrorRecord(
                     f"The specified module '{spec}' was not loaded because no valid module file was found in any "
-                    "module directory.", "Modules_ModuleNotFound,Microsoft.PowerShell.Commands.ImportModuleCommand",
+                    "module directory.", "Modules_ModuleNotFound",
                     ErrorCategory.ResourceUnavailable, spec, exception_type="FileNotFoundException"))
                 continue
             info = ModuleInfo(canonical, spec, "Binary" if canonical.startswith("Veeam") else "Manifest")
@@ -1249,7 +1249,7 @@ class AddPSSnapin(Cmdlet):
                 f"The Windows PowerShell snap-in '{n}' is not installed on this computer. Snap-ins exist only in "
                 "Windows PowerShell (VeeamPSSnapIn belongs to Veeam Backup & Replication); vboshell provides the "
                 "Veeam Backup for Microsoft 365 cmdlets through Import-Module Veeam.Archiver.PowerShell.",
-                "AddPSSnapInRead,Microsoft.PowerShell.Commands.AddPSSnapinCommand", ErrorCategory.InvalidArgument,
+                "AddPSSnapInRead", ErrorCategory.InvalidArgument,
                 n, exception_type="PSArgumentException"))
 
 
@@ -1268,7 +1268,7 @@ class GetPSSnapin(Cmdlet):
             n = to_string(n)
             if not has_wildcard(n):
                 self.write_error(ErrorRecord(f"No Windows PowerShell snap-ins matching the pattern '{n}' were found.",
-                                             "NoPSSnapInsFound,Microsoft.PowerShell.Commands.GetPSSnapinCommand",
+                                             "NoPSSnapInsFound",
                                              ErrorCategory.InvalidArgument, n))
 
 
