@@ -141,6 +141,7 @@ class GraphClient:
         self.version = version
         self.base_url = self.cloud.graph_url(version)
         self.tokens = tokens or TokenProvider(connection)
+        self._own_tokens = tokens is None
         self.throttle = Throttle(policy)
         self.policy = self.throttle.policy
         self.stats = GraphStats()
@@ -197,9 +198,12 @@ class GraphClient:
         return await self._token()
 
     async def aclose(self) -> None:
+        """Close the connection pool (and the identity client when this GraphClient created it)."""
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+        if self._own_tokens:
+            self.tokens.close()
 
     async def __aenter__(self) -> GraphClient:
         return self
@@ -271,8 +275,6 @@ class GraphClient:
                 if status == 429 or ra is not None:
                     wait = min(self.policy.max_retry_after, ra if ra is not None else self.policy.default_retry_after)
                     self.throttle.pause(res, wait)
-                    if err.code in ("ApplicationThrottled",) and "concurrency" not in err.message.lower():
-                        self.throttle.pause_all(wait)
                     log.info("throttled %s %s: %s, pausing %s for %.1fs", method, _redact_url(full), status,
                              res.key, wait)
                     self.stats.waited += wait

@@ -99,14 +99,24 @@ def resolve_mailbox_types(g: Any, user_ids: list[str]) -> dict[str, str | None]:
     """Mailbox type per user id from /users/{id}/mailboxSettings (userPurpose), 20 per $batch.
     None means unknown (no mailbox, or the app may not read mailbox settings): callers fall back to 'User'."""
     out: dict[str, str | None] = {}
+    use_batch = True
     for i in range(0, len(user_ids), 20):
         chunk = user_ids[i:i + 20]
-        reqs = [BatchRequest(str(n), "GET", f"/users/{uid}/mailboxSettings") for n, uid in enumerate(chunk)]
-        res = g.batch(reqs)
-        for n, uid in enumerate(chunk):
-            r = res.get(str(n))
-            if r is not None and r.ok and isinstance(r.body, dict):
-                purpose = str(r.body.get("userPurpose") or "").lower()
+        bodies: list[Any] = []
+        if use_batch:
+            try:
+                res = g.batch([BatchRequest(str(n), "GET", f"/users/{uid}/mailboxSettings")
+                               for n, uid in enumerate(chunk)])
+                bodies = [res[str(n)].body if str(n) in res and res[str(n)].ok else None for n in range(len(chunk))]
+            except GraphError as exc:
+                if exc.status not in (400, 404, 405, 501):
+                    raise
+                use_batch = False  # endpoints without JSON batching (some private clouds, proxies)
+        if not use_batch:
+            bodies = g.gather(*(g.aio.get_json(f"/users/{uid}/mailboxSettings") for uid in chunk))
+        for uid, body in zip(chunk, bodies, strict=True):
+            if isinstance(body, dict):
+                purpose = str(body.get("userPurpose") or "").lower()
                 out[uid] = MAILBOX_TYPES.get(purpose, "User" if purpose else None)
             else:
                 out[uid] = None

@@ -165,7 +165,7 @@ class SyncGraphClient:
         try:
             run(self.aio.aclose())
         finally:
-            self.aio.tokens.close()
+            self.aio.tokens.close()  # idempotent
 
 
 _clients: dict[Any, SyncGraphClient] = {}

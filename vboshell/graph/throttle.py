@@ -93,7 +93,7 @@ class Resource:
 
 _OUTLOOK = re.compile(
     r"^/(?:users|me)/(?P<id>[^/]+)/(?:messages|mailfolders|events|calendar|calendars|calendarview|calendargroups|"
-    r"contacts|contactfolders|mailboxsettings|inferenceclassification|outlook|todo)(?:/|$|\?)", re.I)
+    r"contacts|contactfolders|mailboxsettings|settings/exchange|inferenceclassification|outlook|todo)(?:/|$|\?)", re.I)
 _EXO_ADMIN = re.compile(r"^/admin/exchange/mailboxes/(?P<id>[^/]+)", re.I)
 _GROUP_MAILBOX = re.compile(r"^/groups/(?P<id>[^/]+)/(?:conversations|threads|events|calendar|calendarview)", re.I)
 _SP = re.compile(r"^/(?:drives|sites|shares)(?:/|$)|^/(?:users|groups)/[^/]+/drives?(?:/|$)", re.I)
