@@ -628,8 +628,6 @@ class Binder:
                     found, val = _property_of(obj, p)
                     if found and self._try_bind(p, val, coerce):
                         bound_any = True
-            if bound_any:
-                break
         if bound_any:
             self._narrow_from_pipeline()
         return bound_any

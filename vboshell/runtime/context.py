@@ -191,6 +191,7 @@ class Host:
             i = label.find("&")
             keys.append(label[i + 1].upper() if i >= 0 and i + 1 < len(label) else label[:1].upper())
         parts = [f"[{k}] {lbl.replace('&', '')}" for k, (lbl, _h) in zip(keys, choices, strict=False)]
+        parts.append("[?] Help")
         dflt = keys[default] if 0 <= default < len(keys) else ""
         while True:
             answer = self.read_line("  ".join(parts) + f' (default is "{dflt}"): ').strip().upper()
@@ -198,6 +199,9 @@ class Host:
                 return default
             if answer in keys:
                 return keys.index(answer)
+            if answer == "?":
+                for k, (lbl, hlp) in zip(keys, choices, strict=False):
+                    self.write_line(f"{k} - {hlp or lbl.replace('&', '')}")
 
     @staticmethod
     def _flush(stream: Any) -> None:

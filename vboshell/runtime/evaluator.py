@@ -758,6 +758,8 @@ class Evaluator:
         target = name
         while True:
             alias = self.ctx.session.get_alias(target) or self.ctx.aliases.get(target.lower())
+            if isinstance(alias, type):  # an alias straight to a Cmdlet class (tests, embedding)
+                return CmdletProcessor(self, alias, args, name, el.extent, el.redirections)
             if alias is None or alias.lower() in seen:
                 break
             seen.add(alias.lower())
