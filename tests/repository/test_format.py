@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.repository.conftest import gen_bytes, gen_stream
+from tests.repository.helpers import gen_bytes, gen_stream
 from vboshell.repository import (
     ItemChange,
     ObjectRef,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.repository.conftest import gen_bytes
+from tests.repository.helpers import gen_bytes
 from vboshell.repository import ObjectRef, Repository, RetentionPolicy
 from vboshell.repository.pack import pack_name
 from vboshell.repository.retention import subtract_period
