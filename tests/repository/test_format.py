@@ -284,3 +284,27 @@ def test_init_recovers_from_interrupted_init(tmp_path):
     (tmp_path / "busy" / "file.txt").write_text("user data")
     with pytest.raises(Exception, match="not empty"):
         Repository.init(tmp_path / "busy")
+
+
+def test_write_failure_discards_unflushed_work(repo, monkeypatch):
+    from vboshell.repository import pack as pack_mod
+
+    with repo.writer("j", "o") as w:
+        w.begin_restore_point()
+        w.put_item(U1, "Exchange", "kept", "Inbox", {}, b"kept", change_key="k")
+        w.checkpoint()
+        w.put_item(U1, "Exchange", "lost", "Inbox", {}, gen_bytes(1, 10_000), change_key="l")
+        real_add = pack_mod.PackWriter.add
+
+        def full_disk(self, *a, **k):
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(pack_mod.PackWriter, "add", full_disk)
+        with pytest.raises(OSError):
+            w.put_item(U1, "Exchange", "boom", "Inbox", {}, gen_bytes(2, 10_000))
+        monkeypatch.setattr(pack_mod.PackWriter, "add", real_add)
+        assert w.item_known(U1, "kept", "k") and not w.item_known(U1, "lost", "l")
+        w.put_item(U1, "Exchange", "after", "Inbox", {}, b"after")
+        w.commit()
+    assert sorted(iv.item_id for iv in repo.view().items()) == ["after", "kept"]
+    assert repo.verify().ok

@@ -960,7 +960,11 @@ class Writer:
                     continue
                 if self._pack is None:
                     self._pack = PackWriter(self.repo.path / "tmp", self.keys)
-                e = self._pack.add(cid, blob, len(chunk))
+                try:
+                    e = self._pack.add(cid, blob, len(chunk))
+                except BaseException:
+                    self._discard_unflushed()
+                    raise
                 self._pack_chunks[cid] = (e.offset, e.length, e.raw_length)
                 self.stats["stored_bytes"] += len(blob)
                 if self._pack.size >= TARGET_SIZE:
@@ -1097,8 +1101,12 @@ class Writer:
         pack_rows: list[tuple] = []
         pack_info: tuple[str, int] | None = None
         if self._pack is not None and self._pack.entries:
-            pid, path, psize = self._pack.finish()
-            self.repo.backend.put_file(pack_name(pid), path)
+            try:
+                pid, path, psize = self._pack.finish()
+                self.repo.backend.put_file(pack_name(pid), path)
+            except BaseException:
+                self._discard_unflushed()
+                raise
             pack_rows = [(cid, pid, o, n, r) for cid, (o, n, r) in self._pack_chunks.items()]
             pack_info = (pid, psize)
         elif self._pack is not None:
@@ -1118,7 +1126,9 @@ class Writer:
                 self._apply(con, op, seq)
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            self._discard_unflushed()  # the published pack (if any) becomes an orphan for maintenance
             raise
         self._pack_chunks.clear()
         self._ops.clear()
@@ -1126,6 +1136,22 @@ class Writer:
         self._pending_by_item.clear()
         self._pending_delta.clear()
         self._last_flush = time.monotonic()
+
+    def _discard_unflushed(self) -> None:
+        """After a failed write (disk full, I/O error): drop the open pack and every queued row, which may refer to
+        its chunks. Those items are simply not stored (item_known() is False for them), so nothing in the index
+        ever points at missing data."""
+        if self._pack is not None:
+            try:
+                self._pack.abort()
+            except OSError:
+                pass
+            self._pack = None
+        self._pack_chunks.clear()
+        self._ops.clear()
+        self._pending.clear()
+        self._pending_by_item.clear()
+        self._pending_delta.clear()
 
     @staticmethod
     def _close_current(con: sqlite3.Connection, oid: int, service: str, item_id: str, seq: int) -> None:
