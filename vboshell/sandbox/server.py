@@ -170,8 +170,11 @@ class Sandbox:
 
     def __init__(self, spec: str | Path | dict[str, Any] | None = None, *, seed: int | None = None, port: int = 0,
                  state_dir: str | None = None, token_lifetime: int = 3599, time_scale: float = 1.0,
-                 throttling: bool = True, extra_apps: list[dict[str, Any]] | None = None) -> None:
+                 throttling: bool = True, extra_apps: list[dict[str, Any]] | None = None, reuse: bool = False) -> None:
+        """reuse=True with a state_dir: keep the certificates, app ids, secrets and (if free) the port of an earlier
+        run with the same spec, so saved organization settings keep working across sessions."""
         self.spec = load_spec(spec, seed=seed)
+        self._reuse = reuse and state_dir is not None
         self._own_dir = state_dir is None
         self.state_dir = state_dir or tempfile.mkdtemp(prefix="vboshell-sandbox-")
         os.makedirs(self.state_dir, exist_ok=True)
@@ -224,19 +227,48 @@ class Sandbox:
         os.chmod(tok, 0o600)
         return cfg
 
+    def _reusable(self) -> SandboxConfig | None:
+        if not self._reuse:
+            return None
+        p = Path(self.state_dir) / "config.json"
+        try:
+            cfg = SandboxConfig.load(str(p))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        files = [cfg.ca_path, cfg.server_cert, cfg.server_key, cfg.signing_key] + \
+            [a.certificate_pfx_path for a in cfg.apps]
+        if cfg.spec != self.spec or not all(Path(f).exists() for f in files):
+            return None
+        if {a.name for a in cfg.apps} != {DEFAULT_APP, NO_SITES_APP, NO_MAIL_APP} | {a["name"] for a in self._extra_apps}:
+            return None
+        cfg.token_lifetime, cfg.time_scale, cfg.throttling = self._token_lifetime, self._time_scale, self._throttling
+        return cfg
+
     def start(self, mode: str = "thread", timeout: float = 30.0) -> Sandbox:
         """mode 'thread': uvicorn in a daemon thread of this process (the Python test APIs work directly);
         mode 'process': its own process (benchmarks); the test APIs then go over the admin HTTP endpoints."""
         if self.mode:
             return self
         if mode == "thread":
+            stored = self._reusable()
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind(("127.0.0.1", self._port_req))
+            try:
+                sock.bind(("127.0.0.1", self._port_req or (stored.port if stored else 0)))
+            except OSError:
+                if self._port_req:
+                    sock.close()
+                    raise
+                sock.bind(("127.0.0.1", 0))
             sock.listen(512)
             self._sock = sock
             port = int(sock.getsockname()[1])
-            self.config = self._prepare(port)
+            if stored is not None:
+                stored.port = port
+                stored.save()
+                self.config = stored
+            else:
+                self.config = self._prepare(port)
             self.app = build_app(self.config)
             import uvicorn
             self._server = uvicorn.Server(_uvicorn_config(self.app, self.config))
@@ -250,8 +282,14 @@ class Sandbox:
                     raise RuntimeError("the sandbox server did not start")
                 time.sleep(0.01)
         elif mode == "process":
+            stored = self._reusable()
             port = self._port_req or _free_port()
-            self.config = self._prepare(port)
+            if stored is not None:
+                stored.port = port
+                stored.save()
+                self.config = stored
+            else:
+                self.config = self._prepare(port)
             ctx = multiprocessing.get_context("spawn")
             self._proc = ctx.Process(target=_serve_process, args=(str(Path(self.state_dir) / "config.json"),),
                                      name="vboshell-sandbox", daemon=True)
