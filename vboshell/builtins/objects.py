@@ -576,7 +576,7 @@ class SortObject(Cmdlet):
 
 
 @ps_type("Microsoft.PowerShell.Commands.GroupInfo",
-         view=TypeView(table=(("Count", "Count", 5), ("Name", "Name", 25), "Group"), kind="table"))
+         view=TypeView(table=(("Count", "Count", 5, "right"), ("Name", "Name", 25), "Group"), kind="table"))
 class GroupInfo:
     def __init__(self, name: str, values: list[Any], group: list[Any], no_element: bool = False) -> None:
         self.Name = name
@@ -600,7 +600,7 @@ class GroupInfo:
 
 
 @ps_type("Microsoft.PowerShell.Commands.GroupInfoNoElement",
-         view=TypeView(table=(("Count", "Count", 5), ("Name", "Name", 25)), kind="table"),
+         view=TypeView(table=(("Count", "Count", 5, "right"), ("Name", "Name", 25)), kind="table"),
          base_names=("Microsoft.PowerShell.Commands.GroupInfo",))
 class GroupInfoNoElement(GroupInfo):
     pass

@@ -28,9 +28,19 @@ register = _register
 # Get-Help
 
 
+def _functions(ctx: Any) -> dict[str, Any]:
+    """Script functions visible in the current scope (lower-case name -> FunctionInfo)."""
+    session = getattr(ctx, "session", None)
+    found: dict[str, Any] = {}
+    if session is not None and hasattr(session, "all_functions"):
+        found.update(session.all_functions())
+    for k, v in (getattr(ctx, "functions", {}) or {}).items():
+        found.setdefault(k.lower(), v)
+    return found
+
+
 def _function_info(ctx: Any, name: str) -> Any:
-    fns = getattr(ctx, "functions", {}) or {}
-    return fns.get(name.lower())
+    return _functions(ctx).get(name.lower())
 
 
 @register
@@ -191,7 +201,7 @@ def _all_commands(ctx: Any) -> list[CommandInfo]:
             seen.add(alias.lower())
             out.append(CommandInfo("Alias", alias, cls.module if "-" in alias else "", cls,
                                    display=f"{alias} -> {cls.name}", synopsis=cls.synopsis, definition=cls.name))
-    for low, fn in (getattr(ctx, "functions", {}) or {}).items():
+    for low, fn in _functions(ctx).items():
         if low in seen:
             continue
         seen.add(low)
@@ -1182,7 +1192,9 @@ class ImportModule(Cmdlet):
             if canonical is None:
                 path = ctx.resolve_path(spec) if any(s in spec for s in ("/", "\\", ".ps")) else None
                 if path is not None and path.is_file() and path.suffix.lower() in (".psm1", ".ps1"):
-                    for o in ctx.invoke(f". '{str(path).replace(chr(39), chr(39) * 2)}'", raise_errors=True):
+                    from vboshell.builtins._util import detect_decode
+
+                    for o in ctx.invoke(detect_decode(path.read_bytes()), raise_errors=True, file=str(path)):
                         self.write_object(o)
                     info = ModuleInfo(base, str(path), "Script")
                     modules[base.lower()] = info

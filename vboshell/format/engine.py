@@ -340,20 +340,22 @@ def _view_entry(entry: Any) -> PropertySpec:
     """A view column: 'Prop', ('Prop', 'Label'), ('Prop', 'Label', width) or a mapping (calculated property)."""
     from vboshell.format.properties import get_value
 
+    # Columns of declared views are left-aligned unless they say otherwise (as in format.ps1xml files).
     if isinstance(entry, str):
-        return PropertySpec(label=entry, getter=lambda o, _n=entry: get_value(o, _n), name=entry)
+        return PropertySpec(label=entry, getter=lambda o, _n=entry: get_value(o, _n), name=entry, align="left")
     if isinstance(entry, Mapping):
         prop = entry.get("property") or entry.get("Property")
         label = entry.get("label") or entry.get("Label") or prop
         fn = entry.get("expression") or entry.get("Expression")
         getter = fn if callable(fn) else (lambda o, _n=prop: get_value(o, _n))
         return PropertySpec(label=str(label), getter=getter, width=entry.get("width") or entry.get("Width"),
-                            align=entry.get("align") or entry.get("Align"))
+                            align=entry.get("align") or entry.get("Align") or "left")
     prop = entry[0]
     label = entry[1] if len(entry) > 1 and entry[1] else prop
     width = entry[2] if len(entry) > 2 else None
+    align = entry[3] if len(entry) > 3 else "left"
     getter = prop if callable(prop) else (lambda o, _n=prop: get_value(o, _n))
-    return PropertySpec(label=str(label), getter=getter, width=width)
+    return PropertySpec(label=str(label), getter=getter, width=width, align=align)
 
 
 def _auto_align(value: Any) -> str:
