@@ -259,18 +259,28 @@ class Shell:
     # --- the loop ---
     def loop(self) -> int:
         session = self.session or self.build_session()
+        failures = 0
         while True:
             try:
                 text = session.prompt()
+                failures = 0
             except KeyboardInterrupt:
                 continue  # Ctrl+C at the prompt abandons the line
             except EOFError:
                 return self.exit_code
+            except Exception as e:  # never a traceback; give up only if the terminal is unusable
+                failures += 1
+                sys.stderr.write(f"vboshell: the prompt failed: {type(e).__name__}: {e}\n")
+                if failures >= 5:
+                    return 1
+                continue
             if not text.strip():
                 continue
-            if text.strip().lower() == "exit" and not hasattr(self.context, "execute"):
-                return self.exit_code
-            code = self.run_text(text)
+            try:
+                code = self.run_text(text)
+            except KeyboardInterrupt:  # a Ctrl+C that lands between the pipeline's end and the next prompt
+                self._request_stop()
+                continue
             if code is not None:
                 return code
 
