@@ -275,6 +275,8 @@ def render_wide(block: WideBlock, width: int | None) -> list[str]:
 def _is_scalar(obj: Any) -> bool:
     if getattr(obj, "ps_format_as_text", False):  # e.g. MatchInfo: its string form is its display
         return True
+    if type(obj).__name__ == "SecureString":  # shows its type name, never its value
+        return True
     if obj is None or isinstance(obj, (str, bool, int, float, decimal.Decimal, _dt.date, bytes)):
         return True
     if isinstance(obj, (Mapping, _dt.timedelta, uuid.UUID, PSObject)):
