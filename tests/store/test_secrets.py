@@ -21,7 +21,7 @@ def _home(tmp_path, monkeypatch):
 
 def test_round_trip_and_permissions(_home):
     tok = secrets.protect(b"s3cr3t-value", "org:app-secret")
-    assert tok.startswith("vbs1:") and "s3cr3t" not in tok
+    assert tok.startswith("vbk1:") and "s3cr3t" not in tok
     assert secrets.unprotect(tok, "org:app-secret") == b"s3cr3t-value"
     key_file = _home / "master.key"
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
@@ -36,7 +36,7 @@ def test_wrong_purpose_tamper_and_wrong_key(_home, monkeypatch):
     raw = bytearray(base64.b64decode(tok[5:]))
     raw[-1] ^= 1
     with pytest.raises(secrets.SecretError):
-        secrets.unprotect("vbs1:" + base64.b64encode(bytes(raw)).decode(), "p1")
+        secrets.unprotect("vbk1:" + base64.b64encode(bytes(raw)).decode(), "p1")
     with pytest.raises(secrets.SecretError):
         secrets.unprotect("garbage", "p1")
     monkeypatch.setenv("VBOSHELL_MASTER_KEY", base64.b64encode(b"k" * 32).decode())

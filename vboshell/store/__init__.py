@@ -3,7 +3,7 @@ Everything configuration-related is read and written through `Catalog`; a Postgr
 
 Secrets (vboshell.store.secrets — stable API):
     vboshell_home() -> Path; master_key() -> bytes
-    protect(plaintext: bytes, purpose="") -> "vbs1:…" token;  unprotect(token, purpose="") -> bytes (SecretError)
+    protect(plaintext: bytes, purpose="") -> "vbk1:…" token;  unprotect(token, purpose="") -> bytes (SecretError)
     is_protected(value) -> bool
 
 Catalogue:

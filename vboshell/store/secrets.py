@@ -5,7 +5,7 @@ API (stable):
     vboshell_home() -> Path           VBOSHELL_HOME or platformdirs.user_data_dir('vboshell'); created with mode 0700.
     master_key() -> bytes             32 bytes; from VBOSHELL_MASTER_KEY (base64) or the file <home>/master.key
                                       (created on first use, mode 0600).
-    protect(plaintext, purpose="")    -> "vbs1:<base64(nonce || ciphertext+tag)>"; `purpose` is bound as AAD,
+    protect(plaintext, purpose="")    -> "vbk1:<base64(nonce || ciphertext+tag)>"; `purpose` is bound as AAD,
                                       so a token made for one purpose does not decrypt for another.
     unprotect(token, purpose="")      -> bytes; raises SecretError on a malformed/tampered token or a wrong key.
     is_protected(value) -> bool       whether a string looks like a token produced by protect().
@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = ["SecretError", "vboshell_home", "master_key", "protect", "unprotect", "is_protected", "TOKEN_PREFIX"]
 
-TOKEN_PREFIX = "vbs1:"
+TOKEN_PREFIX = "vbk1:"
 _KEY_FILE = "master.key"
 _NONCE_LEN = 12
 _lock = threading.Lock()
