@@ -98,6 +98,7 @@ class Evaluator:
         self.current_file: str | None = None
         self.last_success = True
         self._catch_stack: list[PSRuntimeError] = []
+        self.invocation_stack: list[Any] = []  # FunctionProcessors currently running (innermost last)
         self._dispatch_expr = self._build_expr_dispatch()
         self._dispatch_stmt = self._build_stmt_dispatch()
 
@@ -362,6 +363,26 @@ class Evaluator:
             from vboshell.runtime.display import invocation_from_extent
 
             rec.invocation_info = invocation_from_extent(extent, command_name)
+
+    def attach_caller_position(self, rec: ErrorRecord, extent: Any) -> None:
+        """Position of the enclosing function/script call (how PowerShell reports Write-Error)."""
+        from vboshell.runtime.display import invocation_from_extent
+        from vboshell.runtime.errors import InvocationInfo
+
+        for proc in reversed(self.invocation_stack):
+            if proc.dot_source or not proc.invocation_name:
+                continue
+            if proc.info.kind == "ExternalScript":
+                name = proc.info.path or proc.invocation_name
+                rec.invocation_info = invocation_from_extent(proc.extent, name) if proc.extent is not None \
+                    else InvocationInfo(command_name=name)
+            else:
+                rec.invocation_info = invocation_from_extent(proc.extent, proc.invocation_name) \
+                    if proc.extent is not None else InvocationInfo(command_name=proc.invocation_name)
+            return
+        if extent is not None:
+            rec.invocation_info = InvocationInfo(command_name=extent.source.strip() if "\n" not in extent.source.strip()
+                                                 else extent.text)
 
     def write_nonterminating_error(self, record: Any, action: str, extent: Any, invocation_name: str | None,
                                    error_var: Any, proc: Any) -> None:

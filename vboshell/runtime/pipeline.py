@@ -125,8 +125,11 @@ class CommandRuntime:
         p = self.proc
         if record.activity is None:
             record.activity = p.cmdlet_name
-        if record.fully_qualified_command is None and p.meta is not None:
+        if record.fully_qualified_command is None and p.meta is not None and p.cmdlet_name != "Write-Error":
             record.fully_qualified_command = p.meta.fully_qualified_command
+        if p.cmdlet_name == "Write-Error" and record.invocation_info is None:
+            # PowerShell reports Write-Error at the invocation of the enclosing function/script
+            self.ev.attach_caller_position(record, p.extent)
         self.ev.write_nonterminating_error(record, p.error_action(), p.extent, p.invocation_name,
                                            p.error_variable(), p)
 
@@ -524,10 +527,13 @@ class FunctionProcessor(CommandProcessorBase):
         prev = ss.current
         if self.scope is not None:
             ss.current = self.scope
+        self.ev.invocation_stack.append(self)
         return prev
 
     def _leave(self, prev: Any) -> None:
         self.ev.ctx.session.current = prev
+        if self.ev.invocation_stack and self.ev.invocation_stack[-1] is self:
+            self.ev.invocation_stack.pop()
 
     def begin(self) -> None:
         ev = self.ev
@@ -697,17 +703,33 @@ class Pipeline:
     def run(self, input_items: Any = NO_INPUT) -> None:
         procs = self.processors
         n = len(procs)
+        begun = [False] * n
+        pending: list[list[Any]] = [[] for _ in procs]
         for i, p in enumerate(procs):
             p.pipeline = self
             p.position = i + 1
             p.expects_input = i > 0 or input_items is not NO_INPUT
             p.downstream = procs[i + 1].process if i + 1 < n else self.sink
         self.ev.wire_redirections(self)
-        started: list[Processor] = []
+        # Output written by a begin block waits until the next command has begun (PowerShell's order).
+        direct = [p.downstream for p in procs]
+        for i, p in enumerate(procs):
+            if i + 1 < n:
+                def buffered(obj: Any, i: int = i) -> None:
+                    if begun[i + 1]:
+                        direct[i](obj)
+                    else:
+                        pending[i].append(obj)
+
+                p.downstream = buffered
         try:
-            for p in procs:
+            for i, p in enumerate(procs):
                 self.ev.run_in_streams(p, p.begin)
-                started.append(p)
+                begun[i] = True
+                if i > 0 and pending[i - 1]:
+                    items, pending[i - 1] = pending[i - 1], []
+                    for obj in items:
+                        direct[i - 1](obj)
             first = procs[0]
             if input_items is NO_INPUT:
                 self.ev.run_in_streams(first, lambda: first.process(NO_INPUT))
