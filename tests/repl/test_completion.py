@@ -259,3 +259,20 @@ def test_dollar_underscore_from_cmdlet_output_type(fake_context, monkeypatch):
 def test_get_help_completes_command_names(fake_context):
     assert texts(complete("Get-Help Start-VBO", fake_context)) == ["Start-VBOJob"]
     assert texts(complete("help -Name Get-VBORep", fake_context)) == ["Get-VBORepository"]
+
+
+def test_session_function_parameters_from_the_runtime(tmp_path):
+    runtime = pytest.importorskip("vboshell.runtime.evaluator")
+    assert runtime
+    from vboshell.runtime.context import BufferHost, ExecutionContext
+
+    ctx = ExecutionContext(BufferHost(), cwd=tmp_path)
+    ctx.execute("function Get-MyReport { param([Parameter(Mandatory)][string]$Name, "
+                "[ValidateSet('Alpha','Beta')]$Kind, [switch]$Full) }\n$report = [PSCustomObject]@{ Total = 3; Failed = 1 }")
+    assert texts(complete("Get-MyR", ctx)) == ["Get-MyReport"]
+    items = complete("Get-MyReport -", ctx)
+    assert texts(items)[:3] == ["-Name", "-Kind", "-Full"]
+    assert items[0].meta.startswith("[string] (required)")
+    assert texts(complete("Get-MyReport -Kind ", ctx)) == ["Alpha", "Beta"]
+    assert texts(complete("$report.", ctx))[:2] == ["$report.Total", "$report.Failed"]
+    assert "$report" in texts(complete("$rep", ctx))

@@ -3,6 +3,7 @@ Read from the same Cmdlet declarations the binder uses (vboshell.commands), plus
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,9 @@ SHOULD_PROCESS_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("WhatIf", type=Switch, aliases=("wi",), help="Shows what would happen without doing it."),
     Parameter("Confirm", type=Switch, aliases=("cf",), help="Asks for confirmation before doing it."),
 )
+
+
+_COMMON_HELP = {p.name.lower(): p.help for p in (*COMMON_PARAMETERS, *SHOULD_PROCESS_PARAMETERS)}
 
 
 @dataclass
@@ -70,10 +74,27 @@ def _cmdlet_names() -> list[tuple[str, str, Any]]:
     return out
 
 
+def common_parameters(should_process: bool) -> list[Parameter]:
+    """The binder's common parameters (vboshell.commands.binder), with help text for the completion menu."""
+    try:
+        from vboshell.commands import binder
+
+        common = list(binder.COMMON_PARAMETERS)
+        sp = list(binder.SHOULD_PROCESS_PARAMETERS)
+    except Exception:
+        common, sp = list(COMMON_PARAMETERS), list(SHOULD_PROCESS_PARAMETERS)
+    if should_process:
+        common = sp + common
+    out = []
+    for p in common:
+        if not p.help and p.name.lower() in _COMMON_HELP:
+            p = dataclasses.replace(p, help=_COMMON_HELP[p.name.lower()])
+        out.append(p)
+    return out
+
+
 def _cmdlet_info(name: str, kind: str, cls: Any) -> CommandInfo:
-    common = list(COMMON_PARAMETERS)
-    if getattr(cls, "supports_should_process", False):
-        common = list(SHOULD_PROCESS_PARAMETERS) + common
+    common = common_parameters(bool(getattr(cls, "supports_should_process", False)))
     own = {p.name.lower() for p in cls.parameters}
     common = [p for p in common if p.name.lower() not in own]
     return CommandInfo(
@@ -89,9 +110,39 @@ def _cmdlet_info(name: str, kind: str, cls: Any) -> CommandInfo:
 
 
 def _iter_context_functions(context: Any) -> Iterable[tuple[str, Any]]:
-    """(name, definition) of the functions defined in the session, whatever shape the runtime keeps them in."""
+    """(name, definition) of the functions visible in the session (scopes first, then `context.functions`)."""
     if context is None:
         return ()
+    out: list[tuple[str, Any]] = []
+    session = getattr(context, "session", None)
+    all_fns = getattr(session, "all_functions", None)
+    if callable(all_fns):
+        try:
+            out.extend((getattr(f, "name", None) or k, f) for k, f in all_fns().items())
+        except Exception:
+            pass
+    seen = {str(n).lower() for n, _ in out}
+    out.extend((n, f) for n, f in _legacy_functions(context) if str(n).lower() not in seen)
+    return out
+
+
+def context_aliases(context: Any) -> dict[str, str]:
+    """User aliases (Set-Alias) visible in the session: lower-case alias -> command name."""
+    out: dict[str, str] = {}
+    session = getattr(context, "session", None)
+    scope = getattr(session, "current", None)
+    guard = 0
+    while scope is not None and guard < 1000:
+        guard += 1
+        for k, v in (getattr(scope, "aliases", None) or {}).items():
+            out.setdefault(str(k).lower(), str(v))
+        scope = getattr(scope, "parent", None)
+    for k, v in (getattr(context, "aliases", None) or {}).items() if isinstance(getattr(context, "aliases", None), dict) else ():
+        out.setdefault(str(k).lower(), str(v))
+    return out
+
+
+def _legacy_functions(context: Any) -> Iterable[tuple[str, Any]]:
     fns: Any = None
     for attr in ("functions", "get_functions"):
         fns = getattr(context, attr, None)
@@ -106,7 +157,7 @@ def _iter_context_functions(context: Any) -> Iterable[tuple[str, Any]]:
         return ()
     try:
         if hasattr(fns, "items"):
-            return list(fns.items())
+            return [(getattr(f, "name", None) or k, f) for k, f in fns.items()]
         return [(getattr(f, "name", str(f)), f) for f in fns]
     except Exception:
         return ()
@@ -123,7 +174,7 @@ def function_parameters(defn: Any) -> list[Parameter]:
     declared = getattr(defn, "parameter_declarations", None)  # a runtime wrapper may already provide Parameters
     if isinstance(declared, (list, tuple)) and all(isinstance(p, Parameter) for p in declared):
         return list(declared)
-    ast = defn
+    ast = getattr(getattr(defn, "script_block", None), "ast", None) or defn
     for attr in ("ast", "definition", "function_ast", "node"):
         inner = getattr(ast, attr, None)
         if inner is not None and hasattr(inner, "extent"):
@@ -156,13 +207,37 @@ def function_parameters(defn: Any) -> list[Parameter]:
     return out
 
 
-def resolve(name: str, context: Any = None) -> CommandInfo | None:
-    """The command a name resolves to: a session function, else a cmdlet/short name/alias. None if unknown."""
+def _function_info(fname: str, defn: Any, context: Any) -> CommandInfo:
+    """A session function, through the evaluator's own binder metadata when it can build it."""
+    ev = getattr(context, "evaluator", None)
+    meta_fn = getattr(ev, "function_metadata", None)
+    if meta_fn is not None:
+        try:
+            meta = meta_fn(defn)
+            common: list[Parameter] = []
+            if getattr(meta, "cmdlet_binding", False):
+                common = common_parameters(bool(getattr(meta, "supports_should_process", False)))
+            return CommandInfo(name=fname, kind="Function", parameters=list(meta.parameters), common=common,
+                               target=fname, synopsis="function defined in this session",
+                               default_parameter_set=getattr(meta, "default_parameter_set", None))
+        except Exception:
+            pass
+    return CommandInfo(name=fname, kind="Function", parameters=function_parameters(defn), common=[], target=fname,
+                       synopsis="function defined in this session")
+
+
+def resolve(name: str, context: Any = None, _depth: int = 0) -> CommandInfo | None:
+    """The command a name resolves to: a session function or user alias, else a cmdlet/short name/alias."""
     low = name.lower()
     for fname, defn in _iter_context_functions(context):
         if str(fname).lower() == low:
-            return CommandInfo(name=str(fname), kind="Function", parameters=function_parameters(defn),
-                               common=list(COMMON_PARAMETERS))
+            return _function_info(str(fname), defn, context)
+    alias_target = context_aliases(context).get(low) if context is not None else None
+    if alias_target and _depth < 10:
+        info = resolve(alias_target, context, _depth + 1)
+        if info is not None:
+            info.name, info.kind = name, "Alias"
+        return info
     from vboshell.commands import registry
 
     try:
@@ -185,6 +260,8 @@ def is_known_command(name: str, context: Any = None) -> bool:
     except Exception:
         pass
     low = name.lower()
+    if context is not None and low in context_aliases(context):
+        return True
     return any(str(f).lower() == low for f, _ in _iter_context_functions(context))
 
 
@@ -197,6 +274,10 @@ def command_names(context: Any = None) -> list[tuple[str, str, str]]:
         if n.lower() not in seen:
             seen.add(n.lower())
             out.append((n, "Function", "function defined in this session"))
+    for alias, target in context_aliases(context).items() if context is not None else ():
+        if alias not in seen:
+            seen.add(alias)
+            out.append((alias, "Alias", f"alias of {target}"))
     for n, kind, cls in _cmdlet_names():
         if n.lower() in seen:
             continue

@@ -354,7 +354,8 @@ def _bound_names(info: cmdinfo.CommandInfo, args: list[str]) -> set[str]:
 
 
 def _param_meta(p: Parameter) -> str:
-    t = p.type_display()
+    written = getattr(p, "type_name", None)  # a script function's [string]$Name keeps its written type
+    t = "SwitchParameter" if p.is_switch else (str(written) if written else p.type_display())
     meta = f"[{t}]"
     if p.mandatory:
         meta += " (required)"
