@@ -168,9 +168,9 @@ class ExportCsv(Cmdlet):
         Parameter("LiteralPath", str, dont_show=True),
     ]
     examples = [
-        Example("[PSCustomObject]@{Name='Job1'; Size=10} | Export-Csv -Path $env:TEMP/jobs.csv -NoTypeInformation; "
-                "Get-Content $env:TEMP/jobs.csv", "Exports an object.",
-                setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect='"Name","Size"\n"Job1","10"'),
+        Example("[PSCustomObject]@{Name='Job1'; Size=10} | Export-Csv -Path jobs.csv -NoTypeInformation; "
+                "Get-Content jobs.csv", "Exports an object.",
+                 expect='"Name","Size"\n"Job1","10"'),
     ]
 
     def begin_processing(self) -> None:
@@ -221,8 +221,8 @@ class ImportCsv(Cmdlet):
         Parameter("LiteralPath", str, array=True, dont_show=True),
     ]
     examples = [
-        Example("(Import-Csv $env:TEMP/in.csv)[0].Name", "Reads a CSV file.",
-                setup="$env:TEMP = [System.IO.Path]::GetTempPath(); Set-Content $env:TEMP/in.csv 'Name,Size','a,1'",
+        Example("(Import-Csv in.csv)[0].Name", "Reads a CSV file.",
+                setup="Set-Content in.csv 'Name,Size','a,1'",
                 expect="a"),
     ]
 

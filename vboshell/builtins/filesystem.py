@@ -178,8 +178,8 @@ class GetContent(Cmdlet):
         Parameter("LiteralPath", str, array=True, dont_show=True),
     ]
     examples = [
-        Example("Get-Content $env:TEMP/gc.txt -TotalCount 1", "The first line of a file.",
-                setup="$env:TEMP = [System.IO.Path]::GetTempPath(); Set-Content $env:TEMP/gc.txt 'one', 'two'",
+        Example("Get-Content gc.txt -TotalCount 1", "The first line of a file.",
+                setup="Set-Content gc.txt 'one', 'two'",
                 expect="one"),
     ]
 
@@ -305,8 +305,8 @@ class SetContent(_WriteContent):
     synopsis = "Writes new content or replaces existing content in a file."
     description = "Writes each value's string form on its own line, replacing the file (created if missing). " \
                   "The default encoding is UTF-8 without a byte order mark."
-    examples = [Example("Set-Content -Path $env:TEMP/sc.txt -Value 'hello'; Get-Content $env:TEMP/sc.txt",
-                        "Writes and reads a file.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()",
+    examples = [Example("Set-Content -Path sc.txt -Value 'hello'; Get-Content sc.txt",
+                        "Writes and reads a file.",
                         expect="hello")]
 
 
@@ -318,8 +318,8 @@ class AddContent(_WriteContent):
     append = True
     synopsis = "Adds content to the specified items, such as adding words to a file."
     description = "Appends each value's string form as a line (the file is created if missing)."
-    examples = [Example("Set-Content $env:TEMP/ac.txt 'a'; Add-Content $env:TEMP/ac.txt 'b'; (Get-Content $env:TEMP/ac.txt).Count",
-                        "Appends a line.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="2")]
+    examples = [Example("Set-Content ac.txt 'a'; Add-Content ac.txt 'b'; (Get-Content ac.txt).Count",
+                        "Appends a line.",  expect="2")]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -341,8 +341,8 @@ class TestPath(Cmdlet):
         Parameter("IsValid", Switch, help="Tests only whether the path syntax is valid."),
         Parameter("LiteralPath", str, array=True, dont_show=True),
     ]
-    examples = [Example("Test-Path -Path $env:TEMP -PathType Container", "True: the directory exists.",
-                        setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="True"),
+    examples = [Example("Test-Path -Path . -PathType Container", "True: the directory exists.",
+                         expect="True"),
                 Example("Test-Path ./does-not-exist.txt", "False.", expect="False")]
 
     def process_record(self) -> None:
@@ -387,8 +387,8 @@ class NewItem(Cmdlet):
         Parameter("Value", object, value_from_pipeline=True, help="Content of a new file."),
         Parameter("Force", Switch, help="Overwrites an existing file; creates missing parent directories."),
     ]
-    examples = [Example("New-Item -Path $env:TEMP -Name 'vbo-demo' -ItemType Directory -Force | Select-Object -ExpandProperty Name",
-                        "Creates a directory.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="vbo-demo")]
+    examples = [Example("New-Item -Path . -Name 'vbo-demo' -ItemType Directory -Force | Select-Object -ExpandProperty Name",
+                        "Creates a directory.",  expect="vbo-demo")]
 
     def process_record(self) -> None:
         paths = as_list(self.Path) or ["."]
@@ -456,8 +456,8 @@ class RemoveItem(Cmdlet):
         Parameter("Exclude", str, array=True, help="Items to keep."),
         Parameter("LiteralPath", str, array=True, dont_show=True),
     ]
-    examples = [Example("Remove-Item $env:TEMP/rm-demo.txt -WhatIf", "Shows what would be deleted.",
-                        setup="$env:TEMP = [System.IO.Path]::GetTempPath(); Set-Content $env:TEMP/rm-demo.txt 'x'")]
+    examples = [Example("Remove-Item rm-demo.txt -WhatIf", "Shows what would be deleted.",
+                        setup="Set-Content rm-demo.txt 'x'")]
 
     def process_record(self) -> None:
         for p in as_list(self.Path) + as_list(self.LiteralPath):
@@ -649,10 +649,10 @@ class GetChildItem(Cmdlet):
         Parameter("LiteralPath", str, array=True, dont_show=True),
     ]
     examples = [
-        Example("Get-ChildItem -Path $env:TEMP/gci-demo -File | Select-Object -ExpandProperty Name",
+        Example("Get-ChildItem -Path gci-demo -File | Select-Object -ExpandProperty Name",
                 "Names of the files in a directory.",
-                setup="$env:TEMP = [System.IO.Path]::GetTempPath(); New-Item $env:TEMP/gci-demo -ItemType Directory -Force | Out-Null; "
-                      "Set-Content $env:TEMP/gci-demo/a.txt 'x'", expect="a.txt"),
+                setup="New-Item gci-demo -ItemType Directory -Force | Out-Null; "
+                      "Set-Content gci-demo/a.txt 'x'", expect="a.txt"),
     ]
 
     def process_record(self) -> None:
@@ -748,8 +748,8 @@ class SetLocation(Cmdlet):
         Parameter("PassThru", Switch, help="Outputs a PathInfo for the new location."),
         Parameter("LiteralPath", str, dont_show=True),
     ]
-    examples = [Example("Set-Location $env:TEMP; Split-Path (Get-Location).Path -Leaf",
-                        "Changes directory.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()")]
+    examples = [Example("Set-Location ..; Split-Path (Get-Location).Path -Leaf",
+                        "Changes directory.", )]
 
     def end_processing(self) -> None:
         text = _path_text(self.Path if self.Path is not None else (self.LiteralPath or "~"))

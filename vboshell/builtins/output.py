@@ -279,8 +279,8 @@ class OutFile(_CollectingCmdlet):
     ]
     supports_should_process = True
     examples = [
-        Example("'line one', 'line two' | Out-File -FilePath $env:TEMP/out.txt -Encoding UTF8; (Get-Content $env:TEMP/out.txt).Count",
-                "Writes two lines.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()", expect="2"),
+        Example("'line one', 'line two' | Out-File -FilePath out.txt -Encoding UTF8; (Get-Content out.txt).Count",
+                "Writes two lines.",  expect="2"),
     ]
 
     def end_processing(self) -> None:
@@ -584,8 +584,8 @@ class StartTranscript(Cmdlet):
         Parameter("NoClobber", Switch, aliases=("NoOverwrite",), help="Does not overwrite an existing file."),
         Parameter("IncludeInvocationHeader", Switch, help="Accepted."),
     ]
-    examples = [Example("Start-Transcript -Path $env:TEMP/session.log; Write-Output 'logged'; Stop-Transcript",
-                        "Records the session.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()",
+    examples = [Example("Start-Transcript -Path session.log; Write-Output 'logged'; Stop-Transcript",
+                        "Records the session.",
                         expect="Transcript started")]
 
     def end_processing(self) -> None:
@@ -638,8 +638,8 @@ class StopTranscript(Cmdlet):
     module = "Microsoft.PowerShell.Host"
     synopsis = "Stops a transcript."
     description = "Stops the transcript started by Start-Transcript and reports its file."
-    examples = [Example("Start-Transcript -Path $env:TEMP/t.log | Out-Null; Stop-Transcript",
-                        "Starts and stops a transcript.", setup="$env:TEMP = [System.IO.Path]::GetTempPath()",
+    examples = [Example("Start-Transcript -Path t.log | Out-Null; Stop-Transcript",
+                        "Starts and stops a transcript.",
                         expect="Transcript stopped")]
 
     def end_processing(self) -> None:

@@ -95,7 +95,8 @@ class ReadHost(Cmdlet):
         Parameter("Prompt", object, position=0, value_from_remaining_arguments=True, help="The prompt text."),
         Parameter("AsSecureString", Switch, help="Reads the text into a SecureString without echoing it."),
     ]
-    examples = [Example("$name = Read-Host 'Your name'", "Prompts `Your name: ` and stores the answer.")]
+    examples = [Example("$name = Read-Host 'Your name'; \"Hello $name\"", "Prompts `Your name: ` and uses the answer.",
+                        inputs=("Alice",), expect="Your name: Alice\nHello Alice")]
 
     def end_processing(self) -> None:
         host = self.context.host
@@ -129,8 +130,9 @@ class GetCredential(Cmdlet):
         Parameter("Message", str, help="Text shown before the prompts."),
         Parameter("Title", str, help="A title shown before the message."),
     ]
-    examples = [Example("$cred = Get-Credential -UserName 'admin@contoso.onmicrosoft.com'",
-                        "Prompts for the password of a user.")]
+    examples = [Example("$cred = Get-Credential -UserName 'admin@contoso.onmicrosoft.com'; $cred.UserName",
+                        "Prompts for the password of a user.", inputs=("P@ssw0rd",),
+                        expect="admin@contoso.onmicrosoft.com")]
 
     def end_processing(self) -> None:
         mod = _ss_module()

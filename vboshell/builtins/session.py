@@ -532,7 +532,7 @@ class GetMember(Cmdlet):
     ]
     examples = [
         Example("[PSCustomObject]@{Name='x'} | Get-Member -MemberType NoteProperty", "The note properties.",
-                expect="Name        NoteProperty string Name=x"),
+                expect="Name NoteProperty string Name=x"),
         Example("'text' | Get-Member -Name Length", "One property of a string.", expect="TypeName: System.String"),
     ]
 

@@ -92,6 +92,7 @@ class Example:
     setup: str = ""  # script run before `code` in the example test (not shown in help)
     expect: str | None = None  # optional exact text the example's formatted output must contain
     needs_sandbox: bool = False  # the example test starts the sandbox tenant first
+    inputs: tuple[str, ...] = ()  # lines "typed" at prompts (Read-Host, Get-Credential) in the example test
 
 
 @dataclass
