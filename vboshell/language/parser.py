@@ -13,8 +13,140 @@ from vboshell.language.tokenizer import CMD, EXPR, SQUOTES, Tokenizer
 from vboshell.language.tokens import F_INCOMPLETE, STREAM_NAMES, UNARY_OPERATORS, Token
 from vboshell.language.tokens import TokenKind as K
 
+T_AMPERSAND = K.AMPERSAND
+T_AND_AND = K.AND_AND
+T_ASSIGN = K.ASSIGN
+T_AT_CURLY = K.AT_CURLY
+T_AT_PAREN = K.AT_PAREN
+T_COLON = K.COLON
+T_COMMA = K.COMMA
+T_COMMENT = K.COMMENT
+T_DOLLAR_PAREN = K.DOLLAR_PAREN
+T_DOT = K.DOT
+T_END_OF_INPUT = K.END_OF_INPUT
+T_ERROR = K.ERROR
+T_GENERIC = K.GENERIC
+T_HERE_STRING_EXPANDABLE = K.HERE_STRING_EXPANDABLE
+T_HERE_STRING_LITERAL = K.HERE_STRING_LITERAL
+T_LBRACKET = K.LBRACKET
+T_LCURLY = K.LCURLY
+T_LPAREN = K.LPAREN
+T_NEWLINE = K.NEWLINE
+T_NUMBER = K.NUMBER
+T_OPERATOR = K.OPERATOR
+T_OR_OR = K.OR_OR
+T_PARAMETER = K.PARAMETER
+T_PIPE = K.PIPE
+T_QUESTION_LBRACKET = K.QUESTION_LBRACKET
+T_QUESTION_MARK = K.QUESTION_MARK
+T_RBRACKET = K.RBRACKET
+T_RCURLY = K.RCURLY
+T_REDIRECTION = K.REDIRECTION
+T_RPAREN = K.RPAREN
+T_SEMI = K.SEMI
+T_SPLATTED_VARIABLE = K.SPLATTED_VARIABLE
+T_STOP_PARSING = K.STOP_PARSING
+T_STRING_EXPANDABLE = K.STRING_EXPANDABLE
+T_STRING_LITERAL = K.STRING_LITERAL
+T_VARIABLE = K.VARIABLE
+
 MAX_DEPTH = 100
 
+_new_extent = object.__new__
+_SL = A.Extent.start_line  # the slot descriptors of the dataclass fields (shadowed below by lazy properties)
+_SC = A.Extent.start_column
+_EL = A.Extent.end_line
+_EC = A.Extent.end_column
+
+
+class _LazyExtent(A.Extent):
+    """An Extent whose line/column numbers are computed on first use (most are never looked at).
+    It is a real Extent: same fields, same repr/eq; copies and pickles become plain Extents."""
+
+    __slots__ = ("_ls",)
+
+    def _resolve(self) -> None:
+        ls = self._ls
+        s = self.start_offset
+        e = self.end_offset
+        sl = bisect_right(ls, s)
+        el = bisect_right(ls, e) if e != s else sl
+        _SL.__set__(self, sl)
+        _SC.__set__(self, s - ls[sl - 1] + 1)
+        _EL.__set__(self, el)
+        _EC.__set__(self, e - ls[el - 1] + 1)
+        self._ls = None
+
+    @property  # type: ignore[override]
+    def start_line(self) -> int:
+        if self._ls is not None:
+            self._resolve()
+        return _SL.__get__(self)  # type: ignore[no-any-return]
+
+    @start_line.setter
+    def start_line(self, value: int) -> None:
+        _SL.__set__(self, value)
+        self._ls = None
+
+    @property  # type: ignore[override]
+    def start_column(self) -> int:
+        if self._ls is not None:
+            self._resolve()
+        return _SC.__get__(self)  # type: ignore[no-any-return]
+
+    @start_column.setter
+    def start_column(self, value: int) -> None:
+        _SC.__set__(self, value)
+        self._ls = None
+
+    @property  # type: ignore[override]
+    def end_line(self) -> int:
+        if self._ls is not None:
+            self._resolve()
+        return _EL.__get__(self)  # type: ignore[no-any-return]
+
+    @end_line.setter
+    def end_line(self, value: int) -> None:
+        _EL.__set__(self, value)
+        self._ls = None
+
+    @property  # type: ignore[override]
+    def end_column(self) -> int:
+        if self._ls is not None:
+            self._resolve()
+        return _EC.__get__(self)  # type: ignore[no-any-return]
+
+    @end_column.setter
+    def end_column(self, value: int) -> None:
+        _EC.__set__(self, value)
+        self._ls = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, A.Extent):
+            return NotImplemented
+        return (self.source, self.start_offset, self.end_offset, self.start_line, self.start_column, self.end_line,
+                self.end_column, self.file) == (other.source, other.start_offset, other.end_offset, other.start_line,
+                                                other.start_column, other.end_line, other.end_column, other.file)  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (A.Extent, (self.source, self.start_offset, self.end_offset, self.start_line, self.start_column,
+                           self.end_line, self.end_column, self.file))  # fmt: skip
+
+    def __copy__(self) -> A.Extent:
+        return A.Extent(*self.__reduce__()[1])
+
+    def __deepcopy__(self, memo: dict) -> A.Extent:
+        return self.__copy__()
+
+
+_MODE_INVARIANT = frozenset(
+    {K.END_OF_INPUT, K.NEWLINE, K.SEMI, K.PIPE, K.OR_OR, K.AND_AND, K.AMPERSAND, K.LPAREN, K.RPAREN, K.LCURLY,
+     K.RCURLY, K.COMMA, K.AT_PAREN, K.AT_CURLY, K.DOLLAR_PAREN, K.HERE_STRING_LITERAL, K.HERE_STRING_EXPANDABLE}
+)  # fmt: skip
+_CMD_TO_EXPR_INVARIANT = frozenset({K.VARIABLE, K.STRING_LITERAL, K.STRING_EXPANDABLE})
+_POSTFIX_START = frozenset(".:[?+-\u2013\u2014\u2015")
 _LOOP_KEYWORDS = frozenset({"foreach", "for", "while", "do", "switch"})
 _BLOCK_NAMES = frozenset({"begin", "process", "end", "dynamicparam"})
 _UNARY_DASH_WORDS = frozenset({"not", "bnot", "split", "csplit", "isplit", "join"})
@@ -27,14 +159,14 @@ _HELP_KEYWORD = re.compile(
 _REQUIRES = re.compile(r"#requires\s", re.I)
 _REQUIRES_SWITCH = re.compile(r"-(\w+)(?::|\s*)((?:(?!\s-\w)[^\r\n])*)")
 _PIPE_NEXT_LINE = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*\|(?!\|)")
-_STATEMENT_TERMINATORS = frozenset({K.NEWLINE, K.SEMI, K.END_OF_INPUT, K.RCURLY, K.RPAREN})
+_STATEMENT_TERMINATORS = frozenset({T_NEWLINE, T_SEMI, T_END_OF_INPUT, T_RCURLY, T_RPAREN})
 _ARG_TERMINATORS = frozenset(
-    {K.NEWLINE, K.SEMI, K.END_OF_INPUT, K.PIPE, K.RPAREN, K.RCURLY, K.AND_AND, K.OR_OR, K.AMPERSAND}
+    {T_NEWLINE, T_SEMI, T_END_OF_INPUT, T_PIPE, T_RPAREN, T_RCURLY, T_AND_AND, T_OR_OR, T_AMPERSAND}
 )
 _PRIMARY_START = frozenset(
     {
-        K.VARIABLE, K.NUMBER, K.STRING_LITERAL, K.STRING_EXPANDABLE, K.HERE_STRING_LITERAL,
-        K.HERE_STRING_EXPANDABLE, K.LPAREN, K.DOLLAR_PAREN, K.AT_PAREN, K.AT_CURLY, K.LCURLY, K.LBRACKET,
+        T_VARIABLE, T_NUMBER, T_STRING_LITERAL, T_STRING_EXPANDABLE, T_HERE_STRING_LITERAL,
+        T_HERE_STRING_EXPANDABLE, T_LPAREN, T_DOLLAR_PAREN, T_AT_PAREN, T_AT_CURLY, T_LCURLY, T_LBRACKET,
     }
 )  # fmt: skip
 _CAST_OPERAND_OPS = frozenset({"!", "-not", "-bnot", "-split", "-join", "++", "--", ","})
@@ -47,6 +179,7 @@ class Parser:
         self.src = text
         self.file = file
         self.tz = Tokenizer(text, start, end)
+        self.pos = start
         self.region_start = start
         self.limit = self.tz.end
         self._cache: dict[int, Token] = {}  # (pos * 2 + mode) -> token; scanning is deterministic
@@ -65,41 +198,48 @@ class Parser:
                 ls.append(i + 1)
                 i = src.find("\n", i + 1)
             self._line_starts = ls
-        sl = bisect_right(ls, start)
-        el = bisect_right(ls, end) if end != start else sl
-        return A.Extent(self.src, start, end, sl, start - ls[sl - 1] + 1, el, end - ls[el - 1] + 1, self.file)
+        e = _new_extent(_LazyExtent)
+        e.source = self.src
+        e.start_offset = start
+        e.end_offset = end
+        e.file = self.file
+        e._ls = ls
+        return e
 
     def peek(self, mode: int) -> Token:
-        pos = self.tz.pos
+        pos = self.pos
         key = pos + pos + mode
         tok = self._cache.get(key)
         if tok is not None:
             return tok
         tok = self.tz.scan(pos, mode)
-        if tok.kind == K.ERROR and tok.flags & F_INCOMPLETE:
+        k = tok.kind
+        if k == T_ERROR and tok.flags & F_INCOMPLETE:
             self.fail(tok.error_id or "UnexpectedToken", tok.start, tok.end, incomplete=self.at_real_end(tok.end))
         self._cache[key] = tok
+        if k in _MODE_INVARIANT or (mode == CMD and k in _CMD_TO_EXPR_INVARIANT):
+            self._cache[key ^ 1] = tok  # the other mode would scan the same token here
         return tok
 
     def advance(self, tok: Token) -> Token:
-        self.tz.pos = tok.end
+        self.pos = tok.end
         return tok
 
     def set_pos(self, pos: int) -> None:
-        self.tz.pos = pos
+        self.pos = pos
 
     def skip_newlines(self, mode: int = CMD) -> None:
         while True:
             t = self.peek(mode)
-            if t.kind != K.NEWLINE:
+            if t.kind != T_NEWLINE:
                 return
-            self.advance(t)
+            self.pos = t.end
 
     def at_real_end(self, pos: int) -> bool:
         return self.limit == len(self.src) and pos >= self.limit
 
     def is_eof(self, tok: Token) -> bool:
-        return tok.kind == K.END_OF_INPUT
+        return tok.kind == T_END_OF_INPUT
 
     def fail(self, error_id: str, start: int, end: int | None = None, incomplete: bool = False, message: str = "") -> None:
         if end is None:
@@ -109,20 +249,20 @@ class Parser:
 
     def fail_at(self, error_id: str, tok: Token, after: int | None = None) -> None:
         """Report at `after` (an offset) or at tok; incomplete when tok is the end of input."""
-        incomplete = tok.kind == K.END_OF_INPUT and self.at_real_end(tok.start)
+        incomplete = tok.kind == T_END_OF_INPUT and self.at_real_end(tok.start)
         if after is not None:
             self.fail(error_id, after, after, incomplete)
         self.fail(error_id, tok.start, tok.end, incomplete)
 
     def unexpected(self, tok: Token) -> None:
-        if tok.kind == K.ERROR:
+        if tok.kind == T_ERROR:
             self.fail(tok.error_id or "UnexpectedToken", tok.start, tok.end, bool(tok.flags & F_INCOMPLETE))
-        if tok.kind == K.END_OF_INPUT:
+        if tok.kind == T_END_OF_INPUT:
             self.fail("UnexpectedToken", tok.start, tok.end, self.at_real_end(tok.start))
         self.fail("UnexpectedToken", tok.start, tok.end, False, f"Unexpected token '{tok.text}' in expression or statement.")
 
     def enter(self, pos: int) -> None:
-        self.depth += 1
+        """Called (after the caller incremented depth) when the nesting limit is exceeded."""
         if self.depth > MAX_DEPTH:
             self.fail("ScriptTooDeeplyNested", pos, pos, False, "The script is nested too deeply to parse.")
 
@@ -140,16 +280,16 @@ class Parser:
 
     def _parse_script(self) -> A.ScriptBlockAst:
         try:
-            sb = self._script_block_body(self.region_start, K.END_OF_INPUT)
+            sb = self._script_block_body(self.region_start, T_END_OF_INPUT)
             t = self.peek(CMD)
-            if t.kind != K.END_OF_INPUT:
+            if t.kind != T_END_OF_INPUT:
                 self.unexpected(t)
         except ParseError as e:
             if not e.incomplete_input and self.region_start == 0 and self.limit == len(self.src):
                 _mark_open_construct(self, e)
             raise
         except RecursionError:
-            pos = self.tz.pos
+            pos = self.pos
             raise ParseError(
                 "ScriptTooDeeplyNested", "The script is nested too deeply to parse.", self.ext(pos, pos)
             ) from None
@@ -163,30 +303,30 @@ class Parser:
         param_block: A.ParamBlockAst | None = None
         t = self.peek(CMD)
         attrs: list[A.AttributeBaseAst] = []
-        if t.kind == K.LBRACKET:
-            save = self.tz.pos
+        if t.kind == T_LBRACKET:
+            save = self.pos
             try:
                 while True:
                     t = self.peek(CMD)
-                    if t.kind != K.LBRACKET:
+                    if t.kind != T_LBRACKET:
                         break
                     attrs.append(self._attribute(t))
                     self.skip_newlines()
                 t = self.peek(CMD)
-                if not (t.kind == K.GENERIC and t.text.lower() == "param"):
+                if not (t.kind == T_GENERIC and t.text.lower() == "param"):
                     raise ParseError("x", "x", self.ext(0, 0))
             except ParseError:
                 attrs = []
                 self.set_pos(save)
                 t = self.peek(CMD)
-        if t.kind == K.GENERIC and t.text.lower() == "param":
-            save = self.tz.pos
-            self.advance(t)
+        if t.kind == T_GENERIC and t.text.lower() == "param":
+            save = self.pos
+            self.pos = t.end
             self.skip_newlines()
             lp = self.peek(CMD)
-            if lp.kind == K.LPAREN:
+            if lp.kind == T_LPAREN:
                 params = self._parameter_list(lp)
-                rp_end = self.tz.pos
+                rp_end = self.pos
                 param_block = A.ParamBlockAst(
                     extent=self.ext(attrs[0].extent.start_offset if attrs else t.start, rp_end),
                     attributes=[a for a in attrs if isinstance(a, A.AttributeAst)],
@@ -197,12 +337,12 @@ class Parser:
                 self.set_pos(save)
         sb = A.ScriptBlockAst(extent=self.ext(start, start), param_block=param_block)
         t = self.peek(CMD)
-        if t.kind == K.GENERIC and t.text.lower() in _BLOCK_NAMES:
+        if t.kind == T_GENERIC and t.text.lower() in _BLOCK_NAMES:
             self._named_blocks(sb, closing)
         else:
             body_start = t.start
             stmts, traps = self._statement_list(closing)
-            end = self.tz.pos
+            end = self.pos
             if stmts:
                 body_start = min(body_start, stmts[0].extent.start_offset)
                 end = stmts[-1].extent.end_offset
@@ -219,23 +359,23 @@ class Parser:
     def skip_newlines_and_semis(self) -> None:
         while True:
             t = self.peek(CMD)
-            if t.kind not in (K.NEWLINE, K.SEMI):
+            if t.kind not in (T_NEWLINE, T_SEMI):
                 return
-            self.advance(t)
+            self.pos = t.end
 
     def _named_blocks(self, sb: A.ScriptBlockAst, closing: str) -> None:
         while True:
             self.skip_newlines_and_semis()
             t = self.peek(CMD)
-            if t.kind == closing or t.kind == K.END_OF_INPUT:
+            if t.kind == closing or t.kind == T_END_OF_INPUT:
                 return
-            if not (t.kind == K.GENERIC and t.text.lower() in _BLOCK_NAMES):
+            if not (t.kind == T_GENERIC and t.text.lower() in _BLOCK_NAMES):
                 self.unexpected(t)
             name = t.text.lower()
-            self.advance(t)
+            self.pos = t.end
             self.skip_newlines()
             lc = self.peek(CMD)
-            if lc.kind != K.LCURLY:
+            if lc.kind != T_LCURLY:
                 self.fail_at("MissingNamedStatementBlock", lc, after=t.end)
             block = self._statement_block(lc)
             nb = A.NamedBlockAst(extent=self.ext(t.start, block.extent.end_offset), block_kind=name,
@@ -255,12 +395,12 @@ class Parser:
         while True:
             t = self.peek(CMD)
             k = t.kind
-            if k == K.NEWLINE or k == K.SEMI:
-                self.advance(t)
+            if k == T_NEWLINE or k == T_SEMI:
+                self.pos = t.end
                 continue
-            if k == closing or k == K.END_OF_INPUT:
+            if k == closing or k == T_END_OF_INPUT:
                 break
-            if k == K.RCURLY or k == K.RPAREN:
+            if k == T_RCURLY or k == T_RPAREN:
                 self.unexpected(t)
             s = self._statement()
             if isinstance(s, A.TrapStatementAst):
@@ -269,19 +409,21 @@ class Parser:
                 stmts.append(s)
             t = self.peek(CMD)
             k = t.kind
-            if k != K.NEWLINE and k != K.SEMI and k != closing and k != K.END_OF_INPUT:
+            if k != T_NEWLINE and k != T_SEMI and k != closing and k != T_END_OF_INPUT:
                 self.unexpected(t)
         return stmts, traps
 
     def _statement_block(self, lc: Token) -> A.StatementBlockAst:
         """lc is the peeked '{'."""
-        self.advance(lc)
-        self.enter(lc.start)
-        stmts, traps = self._statement_list(K.RCURLY)
+        self.pos = lc.end
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(lc.start)
+        stmts, traps = self._statement_list(T_RCURLY)
         rc = self.peek(CMD)
-        if rc.kind != K.RCURLY:
+        if rc.kind != T_RCURLY:
             self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(rc.start))
-        self.advance(rc)
+        self.pos = rc.end
         self.depth -= 1
         return A.StatementBlockAst(extent=self.ext(lc.start, rc.end), statements=stmts, traps=traps)
 
@@ -289,14 +431,14 @@ class Parser:
         """Skip newlines, then a statement block is required."""
         self.skip_newlines()
         lc = self.peek(CMD)
-        if lc.kind != K.LCURLY:
+        if lc.kind != T_LCURLY:
             self.fail_at(error_id, lc, after=after)
         return self._statement_block(lc)
 
     # ================================================================== statements
     def _statement(self) -> A.StatementAst:
         t = self.peek(CMD)
-        if t.kind == K.GENERIC and t.value is not None:
+        if t.kind == T_GENERIC and t.value is not None:
             word = t.text.lower()
             if word[0] == ":" and _LABEL.match(word):
                 return self._labeled(t)
@@ -306,11 +448,11 @@ class Parser:
         return self._pipeline_chain()
 
     def _labeled(self, label_tok: Token) -> A.StatementAst:
-        self.advance(label_tok)
+        self.pos = label_tok.end
         t = self.peek(CMD)
-        if t.kind == K.GENERIC and t.text.lower() in _LOOP_KEYWORDS:
+        if t.kind == T_GENERIC and t.text.lower() in _LOOP_KEYWORDS:
             return _KEYWORD_HANDLERS[t.text.lower()](self, t, label_tok)
-        if t.kind in (K.NEWLINE, K.END_OF_INPUT, K.SEMI):
+        if t.kind in (T_NEWLINE, T_END_OF_INPUT, T_SEMI):
             self.fail_at("MissingLoopStatement", t, after=label_tok.end)
         self.unexpected(t)
         raise AssertionError  # pragma: no cover
@@ -319,9 +461,9 @@ class Parser:
         """`( pipeline )` after a keyword; returns (pipeline, rparen)."""
         self.skip_newlines()
         lp = self.peek(CMD)
-        if lp.kind != K.LPAREN:
+        if lp.kind != T_LPAREN:
             self.fail_at(missing_open, lp, after=kw.end)
-        self.advance(lp)
+        self.pos = lp.end
         self.skip_newlines()
         cond = self._pipeline_chain_opt()
         if cond is None:
@@ -329,22 +471,22 @@ class Parser:
         assert cond is not None
         self.skip_newlines()
         rp = self.peek(CMD)
-        if rp.kind != K.RPAREN:
+        if rp.kind != T_RPAREN:
             self.fail_at(missing_close, rp)
-        self.advance(rp)
+        self.pos = rp.end
         return cond, rp
 
     def _if(self, kw: Token) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         clauses: list[tuple[A.PipelineBaseAst, A.StatementBlockAst]] = []
         else_clause = None
         keyword = kw
         while True:
             self.skip_newlines()
             lp = self.peek(CMD)
-            if lp.kind != K.LPAREN:
+            if lp.kind != T_LPAREN:
                 self.fail_at("MissingOpenParenthesisInIfStatement", lp, after=keyword.end)
-            self.advance(lp)
+            self.pos = lp.end
             self.skip_newlines()
             cond = self._pipeline_chain_opt()
             if cond is None:
@@ -352,21 +494,21 @@ class Parser:
             assert cond is not None
             self.skip_newlines()
             rp = self.peek(CMD)
-            if rp.kind != K.RPAREN:
+            if rp.kind != T_RPAREN:
                 self.fail_at("MissingEndParenthesisAfterStatement", rp)
-            self.advance(rp)
+            self.pos = rp.end
             body = self._block_after("MissingStatementBlock", rp.end)
             clauses.append((cond, body))
-            save = self.tz.pos
+            save = self.pos
             self.skip_newlines()
             t = self.peek(CMD)
-            word = t.text.lower() if t.kind == K.GENERIC else ""
+            word = t.text.lower() if t.kind == T_GENERIC else ""
             if word == "elseif":
-                self.advance(t)
+                self.pos = t.end
                 keyword = t
                 continue
             if word == "else":
-                self.advance(t)
+                self.pos = t.end
                 else_clause = self._block_after("MissingStatementBlockAfterElse", t.end)
             else:
                 self.set_pos(save)
@@ -375,27 +517,27 @@ class Parser:
         return A.IfStatementAst(extent=self.ext(kw.start, end), clauses=clauses, else_clause=else_clause)
 
     def _foreach(self, kw: Token, label: Token | None = None) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         self.skip_newlines()
         t = self.peek(CMD)
         # `foreach -parallel` (workflow only) is not supported; options are ignored
         lp = t
-        if lp.kind != K.LPAREN:
+        if lp.kind != T_LPAREN:
             self.fail_at("MissingOpenParenthesisAfterKeyword", lp, after=kw.end)
-        self.advance(lp)
+        self.pos = lp.end
         self.skip_newlines()
         v = self.peek(EXPR)
-        if v.kind == K.SPLATTED_VARIABLE:
+        if v.kind == T_SPLATTED_VARIABLE:
             self.fail("SplattingNotPermitted", v.start, v.end)
-        if v.kind != K.VARIABLE:
+        if v.kind != T_VARIABLE:
             self.fail_at("MissingVariableNameAfterForeach", v, after=lp.end)
-        self.advance(v)
+        self.pos = v.end
         var = self._variable(v)
         self.skip_newlines()
         i = self.peek(CMD)
-        if not (i.kind == K.GENERIC and i.text.lower() == "in"):
+        if not (i.kind == T_GENERIC and i.text.lower() == "in"):
             self.fail_at("MissingInInForeach", i, after=v.end)
-        self.advance(i)
+        self.pos = i.end
         self.skip_newlines()
         cond = self._pipeline_chain_opt()
         if cond is None:
@@ -403,42 +545,42 @@ class Parser:
         assert cond is not None
         self.skip_newlines()
         rp = self.peek(CMD)
-        if rp.kind != K.RPAREN:
+        if rp.kind != T_RPAREN:
             self.fail_at("MissingEndParenthesisAfterForeach", rp, after=cond.extent.end_offset)
-        self.advance(rp)
+        self.pos = rp.end
         body = self._block_after("MissingForeachStatement", rp.end)
         start = label.start if label else kw.start
         return A.ForEachStatementAst(extent=self.ext(start, body.extent.end_offset), label=_label(label),
                                      variable=var, condition=cond, body=body)  # fmt: skip
 
     def _for(self, kw: Token, label: Token | None = None) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         self.skip_newlines()
         lp = self.peek(CMD)
-        if lp.kind != K.LPAREN:
+        if lp.kind != T_LPAREN:
             self.fail_at("MissingOpenParenthesisAfterKeyword", lp, after=kw.end)
-        self.advance(lp)
+        self.pos = lp.end
         self.skip_newlines()
         init = self._pipeline_chain_opt()
         parts: list[A.PipelineBaseAst | None] = [init]
         for _ in range(2):
             t = self.peek(CMD)
-            if t.kind == K.SEMI:
-                self.advance(t)
+            if t.kind == T_SEMI:
+                self.pos = t.end
             self.skip_newlines()
             parts.append(self._pipeline_chain_opt())
         self.skip_newlines()
         rp = self.peek(CMD)
-        if rp.kind != K.RPAREN:
+        if rp.kind != T_RPAREN:
             self.fail_at("MissingEndParenthesisAfterStatement", rp)
-        self.advance(rp)
+        self.pos = rp.end
         body = self._block_after("MissingLoopStatement", rp.end)
         start = label.start if label else kw.start
         return A.ForStatementAst(extent=self.ext(start, body.extent.end_offset), label=_label(label),
                                  initializer=parts[0], condition=parts[1], iterator=parts[2], body=body)  # fmt: skip
 
     def _while(self, kw: Token, label: Token | None = None) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         cond, rp = self._paren_pipeline(kw, "MissingOpenParenthesisAfterKeyword", "MissingExpressionAfterKeyword",
                                         "MissingEndParenthesisAfterStatement")  # fmt: skip
         body = self._block_after("MissingLoopStatement", rp.end)
@@ -447,14 +589,14 @@ class Parser:
                                    condition=cond, body=body)  # fmt: skip
 
     def _do(self, kw: Token, label: Token | None = None) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         body = self._block_after("MissingLoopStatement", kw.end)
         self.skip_newlines()
         t = self.peek(CMD)
-        word = t.text.lower() if t.kind == K.GENERIC else ""
+        word = t.text.lower() if t.kind == T_GENERIC else ""
         if word not in ("while", "until"):
             self.fail_at("MissingWhileOrUntilInDoWhile", t, after=body.extent.end_offset)
-        self.advance(t)
+        self.pos = t.end
         cond, rp = self._paren_pipeline(t, "MissingOpenParenthesisAfterKeyword", "MissingExpressionAfterKeyword",
                                         "MissingEndParenthesisAfterStatement")  # fmt: skip
         start = label.start if label else kw.start
@@ -462,16 +604,16 @@ class Parser:
         return cls(extent=self.ext(start, rp.end), label=_label(label), condition=cond, body=body)
 
     def _switch(self, kw: Token, label: Token | None = None) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         self.skip_newlines()
         flags: list[str] = []
         file_path = None
         last_end = kw.end
         while True:
             t = self.peek(CMD)
-            if t.kind != K.PARAMETER:
+            if t.kind != T_PARAMETER:
                 break
-            self.advance(t)
+            self.pos = t.end
             last_end = t.end
             name = t.value[0].lower()  # type: ignore[index]
             matched = next((f for f in ("regex", "wildcard", "exact", "casesensitive", "parallel", "file")
@@ -492,10 +634,10 @@ class Parser:
                 last_end = file_path.extent.end_offset
         condition: A.PipelineBaseAst | None = None
         lp = self.peek(CMD)
-        if lp.kind == K.LPAREN:
+        if lp.kind == T_LPAREN:
             if file_path is not None:
                 self.fail("PipelineValueRequired", lp.start, lp.end)
-            self.advance(lp)
+            self.pos = lp.end
             self.skip_newlines()
             condition = self._pipeline_chain_opt()
             if condition is None:
@@ -503,29 +645,31 @@ class Parser:
             assert condition is not None
             self.skip_newlines()
             rp = self.peek(CMD)
-            if rp.kind != K.RPAREN:
+            if rp.kind != T_RPAREN:
                 self.fail_at("MissingEndParenthesisInSwitchStatement", rp, after=condition.extent.end_offset)
-            self.advance(rp)
+            self.pos = rp.end
             last_end = rp.end
         elif file_path is None:
             self.fail_at("PipelineValueRequired", lp, after=last_end)
         self.skip_newlines()
         lc = self.peek(CMD)
-        if lc.kind != K.LCURLY:
+        if lc.kind != T_LCURLY:
             self.fail_at("MissingCurlyBraceInSwitchStatement", lc, after=last_end)
-        self.advance(lc)
-        self.enter(lc.start)
+        self.pos = lc.end
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(lc.start)
         clauses: list[tuple[A.ExpressionAst, A.StatementBlockAst]] = []
         default = None
         last_end = lc.end
         while True:
             self.skip_newlines_and_semis()
             t = self.peek(CMD)
-            if t.kind == K.RCURLY:
-                self.advance(t)
+            if t.kind == T_RCURLY:
+                self.pos = t.end
                 break
-            if t.kind == K.GENERIC and t.text.lower() == "default":
-                self.advance(t)
+            if t.kind == T_GENERIC and t.text.lower() == "default":
+                self.pos = t.end
                 cond_end = t.end
                 is_default = True
                 cond_expr: A.ExpressionAst | None = None
@@ -538,7 +682,7 @@ class Parser:
                 is_default = False
             self.skip_newlines()
             b = self.peek(CMD)
-            if b.kind != K.LCURLY:
+            if b.kind != T_LCURLY:
                 self.fail_at("MissingSwitchStatementClause", b, after=cond_end)
             body = self._statement_block(b)
             last_end = body.extent.end_offset
@@ -551,28 +695,28 @@ class Parser:
                 clauses.append((cond_expr, body))
         self.depth -= 1
         start = label.start if label else kw.start
-        return A.SwitchStatementAst(extent=self.ext(start, self.tz.pos), label=_label(label), condition=condition,
+        return A.SwitchStatementAst(extent=self.ext(start, self.pos), label=_label(label), condition=condition,
                                     flags=flags, file_path=file_path, clauses=clauses, default=default)  # fmt: skip
 
     def _try(self, kw: Token) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         body = self._block_after("MissingTryStatementBlock", kw.end)
         catches: list[A.CatchClauseAst] = []
         fin = None
         last_end = body.extent.end_offset
         while True:
-            save = self.tz.pos
+            save = self.pos
             self.skip_newlines()
             t = self.peek(CMD)
-            word = t.text.lower() if t.kind == K.GENERIC else ""
+            word = t.text.lower() if t.kind == T_GENERIC else ""
             if word == "catch":
-                self.advance(t)
+                self.pos = t.end
                 types: list[A.TypeConstraintAst] = []
                 after = t.end
                 while True:
                     self.skip_newlines()
                     lb = self.peek(CMD)
-                    if lb.kind != K.LBRACKET:
+                    if lb.kind != T_LBRACKET:
                         if types:
                             self.fail_at("MissingTypeLiteralToken", lb, after=after)
                         break
@@ -581,15 +725,15 @@ class Parser:
                     after = tc.extent.end_offset
                     self.skip_newlines()
                     c = self.peek(CMD)
-                    if c.kind != K.COMMA:
+                    if c.kind != T_COMMA:
                         break
-                    self.advance(c)
+                    self.pos = c.end
                     after = c.end
-                    lb2 = self.tz.skip_trivia(self.tz.pos)
+                    lb2 = self.tz.skip_trivia(self.pos)
                     if lb2 >= self.limit or self.src[lb2] != "[":
                         self.skip_newlines()
                         lb = self.peek(CMD)
-                        if lb.kind != K.LBRACKET:
+                        if lb.kind != T_LBRACKET:
                             self.fail_at("MissingTypeLiteralToken", lb, after=after)
                 cbody = self._block_after("MissingCatchHandlerBlock", after)
                 catches.append(A.CatchClauseAst(extent=self.ext(t.start, cbody.extent.end_offset), catch_types=types,
@@ -597,7 +741,7 @@ class Parser:
                 last_end = cbody.extent.end_offset
                 continue
             if word == "finally":
-                self.advance(t)
+                self.pos = t.end
                 fin = self._block_after("MissingFinallyStatementBlock", t.end)
                 last_end = fin.extent.end_offset
                 break
@@ -609,19 +753,19 @@ class Parser:
                                  finally_clause=fin)  # fmt: skip
 
     def _trap(self, kw: Token) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         self.skip_newlines()
         t = self.peek(CMD)
         trap_type = None
         after = kw.end
-        if t.kind == K.LBRACKET:
+        if t.kind == T_LBRACKET:
             trap_type = self._type_constraint(t)
             after = trap_type.extent.end_offset
         body = self._block_after("MissingTrapStatement", after)
         return A.TrapStatementAst(extent=self.ext(kw.start, body.extent.end_offset), trap_type=trap_type, body=body)
 
     def _flow_pipeline(self, kw: Token, cls: type) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         t = self.peek(CMD)
         pipeline = None
         if t.kind not in _ARG_TERMINATORS:
@@ -639,7 +783,7 @@ class Parser:
         return self._flow_pipeline(kw, A.ExitStatementAst)
 
     def _break_continue(self, kw: Token, cls: type) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         t = self.peek(CMD)
         label = None
         if t.kind not in _ARG_TERMINATORS:
@@ -656,24 +800,24 @@ class Parser:
         return self._break_continue(kw, A.ContinueStatementAst)
 
     def _function(self, kw: Token) -> A.StatementAst:
-        self.advance(kw)
+        self.pos = kw.end
         kind = kw.text.lower()
         self.skip_newlines()
         n = self.peek(CMD)
-        if n.kind not in (K.GENERIC, K.NUMBER, K.PARAMETER) or (n.kind == K.GENERIC and n.value is None):
+        if n.kind not in (T_GENERIC, T_NUMBER, T_PARAMETER) or (n.kind == T_GENERIC and n.value is None):
             self.fail_at("MissingNameAfterKeyword", n, after=kw.end)
-        self.advance(n)
-        name = n.text if n.kind != K.GENERIC else str(n.value)
+        self.pos = n.end
+        name = n.text if n.kind != T_GENERIC else str(n.value)
         after = n.end
         self.skip_newlines()
         t = self.peek(CMD)
         parameters = None
-        if t.kind == K.LPAREN:
+        if t.kind == T_LPAREN:
             parameters = self._parameter_list(t)
-            after = self.tz.pos
+            after = self.pos
             self.skip_newlines()
             t = self.peek(CMD)
-        if t.kind != K.LCURLY:
+        if t.kind != T_LCURLY:
             self.fail_at("MissingFunctionBody", t, after=after)
         body = self._script_block_expr_body(t)
         fd = A.FunctionDefinitionAst(extent=self.ext(kw.start, body.extent.end_offset), name=name,
@@ -688,26 +832,26 @@ class Parser:
     # ================================================================== parameters and attributes
     def _parameter_list(self, lp: Token) -> list[A.ParameterAst]:
         """`( [attr] [type] $name = default, ... )`; lp is the peeked '('."""
-        self.advance(lp)
+        self.pos = lp.end
         params: list[A.ParameterAst] = []
         seen: set[str] = set()
         while True:
             self.skip_newlines()
             t = self.peek(CMD)
-            if t.kind == K.RPAREN:
-                self.advance(t)
+            if t.kind == T_RPAREN:
+                self.pos = t.end
                 return params
             attrs: list[A.AttributeBaseAst] = []
-            while t.kind == K.LBRACKET:
+            while t.kind == T_LBRACKET:
                 attrs.append(self._attribute(t))
                 self.skip_newlines()
                 t = self.peek(CMD)
             v = self.peek(EXPR)
-            if v.kind == K.SPLATTED_VARIABLE:
+            if v.kind == T_SPLATTED_VARIABLE:
                 self.fail("SplattingNotPermitted", v.start, v.end)
-            if v.kind != K.VARIABLE:
+            if v.kind != T_VARIABLE:
                 self.fail_at("MissingEndParenthesisInFunctionParameterList", v)
-            self.advance(v)
+            self.pos = v.end
             var = self._variable(v)
             lname = var.name.lower()
             if lname in seen:
@@ -716,8 +860,8 @@ class Parser:
             default = None
             self.skip_newlines()
             t = self.peek(EXPR)
-            if t.kind == K.ASSIGN and t.value == "=":
-                self.advance(t)
+            if t.kind == T_ASSIGN and t.value == "=":
+                self.pos = t.end
                 self.skip_newlines()
                 default = self._expression(False)
                 if default is None:
@@ -728,11 +872,11 @@ class Parser:
             end = default.extent.end_offset if default is not None else v.end
             params.append(A.ParameterAst(extent=self.ext(start, end), name=var, attributes=attrs,
                                          default_value=default))  # fmt: skip
-            if t.kind == K.COMMA:
-                self.advance(t)
+            if t.kind == T_COMMA:
+                self.pos = t.end
                 continue
-            if t.kind == K.RPAREN:
-                self.advance(t)
+            if t.kind == T_RPAREN:
+                self.pos = t.end
                 return params
             self.fail_at("MissingEndParenthesisInFunctionParameterList", t)
 
@@ -767,15 +911,15 @@ class Parser:
             while True:
                 self.skip_newlines()
                 t = self.peek(EXPR)
-                if t.kind == K.RPAREN:
-                    self.advance(t)
+                if t.kind == T_RPAREN:
+                    self.pos = t.end
                     break
-                if t.kind == K.GENERIC:
-                    self.advance(t)
+                if t.kind == T_GENERIC:
+                    self.pos = t.end
                     self.skip_newlines()
                     eq = self.peek(EXPR)
-                    if eq.kind == K.ASSIGN and eq.value == "=":
-                        self.advance(eq)
+                    if eq.kind == T_ASSIGN and eq.value == "=":
+                        self.pos = eq.end
                         self.skip_newlines()
                         val = self._expression(False)
                         if val is None:
@@ -795,14 +939,14 @@ class Parser:
                     positional.append(val)
                 self.skip_newlines()
                 t = self.peek(EXPR)
-                if t.kind == K.COMMA:
-                    self.advance(t)
+                if t.kind == T_COMMA:
+                    self.pos = t.end
                     continue
-                if t.kind == K.RPAREN:
-                    self.advance(t)
+                if t.kind == T_RPAREN:
+                    self.pos = t.end
                     break
                 self.fail_at("MissingEndParenthesisInExpression", t)
-            q = self.tz.pos
+            q = self.pos
             while q < self.limit and self.src[q] in " \t":
                 q += 1
             if q >= self.limit or self.src[q] != "]":
@@ -832,11 +976,11 @@ class Parser:
         left = self._pipeline()
         while True:
             t = self.peek(CMD)
-            if t.kind != K.AND_AND and t.kind != K.OR_OR:
+            if t.kind != T_AND_AND and t.kind != T_OR_OR:
                 break
             if isinstance(left, A.AssignmentStatementAst):
                 break
-            self.advance(t)
+            self.pos = t.end
             self.skip_newlines()
             n = self.peek(CMD)
             if n.kind in _ARG_TERMINATORS:
@@ -845,8 +989,8 @@ class Parser:
             left = A.PipelineChainAst(extent=self.ext(left.extent.start_offset, right.extent.end_offset), left=left,
                                       operator=t.text, right=right)  # fmt: skip
         t = self.peek(CMD)
-        if t.kind == K.AMPERSAND:
-            self.advance(t)
+        if t.kind == T_AMPERSAND:
+            self.pos = t.end
             if isinstance(left, A.PipelineAst):
                 left.background = True
                 left.extent = self.ext(left.extent.start_offset, t.end)
@@ -856,49 +1000,49 @@ class Parser:
         """Peek the first token of a pipeline element in the right mode. Returns (token, kind) where kind is
         0 = expression, 1 = command, 2 = invocation operator (& or .)."""
         tz = self.tz
-        p = tz.skip_trivia(tz.pos)
+        p = tz.skip_trivia(self.pos)
         src = self.src
         c = src[p] if p < self.limit else ""
         n = src[p + 1] if p + 1 < self.limit else ""
         if c in "$@([{!+,'\"0123456789\u2018\u2019\u201a\u201b\u201c\u201d\u201e" and c:
             if c in "0123456789":
                 t = self.peek(EXPR)
-                return t, (1 if t.kind == K.GENERIC else 0)
+                return t, (1 if t.kind == T_GENERIC else 0)
             return self.peek(EXPR), 0
         if c in "-\u2013\u2014\u2015" and c:
             t = self.peek(CMD)
-            if t.kind == K.PARAMETER and t.value[0].lower() not in _UNARY_DASH_WORDS:  # type: ignore[index]
+            if t.kind == T_PARAMETER and t.value[0].lower() not in _UNARY_DASH_WORDS:  # type: ignore[index]
                 return t, 1
-            if t.kind == K.GENERIC and n not in "-= \t$(." and n and not n.isdigit():
+            if t.kind == T_GENERIC and n not in "-= \t$(." and n and not n.isdigit():
                 return t, 1
             return self.peek(EXPR), 0
         if c == "." and n.isdigit():
             return self.peek(EXPR), 0
         t = self.peek(CMD)
-        if t.kind == K.AMPERSAND or t.kind == K.DOT:
+        if t.kind == T_AMPERSAND or t.kind == T_DOT:
             return t, 2
-        if t.kind == K.GENERIC:
+        if t.kind == T_GENERIC:
             return t, 1
         return t, 0
 
     def _pipeline(self) -> A.PipelineBaseAst:
         t, kind = self._element_start()
         start = t.start
-        if t.kind == K.PIPE:
+        if t.kind == T_PIPE:
             self.fail("EmptyPipeElement", t.start, t.end)
         elements: list[A.CommandBaseAst] = []
         if kind == 0:
-            if t.kind not in _PRIMARY_START and not (t.kind == K.OPERATOR and t.value[0] in UNARY_OPERATORS) \
-                    and t.kind != K.COMMA:  # fmt: skip
+            if t.kind not in _PRIMARY_START and not (t.kind == T_OPERATOR and t.value[0] in UNARY_OPERATORS) \
+                    and t.kind != T_COMMA:  # fmt: skip
                 self.unexpected(t)
             expr = self._expression(True)
             if expr is None:
                 self.unexpected(t)
             assert expr is not None
             a = self.peek(EXPR)
-            if a.kind == K.ASSIGN:
+            if a.kind == T_ASSIGN:
                 self._check_lhs(expr, str(a.value))
-                self.advance(a)
+                self.pos = a.end
                 self.skip_newlines()
                 right = self._statement_opt()
                 if right is None:
@@ -913,15 +1057,15 @@ class Parser:
         elements.append(el)
         while True:
             t = self.peek(CMD)
-            if t.kind == K.NEWLINE:
+            if t.kind == T_NEWLINE:
                 m = _PIPE_NEXT_LINE.match(self.src, t.end, self.limit)
                 if m is None:
                     break
                 self.set_pos(m.end() - 1)
                 t = self.peek(CMD)
-            if t.kind != K.PIPE:
+            if t.kind != T_PIPE:
                 break
-            self.advance(t)
+            self.pos = t.end
             self.skip_newlines()
             n, nk = self._element_start()
             if n.kind in _ARG_TERMINATORS:
@@ -940,12 +1084,12 @@ class Parser:
     def _redirections(self, el: A.CommandBaseAst, mode: int) -> None:
         while True:
             t = self.peek(mode)
-            if t.kind != K.REDIRECTION:
+            if t.kind != T_REDIRECTION:
                 return
             self._redirection(el, t)
 
     def _redirection(self, el: A.CommandBaseAst, t: Token) -> None:
-        self.advance(t)
+        self.pos = t.end
         frm, arrow, to = t.value  # type: ignore[misc]
         from_stream = STREAM_NAMES.get(frm, "Output")
         if to:
@@ -959,7 +1103,7 @@ class Parser:
             el.redirections.append(A.FileRedirectionAst(extent=self.ext(t.start, target.extent.end_offset),
                                                         from_stream=from_stream, location=target,
                                                         append=arrow == ">>"))  # fmt: skip
-        el.extent = self.ext(el.extent.start_offset, self.tz.pos)
+        el.extent = self.ext(el.extent.start_offset, self.pos)
 
     # ================================================================== commands
     def _command(self, first: Token, invocation: bool) -> A.CommandAst:
@@ -967,8 +1111,8 @@ class Parser:
         op = None
         start = first.start
         if invocation:
-            self.advance(first)
-            op = "&" if first.kind == K.AMPERSAND else "."
+            self.pos = first.end
+            op = "&" if first.kind == T_AMPERSAND else "."
             t = self.peek(CMD)
             name = self._command_argument()
             if name is None:
@@ -976,7 +1120,7 @@ class Parser:
             assert name is not None
             elements.append(name)
         else:
-            self.advance(first)
+            self.pos = first.end
             elements.append(self._bareword(first))
         cmd = A.CommandAst(extent=self.ext(start, start), elements=elements, invocation_operator=op)
         while True:
@@ -984,11 +1128,11 @@ class Parser:
             k = t.kind
             if k in _ARG_TERMINATORS:
                 break
-            if k == K.REDIRECTION:
+            if k == T_REDIRECTION:
                 self._redirection(cmd, t)
                 continue
-            if k == K.PARAMETER:
-                self.advance(t)
+            if k == T_PARAMETER:
+                self.pos = t.end
                 pname, colon = t.value  # type: ignore[misc]
                 arg = None
                 if colon:
@@ -999,14 +1143,14 @@ class Parser:
                 elements.append(A.CommandParameterAst(extent=self.ext(t.start, end), parameter_name=pname,
                                                       argument=arg, has_colon=colon))  # fmt: skip
                 continue
-            if k == K.STOP_PARSING:
-                self.advance(t)
+            if k == T_STOP_PARSING:
+                self.pos = t.end
                 elements.append(A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
                                                               string_kind="Verbatim"))  # fmt: skip
                 continue
-            if k == K.COMMA:
+            if k == T_COMMA:
                 # unary comma in argument mode: `Write-Output ,$list`
-                self.advance(t)
+                self.pos = t.end
                 child = self._command_argument()
                 if child is None:
                     self.fail("MissingArgument", t.start, t.end)
@@ -1038,11 +1182,11 @@ class Parser:
         if first is None:
             return None
         t = self.peek(CMD)
-        if t.kind != K.COMMA:
+        if t.kind != T_COMMA:
             return first
         items = [first]
-        while t.kind == K.COMMA:
-            self.advance(t)
+        while t.kind == T_COMMA:
+            self.pos = t.end
             self.skip_newlines()
             nxt = self._command_argument()
             if nxt is None:
@@ -1057,23 +1201,25 @@ class Parser:
         """One argument in argument mode, or None when the next token cannot be one."""
         t = self.peek(CMD)
         k = t.kind
-        if k == K.GENERIC:
-            self.advance(t)
+        if k == T_GENERIC:
+            self.pos = t.end
             return self._bareword(t)
-        if k == K.NUMBER:
-            self.advance(t)
+        if k == T_NUMBER:
+            self.pos = t.end
             return A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value)
-        if k == K.LBRACKET or k == K.DOT:
+        if k == T_LBRACKET or k == T_DOT:
             g = self.tz._scan_generic(t.start)
-            self.advance(g)
+            self.pos = g.end
             return self._bareword(g)
-        if k == K.SPLATTED_VARIABLE:
-            self.advance(t)
+        if k == T_SPLATTED_VARIABLE:
+            self.pos = t.end
             return A.VariableExpressionAst(extent=self.ext(t.start, t.end), name=str(t.value), splatted=True)
-        if k == K.ERROR:
+        if k == T_ERROR:
             self.unexpected(t)
         if k in _PRIMARY_START:
-            self.enter(t.start)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.enter(t.start)
             e = self._primary_from(t)
             e = self._postfix(e, CMD)
             self.depth -= 1
@@ -1086,11 +1232,13 @@ class Parser:
         t = self.peek(EXPR)
         if not self._can_start_expression(t):
             return None
-        self.enter(t.start)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(t.start)
         cond = self._binary(1, comma)
         q = self.peek(EXPR)
-        if q.kind == K.QUESTION_MARK:
-            self.advance(q)
+        if q.kind == T_QUESTION_MARK:
+            self.pos = q.end
             self.skip_newlines(EXPR)
             if_true = self._expression(comma)
             if if_true is None:
@@ -1098,9 +1246,9 @@ class Parser:
             assert if_true is not None
             self.skip_newlines(EXPR)
             c = self.peek(EXPR)
-            if c.kind != K.COLON:
+            if c.kind != T_COLON:
                 self.fail_at("MissingColonInTernaryExpression", c)
-            self.advance(c)
+            self.pos = c.end
             self.skip_newlines(EXPR)
             if_false = self._expression(comma)
             if if_false is None:
@@ -1113,9 +1261,9 @@ class Parser:
 
     def _can_start_expression(self, t: Token) -> bool:
         k = t.kind
-        if k in _PRIMARY_START or k == K.COMMA:
+        if k in _PRIMARY_START or k == T_COMMA:
             return True
-        if k == K.OPERATOR:
+        if k == T_OPERATOR:
             return t.value[0] in UNARY_OPERATORS  # type: ignore[index]
         return False
 
@@ -1123,12 +1271,12 @@ class Parser:
         left = self._array_literal(comma)
         while True:
             t = self.peek(EXPR)
-            if t.kind != K.OPERATOR:
+            if t.kind != T_OPERATOR:
                 return left
             op, prec = t.value  # type: ignore[misc]
             if prec < min_prec or prec == 0:
                 return left
-            self.advance(t)
+            self.pos = t.end
             self.skip_newlines(EXPR)
             n = self.peek(EXPR)
             if not self._can_start_expression(n):
@@ -1142,14 +1290,14 @@ class Parser:
         if not comma:
             return first
         t = self.peek(EXPR)
-        if t.kind != K.COMMA:
+        if t.kind != T_COMMA:
             return first
         items = [first]
-        while t.kind == K.COMMA:
-            self.advance(t)
+        while t.kind == T_COMMA:
+            self.pos = t.end
             self.skip_newlines(EXPR)
             n = self.peek(EXPR)
-            if not self._can_start_expression(n) or n.kind == K.COMMA:
+            if not self._can_start_expression(n) or n.kind == T_COMMA:
                 self.fail_at("MissingExpressionAfterToken", n, after=t.end)
             items.append(self._unary())
             t = self.peek(EXPR)
@@ -1159,17 +1307,19 @@ class Parser:
     def _unary(self) -> A.ExpressionAst:
         t = self.peek(EXPR)
         k = t.kind
-        if k == K.OPERATOR or k == K.COMMA:
-            op = "," if k == K.COMMA else t.value[0]  # type: ignore[index]
+        if k == T_OPERATOR or k == T_COMMA:
+            op = "," if k == T_COMMA else t.value[0]  # type: ignore[index]
             if op in UNARY_OPERATORS:
-                self.advance(t)
-                self.enter(t.start)
+                self.pos = t.end
+                self.depth += 1
+                if self.depth > MAX_DEPTH:
+                    self.enter(t.start)
                 n = self.peek(EXPR)
                 if not self._can_start_expression(n):
                     self.fail_at("MissingExpressionAfterOperator", n, after=t.end)
                 child = self._unary()
                 self.depth -= 1
-                if (op == "-" or op == "+") and type(child) is A.ConstantExpressionAst and n.kind == K.NUMBER \
+                if (op == "-" or op == "+") and type(child) is A.ConstantExpressionAst and n.kind == T_NUMBER \
                         and n.start == t.end:  # fmt: skip
                     v = child.value
                     return A.ConstantExpressionAst(extent=self.ext(t.start, child.extent.end_offset),
@@ -1177,36 +1327,43 @@ class Parser:
                 return A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=op,
                                             child=child)  # fmt: skip
             self.unexpected(t)
-        if k == K.LBRACKET:
+        if k == T_LBRACKET:
             return self._type_or_cast(t)
         e = self._primary_from(t)
-        return self._postfix(e, EXPR)
+        p = self.pos
+        if p < self.limit and self.src[p] in _POSTFIX_START:
+            return self._postfix(e, EXPR)
+        return e
 
     def _type_or_cast(self, lb: Token) -> A.ExpressionAst:
         attr = self._attribute(lb)
         n = self.peek(EXPR)
         nk = n.kind
         is_operand = nk in _PRIMARY_START or (
-            nk == K.OPERATOR and (n.value[0] in _CAST_OPERAND_OPS  # type: ignore[index]
+            nk == T_OPERATOR and (n.value[0] in _CAST_OPERAND_OPS  # type: ignore[index]
                                   or (n.value[0] in ("-", "+") and n.end < self.limit  # type: ignore[index]
                                       and self.src[n.end] not in " \t\r\n"))
         )  # fmt: skip
-        if nk == K.LCURLY and not n.ws_before:
+        if nk == T_LCURLY and not n.ws_before:
             is_operand = True
-        elif nk == K.LCURLY:
+        elif nk == T_LCURLY:
             is_operand = True
         if isinstance(attr, A.AttributeAst):
             if not is_operand:
                 self.fail("UnexpectedAttribute", lb.start, attr.extent.end_offset)
-            self.enter(lb.start)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.enter(lb.start)
             child = self._unary()
             self.depth -= 1
             if isinstance(child, A.TypeExpressionAst):
                 self.fail("UnexpectedAttribute", lb.start, attr.extent.end_offset)
             return A.AttributedExpressionAst(extent=self.ext(lb.start, child.extent.end_offset), attribute=attr,
                                              child=child)  # fmt: skip
-        if is_operand and not (self.tz.pos < self.limit and self.src[self.tz.pos] == ":"):
-            self.enter(lb.start)
+        if is_operand and not (self.pos < self.limit and self.src[self.pos] == ":"):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.enter(lb.start)
             child = self._unary()
             self.depth -= 1
             return A.ConvertExpressionAst(extent=self.ext(lb.start, child.extent.end_offset), type_name=attr.type_name,
@@ -1221,39 +1378,41 @@ class Parser:
     def _primary_from(self, t: Token) -> A.ExpressionAst:
         """Build the primary expression that starts with the (peeked) token t."""
         k = t.kind
-        if k == K.VARIABLE:
-            self.advance(t)
+        if k == T_VARIABLE:
+            self.pos = t.end
             v = self._variable(t)
             if v.name[:6].lower() == "using:":
                 inner = A.VariableExpressionAst(extent=v.extent, name=v.name[6:], braced=v.braced)
                 return A.UsingExpressionAst(extent=v.extent, sub_expression=inner)
             return v
-        if k == K.NUMBER:
-            self.advance(t)
+        if k == T_NUMBER:
+            self.pos = t.end
             return A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value)
-        if k == K.STRING_LITERAL:
-            self.advance(t)
+        if k == T_STRING_LITERAL:
+            self.pos = t.end
             return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
                                                  string_kind="SingleQuoted")  # fmt: skip
-        if k == K.HERE_STRING_LITERAL:
-            self.advance(t)
+        if k == T_HERE_STRING_LITERAL:
+            self.pos = t.end
             return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
                                                  string_kind="SingleQuotedHereString")  # fmt: skip
-        if k == K.STRING_EXPANDABLE or k == K.HERE_STRING_EXPANDABLE:
-            self.advance(t)
-            here = k == K.HERE_STRING_EXPANDABLE
+        if k == T_STRING_EXPANDABLE or k == T_HERE_STRING_EXPANDABLE:
+            self.pos = t.end
+            here = k == T_HERE_STRING_EXPANDABLE
             kind = "DoubleQuotedHereString" if here else "DoubleQuoted"
             if t.parts is None:
                 return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value, string_kind=kind)
             raw = _here_body(t.text) if here else t.text[1:-1]
             return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=raw, string_kind=kind,
                                                    parts=self._parts(t.parts))  # fmt: skip
-        if k == K.LPAREN:
-            self.advance(t)
-            self.enter(t.start)
+        if k == T_LPAREN:
+            self.pos = t.end
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.enter(t.start)
             self.skip_newlines()
             n = self.peek(CMD)
-            if n.kind == K.RPAREN:
+            if n.kind == T_RPAREN:
                 self.fail("ExpectedExpression", n.start, n.end)
             p = self._statement_opt()
             if p is None:
@@ -1261,71 +1420,77 @@ class Parser:
             assert p is not None
             self.skip_newlines()
             r = self.peek(CMD)
-            if r.kind != K.RPAREN:
+            if r.kind != T_RPAREN:
                 self.fail_at("MissingEndParenthesisInExpression", r)
-            self.advance(r)
+            self.pos = r.end
             self.depth -= 1
             return A.ParenExpressionAst(extent=self.ext(t.start, r.end), pipeline=p)
-        if k == K.DOLLAR_PAREN or k == K.AT_PAREN:
-            self.advance(t)
-            self.enter(t.start)
-            stmts, traps = self._statement_list(K.RPAREN)
+        if k == T_DOLLAR_PAREN or k == T_AT_PAREN:
+            self.pos = t.end
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.enter(t.start)
+            stmts, traps = self._statement_list(T_RPAREN)
             r = self.peek(CMD)
-            if r.kind != K.RPAREN:
+            if r.kind != T_RPAREN:
                 self.fail_at("MissingEndParenthesisInSubexpression", r)
-            self.advance(r)
+            self.pos = r.end
             self.depth -= 1
             block = A.StatementBlockAst(extent=self.ext(t.start, r.end), statements=stmts, traps=traps)
-            if k == K.DOLLAR_PAREN:
+            if k == T_DOLLAR_PAREN:
                 return A.SubExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
             return A.ArrayExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
-        if k == K.AT_CURLY:
+        if k == T_AT_CURLY:
             return self._hashtable(t)
-        if k == K.LCURLY:
+        if k == T_LCURLY:
             sb = self._script_block_expr_body(t)
             return A.ScriptBlockExpressionAst(extent=sb.extent, script_block=sb)
-        if k == K.LBRACKET:
+        if k == T_LBRACKET:
             return self._type_or_cast(t)
         self.unexpected(t)
         raise AssertionError  # pragma: no cover
 
     def _script_block_expr_body(self, lc: Token) -> A.ScriptBlockAst:
-        self.advance(lc)
-        self.enter(lc.start)
-        sb = self._script_block_body(lc.end, K.RCURLY)
+        self.pos = lc.end
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(lc.start)
+        sb = self._script_block_body(lc.end, T_RCURLY)
         rc = self.peek(CMD)
-        if rc.kind != K.RCURLY:
+        if rc.kind != T_RCURLY:
             self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(rc.start))
-        self.advance(rc)
+        self.pos = rc.end
         self.depth -= 1
         sb.extent = self.ext(lc.start, rc.end)
         return sb
 
     def _hashtable(self, t: Token) -> A.HashtableAst:
-        self.advance(t)
-        self.enter(t.start)
+        self.pos = t.end
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(t.start)
         pairs: list[tuple[A.ExpressionAst, A.StatementAst]] = []
         while True:
             self.skip_newlines_and_semis()
             n = self.peek(EXPR)
-            if n.kind == K.RCURLY:
-                self.advance(n)
+            if n.kind == T_RCURLY:
+                self.pos = n.end
                 break
-            if n.kind == K.END_OF_INPUT:
+            if n.kind == T_END_OF_INPUT:
                 self.fail("MissingEndCurlyBrace", t.end, t.end, self.at_real_end(n.start))
-            if n.kind == K.GENERIC:
-                self.advance(n)
+            if n.kind == T_GENERIC:
+                self.pos = n.end
                 key: A.ExpressionAst = A.StringConstantExpressionAst(extent=self.ext(n.start, n.end), value=n.text,
                                                                      string_kind="BareWord")  # fmt: skip
-            elif n.kind in _PRIMARY_START or (n.kind == K.OPERATOR and n.value[0] in ("-", "+")):  # type: ignore[index]
+            elif n.kind in _PRIMARY_START or (n.kind == T_OPERATOR and n.value[0] in ("-", "+")):  # type: ignore[index]
                 key = self._unary()
             else:
                 self.fail("MissingEqualsInHashLiteral" if pairs else "IncompleteHashLiteral", n.start, n.end)
                 raise AssertionError  # pragma: no cover
             eq = self.peek(EXPR)
-            if not (eq.kind == K.ASSIGN and eq.value == "="):
+            if not (eq.kind == T_ASSIGN and eq.value == "="):
                 self.fail_at("MissingEqualsInHashLiteral", eq)
-            self.advance(eq)
+            self.pos = eq.end
             self.skip_newlines()
             value = self._statement_opt()
             if value is None:
@@ -1333,12 +1498,12 @@ class Parser:
             assert value is not None
             pairs.append((key, value))
             s = self.peek(CMD)
-            if s.kind not in (K.NEWLINE, K.SEMI, K.RCURLY):
-                if s.kind == K.END_OF_INPUT:
+            if s.kind not in (T_NEWLINE, T_SEMI, T_RCURLY):
+                if s.kind == T_END_OF_INPUT:
                     self.fail("MissingEndCurlyBrace", t.end, t.end, self.at_real_end(s.start))
                 self.fail("MissingEndCurlyBrace", s.start, s.end)
         self.depth -= 1
-        return A.HashtableAst(extent=self.ext(t.start, self.tz.pos), key_value_pairs=pairs)
+        return A.HashtableAst(extent=self.ext(t.start, self.pos), key_value_pairs=pairs)
 
     def _parts(self, parts: list) -> list[str | A.ExpressionAst]:
         out: list[str | A.ExpressionAst] = []
@@ -1355,7 +1520,7 @@ class Parser:
                 sub._line_starts = self._line_starts
                 if sub.depth > MAX_DEPTH:
                     self.fail("ScriptTooDeeplyNested", s, s, False, "The script is nested too deeply to parse.")
-                stmts, traps = sub._statement_list(K.END_OF_INPUT)
+                stmts, traps = sub._statement_list(T_END_OF_INPUT)
                 block = A.StatementBlockAst(extent=self.ext(s, e), statements=stmts, traps=traps)
                 out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
         return out
@@ -1364,7 +1529,7 @@ class Parser:
         src = self.src
         limit = self.limit
         while True:
-            p = self.tz.pos
+            p = self.pos
             if p >= limit:
                 return e
             c = src[p]
@@ -1401,26 +1566,28 @@ class Parser:
         else:
             self.set_pos(q)
             t = self.peek(EXPR)
-            if t.kind not in (K.VARIABLE, K.LPAREN, K.STRING_LITERAL, K.STRING_EXPANDABLE, K.DOLLAR_PAREN) or t.start != q:
+            if t.kind not in (T_VARIABLE, T_LPAREN, T_STRING_LITERAL, T_STRING_EXPANDABLE, T_DOLLAR_PAREN) or t.start != q:
                 self.fail_at("MissingPropertyName", t, after=q)
             member = self._primary_from(t)
-        p = self.tz.pos
+        p = self.pos
         start = e.extent.start_offset
         if p < self.limit and src[p] == "(":
             self.set_pos(p + 1)
             args = self._call_arguments(p)
-            return A.InvokeMemberExpressionAst(extent=self.ext(start, self.tz.pos), expression=e, member=member,
+            return A.InvokeMemberExpressionAst(extent=self.ext(start, self.pos), expression=e, member=member,
                                                static=static, null_conditional=null_cond, arguments=args)  # fmt: skip
         return A.MemberExpressionAst(extent=self.ext(start, p), expression=e, member=member, static=static,
                                      null_conditional=null_cond)  # fmt: skip
 
     def _call_arguments(self, lp: int) -> list[A.ExpressionAst]:
         args: list[A.ExpressionAst] = []
-        self.enter(lp)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(lp)
         self.skip_newlines(EXPR)
         t = self.peek(EXPR)
-        if t.kind == K.RPAREN:
-            self.advance(t)
+        if t.kind == T_RPAREN:
+            self.pos = t.end
             self.depth -= 1
             return args
         while True:
@@ -1435,22 +1602,24 @@ class Parser:
             args.append(a)
             self.skip_newlines(EXPR)
             t = self.peek(EXPR)
-            if t.kind == K.COMMA:
+            if t.kind == T_COMMA:
                 lp = t.end
-                self.advance(t)
+                self.pos = t.end
                 continue
-            if t.kind == K.RPAREN:
-                self.advance(t)
+            if t.kind == T_RPAREN:
+                self.pos = t.end
                 self.depth -= 1
                 return args
             self.fail_at("MissingEndParenthesisInMethodCall", t)
 
     def _index(self, e: A.ExpressionAst, p: int, null_cond: bool) -> A.ExpressionAst:
         self.set_pos(p + 1)
-        self.enter(p)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(p)
         self.skip_newlines(EXPR)
         t = self.peek(EXPR)
-        if t.kind == K.RBRACKET:
+        if t.kind == T_RBRACKET:
             self.fail("MissingArrayIndexExpression", p + 1, p + 1)
         idx = self._expression(True)
         if idx is None:
@@ -1458,9 +1627,9 @@ class Parser:
         assert idx is not None
         self.skip_newlines(EXPR)
         r = self.peek(EXPR)
-        if r.kind != K.RBRACKET:
+        if r.kind != T_RBRACKET:
             self.fail_at("MissingEndSquareBracket", r)
-        self.advance(r)
+        self.pos = r.end
         self.depth -= 1
         return A.IndexExpressionAst(extent=self.ext(e.extent.start_offset, r.end), target=e, index=idx,
                                     null_conditional=null_cond)  # fmt: skip
@@ -1512,10 +1681,10 @@ class Parser:
             sb.help_comment = last[2]
 
 
-_OPENERS = {K.LPAREN: K.RPAREN, K.DOLLAR_PAREN: K.RPAREN, K.AT_PAREN: K.RPAREN, K.LCURLY: K.RCURLY,
-            K.AT_CURLY: K.RCURLY, K.LBRACKET: K.RBRACKET, K.QUESTION_LBRACKET: K.RBRACKET}  # fmt: skip
-_CLOSE_ERROR = {K.RPAREN: "MissingEndParenthesisInExpression", K.RCURLY: "MissingEndCurlyBrace",
-                K.RBRACKET: "MissingEndSquareBracket"}  # fmt: skip
+_OPENERS = {T_LPAREN: T_RPAREN, T_DOLLAR_PAREN: T_RPAREN, T_AT_PAREN: T_RPAREN, T_LCURLY: T_RCURLY,
+            T_AT_CURLY: T_RCURLY, T_LBRACKET: T_RBRACKET, T_QUESTION_LBRACKET: T_RBRACKET}  # fmt: skip
+_CLOSE_ERROR = {T_RPAREN: "MissingEndParenthesisInExpression", T_RCURLY: "MissingEndCurlyBrace",
+                T_RBRACKET: "MissingEndSquareBracket"}  # fmt: skip
 
 
 def _mark_open_construct(parser: Parser, e: ParseError) -> None:
@@ -1530,12 +1699,12 @@ def _mark_open_construct(parser: Parser, e: ParseError) -> None:
         k = tok.kind
         if k in _OPENERS:
             stack.append(tok)
-        elif k in (K.RPAREN, K.RCURLY, K.RBRACKET):
+        elif k in (T_RPAREN, T_RCURLY, T_RBRACKET):
             if stack:
                 stack.pop()
-        if k not in (K.COMMENT, K.NEWLINE):
+        if k not in (T_COMMENT, T_NEWLINE):
             last = tok
-    if last is not None and last.kind == K.ERROR and last.flags & F_INCOMPLETE:
+    if last is not None and last.kind == T_ERROR and last.flags & F_INCOMPLETE:
         extra = ParseError(last.error_id or "UnexpectedToken", _MESSAGES.get(last.error_id or "", ""),
                            parser.ext(last.start, last.end), incomplete_input=True)  # fmt: skip
     elif stack:

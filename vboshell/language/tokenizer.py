@@ -53,6 +53,29 @@ _UNICODE_ESCAPE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}")
 
 # Characters that end a generic (bareword) token in argument mode.
 _GENERIC_TERMINATORS = frozenset(" \t\f\v\r\n\u00a0{}();,|&<>")
+_CMD_END = r"(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&]|\Z)"
+_FAST_CMD = re.compile(
+    r"[ \t]*(?:(?P<nl>\r?\n)"
+    r"|(?P<word>[A-Za-z_][^\s{}();,|&`\"'$<>\u2018-\u201e]*)(?=[\s{}();,|&<>]|\Z)"
+    r"|(?P<var>\$(?:\w+(?::\w+)?|[?$^]))(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|::|\Z)"
+    r"|(?P<param>[-\u2013\u2014\u2015][A-Za-z_?\u00c0-\uffff][\w\-?]*:?)"
+    r"|(?P<punct>[;(){},])"
+    r"|(?P<num>\d+)" + _CMD_END
+    + r"|(?P<sq>'[^'\u2018-\u201b]*')(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|\Z)"
+    r"|(?P<dq>\"[^\"`$\u201c-\u201e]*\")(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|\Z))"
+)
+_FAST_EXPR = re.compile(
+    r"[ \t]*(?:(?P<nl>\r?\n)"
+    r"|(?P<var>\$(?:\w+(?::\w+)?|[?$^]))(?![{])"
+    r"|(?P<word>[A-Za-z_](?:[\w\-]*\w)?)"
+    r"|(?P<punct>[;(){},\]])"
+    r"|(?P<num>\d+)(?![\w.])"
+    r"|(?P<assign>=)"
+    r"|(?P<sq>'[^'\u2018-\u201b]*')(?!['\u2018-\u201b])"
+    r"|(?P<dq>\"[^\"`$\u201c-\u201e]*\")(?![\"\u201c-\u201e]))"
+)
+_PUNCT_KINDS = {";": K.SEMI, "(": K.LPAREN, ")": K.RPAREN, "{": K.LCURLY, "}": K.RCURLY, ",": K.COMMA, "]": K.RBRACKET}
+_TRIVIA_START = frozenset(" \t`\f\v\u00a0\ufeff\u2028\u2029#<")
 # Characters that may immediately follow a value in argument mode without forming a compound argument.
 TERMINATOR_CHARS = frozenset(" \t\f\v\r\n\u00a0\ufeff{}();,|&")
 
@@ -131,9 +154,43 @@ class Tokenizer:
     # ------------------------------------------------------------------ main scanner
     def scan(self, pos: int, mode: int) -> Token:
         """The next token at or after `pos` in the given mode."""
-        p = self.skip_trivia(pos)
+        src = self.src
+        # Fast path: one regex recognises the commonest tokens (words, variables, parameters, punctuation,
+        # newlines, simple numbers and strings); anything else goes through the full scanner below.
+        m = (_FAST_CMD if mode == CMD else _FAST_EXPR).match(src, pos, self.end)
+        if m is not None:
+            g = m.lastgroup
+            s, e = m.span(g)
+            text = src[s:e]
+            if g == "word":
+                tok = Token(K.GENERIC, s, e, text, text)
+            elif g == "var":
+                tok = Token(K.VARIABLE, s, e, text, (text[1:], False))
+            elif g == "nl":
+                tok = Token(K.NEWLINE, s, e, text)
+            elif g == "punct":
+                tok = Token(_PUNCT_KINDS[text], s, e, text)
+            elif g == "param":
+                colon = text[-1] == ":"
+                tok = Token(K.PARAMETER, s, e, text, (text[1:-1] if colon else text[1:], colon))
+            elif g == "num":
+                tok = Token(K.NUMBER, s, e, text, int(text))
+            elif g == "sq":
+                tok = Token(K.STRING_LITERAL, s, e, text, text[1:-1])
+            elif g == "dq":
+                tok = Token(K.STRING_EXPANDABLE, s, e, text, text[1:-1])
+            else:  # "assign"
+                tok = Token(K.ASSIGN, s, e, text, text, F_OPERATOR)
+            if s > pos or s == 0:
+                tok.ws_before = True
+            return tok
+        if pos < self.end and src[pos] in _TRIVIA_START:
+            p = self.skip_trivia(pos)
+        else:
+            p = pos
         tok = self._scan_at(p, mode)
-        tok.ws_before = p > pos or p == 0
+        if p > pos or p == 0:
+            tok.ws_before = True
         return tok
 
     def _error(self, start: int, end: int, error_id: str, incomplete: bool = False) -> Token:
