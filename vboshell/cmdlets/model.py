@@ -320,7 +320,7 @@ class VBOOrganizationTeam:
 
 
 @ps_type(f"{NS}.VBOOrganizationUsageEstimate",
-         view=TypeView(table=("Service", "Objects", "ItemCount", "StorageUsedGB", "ReportRefreshDate")))
+         view=TypeView(table=("Service", "Objects", "ItemCount", "StorageUsedGB", "ReportRefreshDate"), kind="table"))
 @dataclass
 class VBOOrganizationUsageEstimate:
     """API-only alternative to Measure-VBOOrganizationFullBackupSize, from Microsoft 365 usage reports."""

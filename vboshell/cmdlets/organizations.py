@@ -1079,7 +1079,7 @@ class GetVBOOrganizationUser(Cmdlet):
                 self.write_warning("Mailbox types cannot be read (the application lacks MailboxSettings.Read); shared, "
                                    "room and equipment mailboxes are shown as User.")
             n = 0
-            for page in list_users(g, filter=flt, top=999 if limit is None or want_type or m_user or m_disp
+            for page in list_users(g, filter=flt, top=999 if limit is None or want_type or m_user or m_disp or m_name
                                    else min(limit, 999)):
                 cands = []
                 for u in page:

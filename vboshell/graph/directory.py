@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +16,7 @@ from vboshell.graph.errors import GraphError
 __all__ = [
     "TenantInfo", "tenant_info", "DIRECTORY_PERMISSIONS", "SERVICE_PERMISSIONS", "missing_permissions",
     "list_users", "resolve_mailbox_types", "MAILBOX_TYPES", "list_groups", "group_type", "list_group_members",
-    "list_sites", "get_site", "list_subsites", "split_site_id", "is_personal_site", "list_teams", "usage_report",
+    "list_sites", "list_personal_sites", "get_site", "list_subsites", "split_site_id", "is_personal_site", "list_teams", "usage_report",
     "USER_SELECT", "GROUP_SELECT",
 ]
 
@@ -44,6 +45,10 @@ SERVICE_PERMISSIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "TeamsChats": (("Chat.Read.All", "Chat.ReadWrite.All"),),
     "Reports": (("Reports.Read.All",),),
 }
+
+
+# Page size for directory listings ($top). Graph allows up to 999; VBOSHELL_GRAPH_PAGE_SIZE lowers it.
+PAGE_SIZE = int(os.environ.get("VBOSHELL_GRAPH_PAGE_SIZE") or 999)
 
 
 def missing_permissions(roles: Iterable[str], required: Iterable[tuple[str, ...]]) -> list[str]:
@@ -83,7 +88,7 @@ MAILBOX_TYPES = {"user": "User", "linked": "User", "shared": "SharedMailbox", "r
 
 def list_users(g: Any, *, filter: str | None = None, top: int = 999, limit: int | None = None) -> Iterator[list[dict]]:
     """Users page by page (lists of Graph user objects)."""
-    params: dict[str, Any] = {"$select": USER_SELECT, "$top": max(1, min(top, 999))}
+    params: dict[str, Any] = {"$select": USER_SELECT, "$top": max(1, min(top, PAGE_SIZE))}
     if filter:
         params["$filter"] = filter
     n = 0
@@ -140,7 +145,7 @@ def group_type(g: dict[str, Any]) -> str:
 
 
 def list_groups(g: Any, *, filter: str | None = None, top: int = 999) -> Iterator[list[dict]]:
-    params: dict[str, Any] = {"$select": GROUP_SELECT, "$top": max(1, min(top, 999))}
+    params: dict[str, Any] = {"$select": GROUP_SELECT, "$top": max(1, min(top, PAGE_SIZE))}
     if filter:
         params["$filter"] = filter
     yield from g.pages("/groups", params=params)
@@ -148,7 +153,7 @@ def list_groups(g: Any, *, filter: str | None = None, top: int = 999) -> Iterato
 
 def list_group_members(g: Any, group_id: str) -> Iterator[dict]:
     yield from g.paged(f"/groups/{group_id}/members",
-                       params={"$select": "id,displayName,userPrincipalName,mail,mailNickname", "$top": 999})
+                       params={"$select": "id,displayName,userPrincipalName,mail,mailNickname", "$top": PAGE_SIZE})
 
 
 def list_teams(g: Any) -> Iterator[dict]:
@@ -156,13 +161,13 @@ def list_teams(g: Any) -> Iterator[dict]:
     try:
         yield from g.paged("/groups", params={
             "$filter": "resourceProvisioningOptions/Any(x:x eq 'Team')",
-            "$select": "id,displayName,description,mail,resourceProvisioningOptions", "$top": 999})
+            "$select": "id,displayName,description,mail,resourceProvisioningOptions", "$top": PAGE_SIZE})
         return
     except GraphError as exc:
         if exc.status != 400:
             raise
     for grp in g.paged("/groups", params={"$select": "id,displayName,description,mail,resourceProvisioningOptions",
-                                          "$top": 999}):
+                                          "$top": PAGE_SIZE}):
         if "Team" in (grp.get("resourceProvisioningOptions") or []):
             yield grp
 
@@ -187,11 +192,18 @@ def is_personal_site(site: dict[str, Any]) -> bool:
 
 
 def list_sites(g: Any, *, include_personal: bool = False) -> Iterator[dict]:
-    """All site collections (getAllSites; falls back to search=* where getAllSites is unavailable)."""
+    """All site collections (getAllSites; falls back to search=* where getAllSites is unavailable).
+    Personal (OneDrive) sites come from getAllSites when the tenant lists them there, else from users' drives."""
     try:
-        for site in g.paged("/sites/getAllSites", params={"$select": SITE_SELECT, "$top": 999}):
-            if include_personal or not is_personal_site(site):
-                yield site
+        personal = 0
+        for site in g.paged("/sites/getAllSites", params={"$select": SITE_SELECT, "$top": PAGE_SIZE}):
+            if is_personal_site(site):
+                personal += 1
+                if not include_personal:
+                    continue
+            yield site
+        if include_personal and not personal:
+            yield from list_personal_sites(g)
         return
     except GraphError as exc:
         if exc.status not in (400, 404, 501):
@@ -199,6 +211,29 @@ def list_sites(g: Any, *, include_personal: bool = False) -> Iterator[dict]:
     for site in g.paged("/sites", params={"search": "*", "$select": SITE_SELECT}):
         if include_personal or not is_personal_site(site):
             yield site
+
+
+def list_personal_sites(g: Any) -> Iterator[dict]:
+    """OneDrive personal sites derived from each user's drive (users without OneDrive are skipped)."""
+    from urllib.parse import urlsplit
+
+    for page in g.pages("/users", params={"$select": "id,displayName,userPrincipalName", "$top": PAGE_SIZE}):
+        reqs = [BatchRequest(str(n), "GET", f"/users/{u['id']}/drive?$select=id,webUrl,owner")
+                for n, u in enumerate(page)]
+        results: dict[str, Any] = {}
+        for i in range(0, len(reqs), 20):
+            results.update(g.batch(reqs[i:i + 20]))
+        for n, u in enumerate(page):
+            r = results.get(str(n))
+            if r is None or not r.ok or not isinstance(r.body, dict) or not r.body.get("webUrl"):
+                continue
+            web = str(r.body["webUrl"])
+            parts = urlsplit(web)
+            segs = [x for x in parts.path.split("/") if x]
+            site_url = f"{parts.scheme}://{parts.netloc}/" + "/".join(segs[:2]) if len(segs) >= 2 else web
+            yield {"id": f"{parts.hostname},,", "name": u.get("userPrincipalName"),
+                   "displayName": u.get("displayName"), "webUrl": site_url, "isPersonalSite": True,
+                   "driveId": r.body.get("id")}
 
 
 def get_site(g: Any, url: str) -> dict[str, Any]:

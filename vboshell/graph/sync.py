@@ -11,7 +11,7 @@ from typing import IO, Any, TypeVar
 from vboshell.graph.auth import AccessToken, AppConnection
 from vboshell.graph.client import BatchRequest, BatchResponse, DeltaRound, GraphClient, GraphStats
 
-__all__ = ["SyncGraphClient", "SyncDeltaRound", "run", "loop", "iterate", "client_for", "forget_client"]
+__all__ = ["SyncGraphClient", "SyncDeltaRound", "run", "loop", "iterate", "client_for", "forget_client", "close_all"]
 
 T = TypeVar("T")
 _loop: asyncio.AbstractEventLoop | None = None
@@ -187,6 +187,18 @@ def forget_client(connection: AppConnection) -> None:
     with _clients_lock:
         stale = [k for k in _clients if k[0] == connection]
         clients = [_clients.pop(k) for k in stale]
+    for c in clients:
+        try:
+            c.close()
+        except Exception:  # noqa: BLE001, S110
+            pass
+
+
+def close_all() -> None:
+    """Close every shared client (tests; shutting a session down cleanly)."""
+    with _clients_lock:
+        clients = list(_clients.values())
+        _clients.clear()
     for c in clients:
         try:
             c.close()
