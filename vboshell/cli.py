@@ -153,6 +153,8 @@ def _simple_repl(ctx: Any) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if argv is None:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0].lower() in SUBCOMMANDS:
         return _dispatch_subcommand(argv[0].lower(), argv[1:])
@@ -168,7 +170,6 @@ def main(argv: list[str] | None = None) -> int:
 
         sys.stdout.write(f"vboshell {__version__} (Windows PowerShell 5.1 dialect)\n")
         return 0
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
     try:
         if opts["file"] is not None:
             path = opts["file"]

@@ -88,7 +88,10 @@ class PSType:
             if value is None or self.is_instance(value):
                 return value
             raise _cast_error(value, self.full_name)
-        return self._converter(value)
+        try:
+            return self._converter(value)
+        except (ValueError, OverflowError, TypeError, ArithmeticError) as e:
+            raise _cast_error(value, self.full_name, str(e)) from None
 
     def get_static(self, name: str) -> Any:
         low = name.lower()
