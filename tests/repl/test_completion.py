@@ -218,10 +218,11 @@ def test_tab_in_prompt_toolkit_completes_unique_prefix(fake_context):
     assert _run_session("Get-VBORep\t\r", fake_context) == "Get-VBORepository"
 
 
-def test_tab_twice_selects_first_then_enter_applies(fake_context):
-    # first Tab inserts the common part and opens the menu, second selects the first item,
-    # Enter applies it (and does not run), the second Enter runs
-    assert _run_session("Get-VBO\t\t\r\r", fake_context) == "Get-VBOJob"
+def test_tab_cycles_then_enter_applies(fake_context):
+    # Get-VBO -> Get-VBOJob / Get-VBORepository have nothing more in common: the first Tab puts the first match
+    # in place, the second cycles; Enter applies the selection (and does not run), the second Enter runs
+    assert _run_session("Get-VBO\t\r\r", fake_context) == "Get-VBOJob"
+    assert _run_session("Get-VBO\t\t\r\r", fake_context) == "Get-VBORepository"
 
 
 def test_tab_parameter_in_prompt_toolkit(fake_context):
@@ -276,3 +277,9 @@ def test_session_function_parameters_from_the_runtime(tmp_path):
     assert texts(complete("Get-MyReport -Kind ", ctx)) == ["Alpha", "Beta"]
     assert texts(complete("$report.", ctx))[:2] == ["$report.Total", "$report.Failed"]
     assert "$report" in texts(complete("$rep", ctx))
+
+
+def test_tab_without_common_part_puts_first_match_in_place(fake_context):
+    # Get-VBO -> Get-VBOJob / Get-VBORepository share nothing more: the first is put in place, Tab cycles
+    assert _run_session("*-VBOJob\t\r\r", fake_context) == "Get-VBOJob"
+    assert _run_session("Get-VBOJob -\t\r\r", fake_context) == "Get-VBOJob -Organization"

@@ -41,7 +41,8 @@ def newline_or_execute(event: KeyPressEvent) -> None:
 
 def complete_now(event: KeyPressEvent) -> None:
     """Tab, computed synchronously like PSReadLine (fast typists' `Get-VBOJ<Tab><Enter>` must see the result):
-    one match is inserted; several insert their common part and open the menu; Tab again walks the menu."""
+    one match is inserted; several insert their common part and open the menu (or, when they have nothing more
+    in common, put the first in place); Tab again walks the menu, Enter applies the selected one."""
     b = event.current_buffer
     if b.complete_state is not None:
         b.complete_next()
@@ -62,6 +63,8 @@ def complete_now(event: KeyPressEvent) -> None:
         b.insert_text(common)
         completions = [c.new_completion_from_position(len(common)) for c in completions]
     b.complete_state = CompletionState(original_document=b.document, completions=completions)
+    if not common:
+        b.go_to_completion(0)  # nothing in common to add: put the first match in place, Tab cycles (PSReadLine)
     b.on_completions_changed.fire()
 
 
