@@ -236,3 +236,43 @@ def test_twenty_mailboxes_under_limits() -> None:
         assert c["throttled"] < 0.01 * c["requests"], c
     finally:
         sb.stop()
+
+
+def test_delta_round_and_resync(sandbox: Any) -> None:
+    from vboshell.graph.errors import DeltaResyncRequired
+
+    g = connect(sandbox)
+    try:
+        uid = next(iter(g.paged("/users", params={"$filter": "startswith(userPrincipalName,'alice')"})))["id"]
+        rnd = g.delta(f"/users/{uid}/mailFolders/inbox/messages/delta", headers={"Prefer": "odata.maxpagesize=5"})
+        items = list(rnd)
+        assert items and rnd.delta_link and rnd.pages >= 2
+        again = g.delta(rnd.delta_link)
+        assert list(again) == [] and again.delta_link
+        sandbox.expire_delta_tokens()
+        with pytest.raises(DeltaResyncRequired) as ei:
+            list(g.delta(again.delta_link))
+        assert ei.value.status == 410 and ei.value.error_record.extra["GraphCode"]
+    finally:
+        g.close()
+
+
+def test_download_redirect_and_upload_session(fresh_sandbox: Any) -> None:
+    sb = fresh_sandbox
+    g = connect(sb)
+    try:
+        uid = next(iter(g.paged("/users", params={"$filter": "startswith(userPrincipalName,'bob')"})))["id"]
+        drive = g.get_json(f"/users/{uid}/drive")
+        files = [i for i in g.paged(f"/drives/{drive['id']}/items/root/children") if "file" in i]
+        data = g.get_bytes(f"/drives/{drive['id']}/items/{files[0]['id']}/content")
+        assert len(data) == files[0]["size"]
+        size = 320 * 1024 * 2 + 1234
+        blob = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        item = g.upload_large(f"/drives/{drive['id']}/items/root:/upload-test.bin:/createUploadSession", blob,
+                              chunk_size=320 * 1024)
+        assert item["size"] == size
+        assert g.get_bytes(f"/drives/{drive['id']}/items/{item['id']}/content") == blob
+        per = sb.counters()["per_endpoint"]
+        assert any("createUploadSession" in k for k in per)
+    finally:
+        g.close()
