@@ -78,6 +78,25 @@ def make_placeholder(e: SurfaceEntry, short_name: str | bool | None) -> type[Pla
     return type(cls_name, (PlaceholderCmdlet,), attrs)
 
 
+def _accept_unknown_parameters(cls: type[PlaceholderCmdlet]) -> None:
+    """Let the runtime's binder pass unknown named parameters to the placeholder instead of failing on them.
+
+    PowerShell binds unknown `-Name value` arguments to a ValueFromRemainingArguments parameter; until the binder does
+    the same, placeholders get binder metadata without CmdletBinding semantics, where unknown parameters become
+    remaining arguments. Guarded: if the binder's internals differ, placeholders still register (and the binder's own
+    NamedParameterNotFound error is what the user sees for unknown parameters)."""
+    try:
+        from vboshell.commands import binder as _binder
+
+        cache = getattr(_binder, "_META_CACHE", None)
+        meta_cls = getattr(_binder, "CommandMetadata", None)
+        if isinstance(cache, dict) and meta_cls is not None:
+            cache[cls] = meta_cls(name=cls.name, parameters=list(cls.parameters), cmdlet_binding=False,
+                                  fully_qualified_command=_binder.command_fqn(cls))
+    except Exception:  # noqa: BLE001 - an optional nicety; never break registration
+        pass
+
+
 def is_placeholder(cls: type | None) -> bool:
     return isinstance(cls, type) and issubclass(cls, PlaceholderCmdlet)
 
@@ -93,6 +112,7 @@ def install() -> list[type[PlaceholderCmdlet]]:
         short_name: str | bool = short if short and short.lower() not in taken else False
         cls = make_placeholder(e, short_name)
         registry.register(cls)
+        _accept_unknown_parameters(cls)
         taken[e.name.lower()] = cls
         if short_name:
             taken[str(short_name).lower()] = cls

@@ -534,7 +534,8 @@ def _wildcard(pattern: str | None):  # type: ignore[no-untyped-def]
 
 
 class _CommandListing(Cmdlet):
-    """Shared implementation: list one Veeam module's cmdlets, filtered by -Name, -Noun and -Verb (wildcards)."""
+    """Shared implementation: list one Veeam module's cmdlets, filtered by -Name, -Noun and -Verb (wildcards).
+    -Noun matches Veeam's noun ('VBOProxy') or the short name's ('Proxy')."""
 
     listing_module = surface.MOD_VBO
     listing_filter: Any = None  # extra predicate on the name
@@ -559,7 +560,8 @@ class _CommandListing(Cmdlet):
                 return False
             if by_name is not None and not by_name(name):
                 return False
-            if by_noun is not None and not by_noun(noun):
+            # the noun as Veeam spells it ('VBOProxy') or as its short name does ('Proxy')
+            if by_noun is not None and not (by_noun(noun) or (noun[:3].upper() == "VBO" and by_noun(noun[3:]))):
                 return False
             return not (by_verb is not None and not by_verb(verb))
 

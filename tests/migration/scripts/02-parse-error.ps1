@@ -1,4 +1,4 @@
 $jobs = Get-VBOJob
-foreach ($job in $jobs {
+foreach ($job in $jobs) {
     Start-VBOJob -Job $job
-}
+    Write-Host "Started $($job.Name)"
