@@ -10,8 +10,34 @@ import vboshell.repository.repo as repo_mod
 from vboshell.repository import ObjectRef, Repository
 
 
+def maintenance(path: str, seed: int) -> None:
+    """Ingest items with spread-out dates, then run item-level retention + GC, forever."""
+    from datetime import UTC, datetime, timedelta
+
+    from vboshell.repository import RetentionPolicy
+
+    repo_mod.TARGET_SIZE = 64 * 1024
+    rnd = random.Random(seed)
+    repo = Repository.open(path, key="crash-key")
+    now = datetime.now(UTC)
+    print("ready", flush=True)
+    n = 0
+    while True:
+        with repo.writer("maint-job", "org") as w:
+            w.begin_restore_point()
+            for _ in range(30):
+                n += 1
+                w.put_item(ObjectRef("user", "m"), "Exchange", f"x{rnd.randrange(200)}", "Inbox", {}, rnd.randbytes(8_000),
+                           item_date=now - timedelta(days=rnd.randrange(60)))
+            w.commit()
+        repo.apply_retention(RetentionPolicy.parse(None, "ItemLevel", "Days", 30))
+
+
 def main() -> None:
     path, seed = sys.argv[1], int(sys.argv[2])
+    if len(sys.argv) > 3 and sys.argv[3] == "maintenance":
+        maintenance(path, seed)
+        return
     repo_mod.TARGET_SIZE = 256 * 1024  # many small packs: many publish points to be killed at
     rnd = random.Random(seed)
     pool = [random.Random(i).randbytes(20_000) for i in range(40)]

@@ -56,3 +56,29 @@ def test_sigkill_at_random_points(tmp_path):
     assert any("incomplete restore point" in n for n in notes)  # kills happened mid restore point
     repo.close()
     assert time.monotonic() - t0 < 60
+
+
+def test_sigkill_during_retention_and_gc(tmp_path):
+    path = tmp_path / "maint"
+    Repository.init(path, key="crash-key").close()
+    rnd = random.Random(7)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for i in range(6):
+        proc = subprocess.Popen([sys.executable, "-m", "tests.repository.crash_writer", str(path), str(i), "maintenance"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
+        time.sleep(rnd.uniform(0.2, 0.9))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+        repo = Repository.open(path, key="crash-key")
+        rep = repo.verify()
+        assert rep.ok, "\n".join(str(p) for p in rep.problems)
+        for iv in repo.view().items() if repo.restore_points() else []:
+            repo.read_content(iv)
+        repo.close()
+    repo = Repository.open(path, key="crash-key")
+    repo.gc(discard_incomplete=True)
+    assert repo.verify().ok
+    repo.close()
