@@ -281,7 +281,9 @@ def test_gci_listing_view(run, shell) -> None:
     assert lines[1] == f"    Directory: {shell.cwd / 'd'}"
     assert lines[4] == "Mode                LastWriteTime         Length Name"
     assert lines[5] == "----                -------------         ------ ----"
-    assert lines[6].startswith("-a----") and lines[6].endswith("      5 f.txt")
+    assert lines[6].startswith("-a----        ") and lines[6].endswith("             5 f.txt")
+    assert len(lines[6]) == len("-a----        1/31/2024   9:05 AM              5 f.txt") + (
+        len(lines[6].split()[1]) - len("1/31/2024"))
 
 
 def test_gci_missing_path(run, shell) -> None:

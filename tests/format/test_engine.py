@@ -453,3 +453,42 @@ def test_wildcard_match() -> None:
 def test_resolve_specs_exclude() -> None:
     specs = resolve_specs(["*"], O(A=1, B=2, C=3), None, exclude=["B"])
     assert [s.label for s in specs] == ["A", "C"]
+
+
+# ---------------------------------------------------------------------------- incremental Out-Default
+
+
+def _chunked(objs: list[object], size: int, width: int | None = None) -> str:
+    from vboshell.format.engine import OutDefaultFormatter
+
+    f = OutDefaultFormatter(width)
+    out = "".join(f.feed(objs[i:i + size]) for i in range(0, len(objs), size))
+    return out + f.close()
+
+
+@pytest.mark.parametrize("objs", [
+    [O(Name="a", N=1), O(Name="b", N=2), O(Name="c", N=3)],
+    [O(A=1, B=2, C=3, D=4, E=5), O(A=6, B=7, C=8, D=9, E=10)],
+    ["x", 1, O(a=1), "y", O(a=2), Hashtable({"k": 1}), Hashtable({"j": 2}), 3],
+    [O(a=1), _NoView(), O(a=2)],
+    [_Job("J", True), _Job("K", False), _Repo(), "s"],
+    [DateTime(2024, 1, 31, 10, 5), 1, DateTime(2024, 2, 1)],
+    [_Many(), "t", _Many()],
+])
+@pytest.mark.parametrize("size", [1, 2, 100])
+def test_incremental_equals_batch(objs: list[object], size: int) -> None:
+    assert _chunked(objs, size) == format_default(objs)
+
+
+def test_incremental_keeps_first_widths() -> None:
+    out = _chunked([O(Name="a"), O(Name="longer name")], 1)
+    assert out == "\nName\n----\na\nl...\n\n"
+
+
+def test_incremental_emits_header_early() -> None:
+    from vboshell.format.engine import OutDefaultFormatter
+
+    f = OutDefaultFormatter(None)
+    assert f.feed([O(A=1)]) == "\nA\n-\n1\n"
+    assert f.feed([O(A=2)]) == "2\n"
+    assert f.close() == "\n"

@@ -38,7 +38,7 @@ def _lwt_text(item: Any) -> str:
     d = item.LastWriteTime
     if d is None:
         return ""
-    return f"{dotnet_format_datetime(d, 'd'):>10} {dotnet_format_datetime(d, 't'):>8}"
+    return f"{dotnet_format_datetime(d, 'd'):>10}  {dotnet_format_datetime(d, 't'):>8}"
 
 
 _LISTING = TypeView(

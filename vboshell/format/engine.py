@@ -176,38 +176,55 @@ def _column_widths(block: TableBlock, width: int | None) -> list[int]:
 
 def render_table(block: TableBlock, width: int | None) -> list[str]:
     widths = _column_widths(block, width)
-    cols = [(c, w) for c, w in zip(block.columns, widths, strict=False) if w > 0]
-    idx = [i for i, w in enumerate(widths) if w > 0]
+    return table_head(block, widths) + table_rows(block, widths, block.rows) + [""]
+
+
+def table_head(block: TableBlock, widths: list[int]) -> list[str]:
+    """The group header, blank line, column headers and dashes of a table laid out with `widths`."""
     lines: list[str] = []
     if block.group_label is not None:
         lines += ["", *block.group_label.split("\n")]
     lines.append("")
-
-    def emit(cells: list[list[str]]) -> None:
-        height = max((len(c) for c in cells), default=1)
-        for k in range(height):
-            parts = []
-            for (col, w), cell in zip(cols, cells, strict=False):
-                text = cell[k] if k < len(cell) else ""
-                parts.append(_pad(text, w, col.align))
-            lines.append(" ".join(parts).rstrip())
-
     if not block.hide_headers:
-        emit([_fit(col.label, w, False) for col, w in cols])
-        dashes = []
-        for col, w in cols:
-            dashes.append(["-" * min(len(col.label), w)])
-        emit(dashes)
-    for row in block.rows:
+        cols = [(c, w) for c, w in zip(block.columns, widths, strict=False) if w > 0]
+        _emit(lines, cols, [_fit(col.label, w, False) for col, w in cols])
+        _emit(lines, cols, [["-" * min(len(col.label), w)] for col, w in cols])
+    return lines
+
+
+def table_rows(block: TableBlock, widths: list[int], rows: list[list[str] | OutOfBand]) -> list[str]:
+    """Row lines for `rows` of a table laid out with `widths` (cells truncated or wrapped to fit)."""
+    cols = [(c, w) for c, w in zip(block.columns, widths, strict=False) if w > 0]
+    idx = [i for i, w in enumerate(widths) if w > 0]
+    lines: list[str] = []
+    for row in rows:
         if isinstance(row, OutOfBand):
             lines.extend(row.text.split("\n"))
             continue
         cells = []
         for (_col, w), i in zip(cols, idx, strict=False):
             cells.append(_fit(row[i] if i < len(row) else "", w, block.wrap))
-        emit(cells)
-    lines.append("")
+        _emit(lines, cols, cells)
     return lines
+
+
+def _emit(lines: list[str], cols: list[tuple[Column, int]], cells: list[list[str]]) -> None:
+    height = max((len(c) for c in cells), default=1)
+    for k in range(height):
+        parts = []
+        for (col, w), cell in zip(cols, cells, strict=False):
+            text = cell[k] if k < len(cell) else ""
+            parts.append(_pad(text, w, col.align))
+        lines.append(" ".join(parts).rstrip())
+
+
+def list_entry_lines(entry: list[tuple[str, str]] | OutOfBand, width: int | None) -> list[str]:
+    """One object of a list view (its `Name : Value` lines and the blank line after it), or out-of-band text."""
+    if isinstance(entry, OutOfBand):
+        return entry.text.split("\n")
+    if not entry:
+        return []
+    return render_list(ListBlock(entries=[entry]), width)[1:]
 
 
 def render_list(block: ListBlock, width: int | None) -> list[str]:
@@ -453,88 +470,162 @@ def flatten(objects: Iterable[Any]) -> Iterable[Any]:
             yield obj
 
 
-def default_blocks(objects: Iterable[Any]) -> list[FormatBlock]:
-    """Out-Default's grouping: the first object of a run fixes the view and columns; scalars print inline;
-    an object of another type without its own view prints out-of-band as a list."""
-    blocks: list[FormatBlock] = []
-    current: TableBlock | ListBlock | None = None
-    cur_key: str | None = None
-    cur_specs: list[PropertySpec] = []
-    text: TextBlock | None = None
-    cur_group: str | None = None
+class DefaultGrouper:
+    """Out-Default's grouping, fed object by object: the first object of a run fixes the view and columns;
+    scalars print inline; an object of another type without a view of its own prints out-of-band as a list.
+    `blocks` collects finished blocks; `current` is the block still open (more rows may join it)."""
 
-    def close() -> None:
-        nonlocal current, cur_key, text
-        if current is not None:
-            blocks.append(current)
-        current = None
-        cur_key = None
-        text = None
+    def __init__(self) -> None:
+        self.blocks: list[FormatBlock] = []
+        self.current: TableBlock | ListBlock | None = None
+        self.cur_key: str | None = None
+        self.cur_specs: list[PropertySpec] = []
+        self.cur_group: str | None = None
+        self.text: TextBlock | None = None
 
-    def add_text(line: str) -> None:
-        nonlocal text
-        if current is not None:
-            if isinstance(current, TableBlock):
-                current.rows.append(OutOfBand(line))
+    def close(self) -> None:
+        if self.current is not None:
+            self.blocks.append(self.current)
+        self.current = None
+        self.cur_key = None
+        self.text = None
+
+    def _add_text(self, line: str) -> None:
+        cur = self.current
+        if cur is not None:
+            if isinstance(cur, TableBlock):
+                cur.rows.append(OutOfBand(line))
             else:
-                current.entries.append(OutOfBand(line))
+                cur.entries.append(OutOfBand(line))
             return
-        if text is None:
-            text = TextBlock()
-            blocks.append(text)
-        text.lines.extend(line.split("\n"))
+        if self.text is None:
+            self.text = TextBlock()
+            self.blocks.append(self.text)
+        self.text.lines.extend(line.split("\n"))
 
-    for obj in flatten(objects):
+    def add(self, obj: Any) -> None:
         if isinstance(obj, FormatBlock):
-            close()
-            blocks.append(obj)
-            continue
+            self.close()
+            self.blocks.append(obj)
+            return
         if obj is None:
-            continue
+            return
         if isinstance(obj, Mapping):
-            if cur_key != "#hashtable":
-                close()
-                current = _hashtable_block()
-                cur_key = "#hashtable"
-            assert isinstance(current, TableBlock)
-            current.rows.extend(_hashtable_rows(obj))
-            continue
-        if isinstance(obj, (_dt.datetime, _dt.date)) and current is None:
-            close()
-            blocks.append(TextBlock(lines=["", top_level_text(obj), ""]))
-            continue
+            if self.cur_key != "#hashtable":
+                self.close()
+                self.current = _hashtable_block()
+                self.cur_key = "#hashtable"
+            assert isinstance(self.current, TableBlock)
+            self.current.rows.extend(_hashtable_rows(obj))
+            return
+        if isinstance(obj, (_dt.datetime, _dt.date)) and self.current is None:
+            self.close()
+            self.blocks.append(TextBlock(lines=["", top_level_text(obj), ""]))
+            return
         if _is_scalar(obj):
-            add_text(top_level_text(obj))
-            continue
+            self._add_text(top_level_text(obj))
+            return
         key = _type_key(obj)
         view = view_of(obj)
         group_text = _view_group_label(view, obj)
-        if current is not None and cur_key == key and group_text != cur_group:
-            close()
-        if current is not None and cur_key == key:
-            if isinstance(current, TableBlock):
-                current.rows.append(table_row(cur_specs, obj))
+        if self.current is not None and self.cur_key == key and group_text != self.cur_group:
+            self.close()
+        cur = self.current
+        if cur is not None and self.cur_key == key:
+            if isinstance(cur, TableBlock):
+                cur.rows.append(table_row(self.cur_specs, obj))
             else:
-                current.entries.append(list_entry(_specs_for(obj, "list"), obj))
-            continue
-        if current is not None and cur_key != "#hashtable" and view_of(obj) is None:
-            # a different type without a view of its own: out-of-band list, the current view goes on
+                cur.entries.append(list_entry(_specs_for(obj, "list"), obj))
+            return
+        if cur is not None and self.cur_key != "#hashtable" and view is None:
             entry = list_entry(_specs_for(obj, "list"), obj)
             lines = render_list(ListBlock(entries=[entry]), None)
-            add_text("\n".join(lines[1:-1]))
-            continue
-        close()
+            self._add_text("\n".join(lines[1:-1]))
+            return
+        self.close()
         kind = choose_view(obj)
-        cur_key = key
-        cur_group = group_text
+        self.cur_key = key
+        self.cur_group = group_text
         if kind == "table":
-            cur_specs = _specs_for(obj, "table")
-            current = TableBlock(columns=make_columns(cur_specs, obj), rows=[table_row(cur_specs, obj)],
-                                 group_label=group_text)
+            self.cur_specs = _specs_for(obj, "table")
+            self.current = TableBlock(columns=make_columns(self.cur_specs, obj),
+                                      rows=[table_row(self.cur_specs, obj)], group_label=group_text)
         else:
-            current = ListBlock(entries=[list_entry(_specs_for(obj, "list"), obj)], group_label=group_text)
-    close()
-    return blocks
+            self.current = ListBlock(entries=[list_entry(_specs_for(obj, "list"), obj)], group_label=group_text)
+
+
+def default_blocks(objects: Iterable[Any]) -> list[FormatBlock]:
+    """The format blocks Out-Default renders for `objects` (see DefaultGrouper)."""
+    g = DefaultGrouper()
+    for obj in flatten(objects):
+        g.add(obj)
+    g.close()
+    return g.blocks
+
+
+class OutDefaultFormatter:
+    """Incremental Out-Default for long-running pipelines: `feed(batch)` returns the text to show now and
+    `close()` the rest. A table begun in one batch continues in later ones under the same header and column
+    widths (fixed from the first batch, as Windows PowerShell 5.1 fixes them after its short wait); later
+    values that do not fit are truncated. Concatenated output equals format_default() when widths agree."""
+
+    def __init__(self, width: int | None = None) -> None:
+        self.width = width
+        self._grouper = DefaultGrouper()
+        self._open: FormatBlock | None = None  # the block whose head has been written
+        self._widths: list[int] = []
+        self._done_rows = 0
+
+    def feed(self, objects: Iterable[Any]) -> str:
+        g = self._grouper
+        for obj in flatten(objects):
+            g.add(obj)
+        lines: list[str] = []
+        finished, g.blocks = g.blocks, []
+        for b in finished:
+            lines += self._render_rest(b, final=True)
+        if g.current is not None:
+            lines += self._render_rest(g.current, final=False)
+        if g.text is not None and g.text in finished:
+            g.text = None
+        return "".join(line + "\n" for line in lines)
+
+    def close(self) -> str:
+        self._grouper.close()
+        text = self.feed([])
+        return text
+
+    def _render_rest(self, block: FormatBlock, final: bool) -> list[str]:
+        lines: list[str] = []
+        if block is not self._open:
+            self._open = block
+            self._done_rows = 0
+            if isinstance(block, TableBlock):
+                self._widths = _column_widths(block, self.width)
+                lines += table_head(block, self._widths)
+            elif isinstance(block, ListBlock):
+                if block.group_label is not None:
+                    lines += ["", *block.group_label.split("\n")]
+                lines.append("")
+            elif not final:
+                return []
+        if isinstance(block, TableBlock):
+            new_rows = block.rows[self._done_rows:]
+            lines += table_rows(block, self._widths, new_rows)
+            self._done_rows = len(block.rows)
+            if final:
+                lines.append("")
+        elif isinstance(block, ListBlock):
+            for entry in block.entries[self._done_rows:]:
+                lines += list_entry_lines(entry, self.width)
+            self._done_rows = len(block.entries)
+            if final and (not block.entries or isinstance(block.entries[-1], OutOfBand)):
+                lines.append("")
+        else:
+            lines += block.render(self.width)
+        if final:
+            self._open = None
+        return lines
 
 
 def _view_group_label(view: TypeView | None, obj: Any) -> str | None:
