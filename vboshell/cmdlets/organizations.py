@@ -51,16 +51,14 @@ _GUID = re.compile(r"^[{(]?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA
 # A sandbox-connecting setup script shared by the examples that need a tenant.
 SANDBOX_SETUP = (
     "$sb = Start-VBOSandbox\n"
-    "$secret = ConvertTo-SecureString $sb.ApplicationSecret -AsPlainText -Force\n"
     "$settings = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $sb.TenantId "
-    "-ApplicationId $sb.ApplicationId -ApplicationSecret $secret -Region Custom -AuthorityHost $sb.AuthorityHost "
-    "-GraphEndpoint $sb.GraphEndpoint -CertificateAuthorityPath $sb.CertificateAuthorityPath\n"
-    "$org = Get-VBOOrganization -Name $sb.OrganizationName\n"
+    "-ApplicationId $sb.ApplicationId -ApplicationSecret $sb.ApplicationSecret -Region Custom "
+    "-AuthorityHost $sb.AuthorityHost -GraphEndpoint $sb.GraphEndpoint "
+    "-CertificateAuthorityPath $sb.CertificateAuthorityPath\n"
+    "$org = Get-VBOOrganization | Where-Object TenantId -eq $sb.TenantId | Select-Object -First 1\n"
     "if (-not $org) { $org = Add-VBOOrganization -Office365ExchangeConnectionsSettings $settings "
     "-Office365SharePointConnectionsSettings $settings }\n"
 )
-
-# --------------------------------------------------------------------------------------------------------------
 SERVICE_LABEL = {"Exchange": "Exchange Online", "SharePoint": "SharePoint Online and OneDrive for Business",
                  "Teams": "Microsoft Teams", "TeamsChats": "Teams chats", "Reports": "usage reports"}
 
@@ -461,18 +459,20 @@ class NewVBOOffice365ApplicationOnlyConnectionSettings(Cmdlet):
     notes = "API-only mode: user accounts, basic authentication and legacy protocols are never used."
     related = ("Add-VBOOrganization", "Set-VBOOffice365ApplicationOnlyConnectionSettings")
     examples = (
-        Example("$pwd = ConvertTo-SecureString 'P@ssw0rd' -AsPlainText -Force\n"
-                "$settings = New-VBOOffice365ApplicationOnlyConnectionSettings -OfficeOrganizationName "
-                "contoso.onmicrosoft.com -ApplicationId 8c5f2a4e-1d3b-4e6f-9a0b-2c4d6e8f0a1b "
-                "-ApplicationCertificatePath ./backup-app.pfx -ApplicationCertificatePassword $pwd",
-                "Creates settings that sign in with the certificate in backup-app.pfx.",
-                setup="$sb = Start-VBOSandbox; Copy-Item $sb.CertificatePath ./backup-app.pfx", needs_sandbox=True),
+        Example("$sb = Start-VBOSandbox\n"
+                "$settings = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $sb.TenantId "
+                "-ApplicationId $sb.ApplicationId -ApplicationCertificatePath $sb.CertificatePath "
+                "-ApplicationCertificatePassword $sb.CertificatePassword -Region Custom -AuthorityHost $sb.AuthorityHost "
+                "-GraphEndpoint $sb.GraphEndpoint -CertificateAuthorityPath $sb.CertificateAuthorityPath\n"
+                "$settings.ApplicationCertificateThumbprint",
+                "Creates settings that sign in to the sandbox tenant with the certificate in a PFX file and shows "
+                "its thumbprint.", needs_sandbox=True),
         Example("$secret = Read-Host -AsSecureString -Prompt 'Client secret'\n"
                 "$settings = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId "
                 "contoso.onmicrosoft.com -ApplicationId 8c5f2a4e-1d3b-4e6f-9a0b-2c4d6e8f0a1b -ApplicationSecret $secret\n"
                 "$settings.ApplicationSecret",
                 "Creates settings that sign in with a client secret; the secret is shown masked.",
-                expect="********"),
+                expect="********", inputs=("example-secret-value",)),
     )
 
     def begin_processing(self) -> None:
@@ -742,18 +742,24 @@ class AddVBOOrganization(Cmdlet):
              "authentication are not supported.")
     related = ("New-VBOOffice365ApplicationOnlyConnectionSettings", "Get-VBOOrganization", "Set-VBOOrganization")
     examples = (
-        Example("$sb = Start-VBOSandbox\n"
-                "$secret = ConvertTo-SecureString $sb.ApplicationSecret -AsPlainText -Force\n"
+        Example("$sb = Start-VBOSandbox -Spec tiny -Seed 7\n"
                 "$settings = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $sb.TenantId "
-                "-ApplicationId $sb.ApplicationId -ApplicationSecret $secret -Region Custom "
+                "-ApplicationId $sb.ApplicationId -ApplicationSecret $sb.ApplicationSecret -Region Custom "
                 "-AuthorityHost $sb.AuthorityHost -GraphEndpoint $sb.GraphEndpoint "
                 "-CertificateAuthorityPath $sb.CertificateAuthorityPath\n"
-                "Add-VBOOrganization -Office365ExchangeConnectionsSettings $settings "
+                "Add-VBOOrganization -Name 'Contoso (tiny sandbox)' -Office365ExchangeConnectionsSettings $settings "
                 "-Office365SharePointConnectionsSettings $settings",
-                "Connects the sandbox tenant with a client secret.", needs_sandbox=True),
-        Example("Add-VBOOrganization -Office365ExchangeConnectionsSettings $settings "
-                "-Office365SharePointConnectionsSettings $settings -EnableTeamsChats -Description 'HQ tenant'",
-                "Connects an organization and also backs up Teams chats (the app needs Chat.Read.All)."),
+                "Connects a (tiny) sandbox tenant with a client secret.", needs_sandbox=True),
+        Example("$sb = Start-VBOSandbox -Spec tiny -Seed 8\n"
+                "$cert = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $sb.TenantId "
+                "-ApplicationId $sb.ApplicationId -ApplicationCertificatePath $sb.CertificatePath "
+                "-ApplicationCertificatePassword $sb.CertificatePassword -Region Custom "
+                "-AuthorityHost $sb.AuthorityHost -GraphEndpoint $sb.GraphEndpoint "
+                "-CertificateAuthorityPath $sb.CertificateAuthorityPath\n"
+                "Add-VBOOrganization -Name 'Contoso (certificate)' -Description 'HQ tenant' "
+                "-Office365ExchangeConnectionsSettings $cert -Office365SharePointConnectionsSettings $cert "
+                "-EnableOffice365Teams:$false",
+                "Connects a tenant with a certificate and does not back up Teams.", needs_sandbox=True),
     )
 
     def process_record(self) -> None:
@@ -1155,9 +1161,10 @@ class GetVBOOrganizationGroup(Cmdlet):
     examples = (
         Example("Get-VBOOrganizationGroup -Organization $org -Type Office365", "Lists the Microsoft 365 groups.",
                 setup=SANDBOX_SETUP, needs_sandbox=True),
-        Example("try { Get-VBOOrganizationGroup -Organization $null -Type DynamicDistribution } "
+        Example("try { Get-VBOOrganizationGroup -Organization $org -Type DynamicDistribution } "
                 "catch { $_.FullyQualifiedErrorId }",
-                "Dynamic distribution groups give ApiOnlyModeNotSupported.", expect="ApiOnlyModeNotSupported"),
+                "Dynamic distribution groups give ApiOnlyModeNotSupported.", expect="ApiOnlyModeNotSupported",
+                setup=SANDBOX_SETUP, needs_sandbox=True),
     )
 
     def begin_processing(self) -> None:
