@@ -77,7 +77,13 @@ class OutDefaultSink:
             self.ctx.host.write(text)
 
 
+_SIMPLE = (str, int, float, bool)
+
+
 def render_default(items: list[Any], width: int | None) -> str:
+    """Out-Default's text for a batch (vboshell.format.format_default; plain scalars take a fast path)."""
+    if all(type(x) in _SIMPLE or x is None for x in items):
+        return "".join(to_string(x) + "\n" for x in items if x is not None)
     try:
         from vboshell.format import format_default  # type: ignore[attr-defined]
     except ImportError:

@@ -3,14 +3,11 @@ and exposes static members ([math]::Round, [string]::Join, [datetime]::Now, [Sys
 
 from __future__ import annotations
 
-import base64
 import datetime as _dt
 import decimal
 import math
 import os
 import re
-import socket
-import tempfile
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -690,12 +687,12 @@ def _to_base64(data: Any, *_: Any) -> str:
         raw = bytes(data)
     else:
         raw = bytes(int(x) & 0xFF for x in _array(data))
-    return base64.b64encode(raw).decode("ascii")
+    return __import__("base64").b64encode(raw).decode("ascii")
 
 
 def _from_base64(text: Any) -> list[int]:
     try:
-        return list(base64.b64decode(to_string(text), validate=True))
+        return list(__import__("base64").b64decode(to_string(text), validate=True))
     except ValueError:
         raise PSTypeError('Exception calling "FromBase64String" with "1" argument(s): "The input is not a valid Base-64 string as it contains a non-base 64 character, more than two padding characters, or an illegal character among the padding characters. "',
                           "FormatException", exception_type="MethodInvocationException") from None
@@ -805,8 +802,8 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.IO.Path", (), None, check=lambda v: False, statics={
             "Combine": _path_combine, "GetFileName": lambda p: _split_path(to_string(p))[1],
             "GetExtension": _get_extension, "GetFileNameWithoutExtension": _get_name_no_ext,
-            "GetDirectoryName": _get_dir_name, "GetTempPath": lambda: tempfile.gettempdir() + os.sep,
-            "GetTempFileName": lambda: tempfile.mkstemp()[1], "GetFullPath": _resolve_fs,
+            "GetDirectoryName": _get_dir_name, "GetTempPath": lambda: __import__("tempfile").gettempdir() + os.sep,
+            "GetTempFileName": lambda: __import__("tempfile").mkstemp()[1], "GetFullPath": _resolve_fs,
             "DirectorySeparatorChar": Char(os.sep), "PathSeparator": Char(os.pathsep),
             "GetRandomFileName": lambda: uuid.uuid4().hex[:8] + "." + uuid.uuid4().hex[:3],
             "IsPathRooted": lambda p: to_string(p).startswith(("/", "\\")) or bool(re.match(r"^[A-Za-z]:", to_string(p))),
@@ -820,9 +817,9 @@ def _type_map() -> dict[str, PSType]:
             "CreateDirectory": lambda p: os.makedirs(_resolve_fs(p), exist_ok=True),
             "GetCurrentDirectory": lambda: str(_current_context().cwd) if _current_context() else os.getcwd()}),
         PSType("System.Environment", (), None, check=lambda v: False, statics={
-            "NewLine": os.linesep, "MachineName": property(lambda: socket.gethostname().split(".")[0].upper()),
+            "NewLine": os.linesep, "MachineName": property(lambda: __import__("socket").gethostname().split(".")[0].upper()),
             "UserName": property(lambda: os.environ.get("USER") or os.environ.get("USERNAME") or "user"),
-            "UserDomainName": property(lambda: socket.gethostname().split(".")[0].upper()),
+            "UserDomainName": property(lambda: __import__("socket").gethostname().split(".")[0].upper()),
             "ProcessorCount": property(lambda: os.cpu_count() or 1),
             "CurrentDirectory": property(lambda: str(_current_context().cwd) if _current_context() else os.getcwd()),
             "GetEnvironmentVariable": _env_var, "SetEnvironmentVariable": _set_env_var,
