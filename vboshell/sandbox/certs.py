@@ -20,8 +20,23 @@ from cryptography.x509.oid import NameOID
 _KEY_SIZE = 2048
 
 
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=_KEY_SIZE)
+_KEYS: dict[str, rsa.RSAPrivateKey] = {}
+
+
+def _key(role: str | None = None) -> rsa.RSAPrivateKey:
+    """An RSA key. Keys are reused per role within a process (distinct roles get distinct keys), so starting many
+    throw-away sandboxes in a test run costs certificates, not key generation. Set VBOSHELL_SANDBOX_FRESH_KEYS=1
+    for new keys every time."""
+    if role is None or os.environ.get("VBOSHELL_SANDBOX_FRESH_KEYS") == "1":
+        return rsa.generate_private_key(public_exponent=65537, key_size=_KEY_SIZE)
+    k = _KEYS.get(role)
+    if k is None:
+        k = _KEYS[role] = rsa.generate_private_key(public_exponent=65537, key_size=_KEY_SIZE)
+    return k
+
+
+def signing_key() -> rsa.RSAPrivateKey:
+    return _key("token-signing")
 
 
 def _name(cn: str) -> x509.Name:
@@ -75,7 +90,7 @@ def make_server_certs(directory: str | os.PathLike[str]) -> ServerCertificates:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
-    ca_key = _key()
+    ca_key = _key("ca")
     ca_name = _name("vboshell sandbox CA")
     ca = (
         x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name).public_key(ca_key.public_key())
@@ -88,7 +103,7 @@ def make_server_certs(directory: str | os.PathLike[str]) -> ServerCertificates:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
-    srv_key = _key()
+    srv_key = _key("server")
     srv = (
         x509.CertificateBuilder().subject_name(_name("127.0.0.1")).issuer_name(ca_name).public_key(srv_key.public_key())
         .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
@@ -115,7 +130,7 @@ def make_app_certificate(directory: str | os.PathLike[str], name: str, password:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
-    key = _key()
+    key = _key(f"app:{name}")
     subject = _name(f"{name} app")
     cert = (
         x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())

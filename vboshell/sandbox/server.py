@@ -7,7 +7,6 @@ import base64
 import contextlib
 import importlib.util
 import json
-import multiprocessing
 import os
 import secrets
 import shutil
@@ -197,7 +196,8 @@ class Sandbox:
     def _prepare(self, port: int) -> SandboxConfig:
         d = Path(self.state_dir)
         srv = make_server_certs(d)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        from vboshell.sandbox.certs import signing_key
+        key = signing_key()
         kp = d / "token-signing.key"
         kp.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                          serialization.NoEncryption()))
@@ -290,17 +290,17 @@ class Sandbox:
                 self.config = stored
             else:
                 self.config = self._prepare(port)
-            ctx = multiprocessing.get_context("spawn")
-            self._proc = ctx.Process(target=_serve_process, args=(str(Path(self.state_dir) / "config.json"),),
-                                     name="vboshell-sandbox", daemon=True)
-            self._proc.start()
+            import subprocess
+            import sys
+            self._proc = subprocess.Popen([sys.executable, "-m", "vboshell.sandbox.server", "--config",
+                                           str(Path(self.state_dir) / "config.json")], stdin=subprocess.DEVNULL)
             deadline = time.monotonic() + timeout
             while True:
                 try:
                     self._admin("GET", "info")
                     break
                 except Exception:
-                    if not self._proc.is_alive() or time.monotonic() > deadline:
+                    if self._proc.poll() is not None or time.monotonic() > deadline:
                         raise RuntimeError("the sandbox server process did not start") from None
                     time.sleep(0.1)
         else:
@@ -320,7 +320,11 @@ class Sandbox:
             self._sock = None
         if self._proc is not None:
             self._proc.terminate()
-            self._proc.join(10)
+            try:
+                self._proc.wait(10)
+            except Exception:  # noqa: BLE001 - a stuck server is killed
+                self._proc.kill()
+                self._proc.wait(5)
             self._proc = None
         self.mode = ""
         if self._own_dir:
@@ -561,3 +565,12 @@ def _decode(v: Any) -> Any:
     if isinstance(v, list):
         return [_decode(x) for x in v]
     return v
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m vboshell.sandbox.server --config FILE` (process mode)
+    import sys as _sys
+    if len(_sys.argv) == 3 and _sys.argv[1] == "--config":
+        _serve_process(_sys.argv[2])
+    else:
+        print("usage: python -m vboshell.sandbox.server --config CONFIG.json", file=_sys.stderr)
+        raise SystemExit(2)
