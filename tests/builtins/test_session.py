@@ -394,3 +394,17 @@ def test_invoke_expression_command_string(run) -> None:
 
 def test_invoke_expression_sets_variables(run) -> None:
     assert run("iex '$fromIex = 7'; $fromIex") == "7\n"
+
+
+def test_get_help_script_file(run, shell) -> None:
+    (shell.cwd / "report.ps1").write_text(
+        "<#\n.SYNOPSIS\nDaily job report.\n.DESCRIPTION\nLists failed jobs.\n.PARAMETER Days\nHow far back.\n#>\n"
+        "param([int]$Days = 1)\n'x'\n")
+    out = run("Get-Help ./report.ps1 -Full")
+    assert "    report.ps1" in out and "    Daily job report." in out and "    -Days <int>" in out
+    assert "        How far back." in out and "        Default value                1" in out
+
+
+def test_out_gridview_clear_error(run, shell) -> None:
+    run("1 | Out-GridView")
+    assert "Out-GridView is not available" in shell.errors()

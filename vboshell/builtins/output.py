@@ -652,3 +652,27 @@ class StopTranscript(Cmdlet):
 
 
 __all__ = ["FormatBlock", "write_formatted_file", "write_text_file", "redact"]
+
+
+@register
+class OutGridView(Cmdlet):
+    name = "Out-GridView"
+    aliases = ("ogv",)
+    synopsis = "Sends output to an interactive table in a separate window."
+    description = ("Not available: Out-GridView needs a Windows desktop. vboshell reports a clear error; use "
+                   "Format-Table (or Export-Csv and a spreadsheet) instead.")
+    parameters = [
+        Parameter("InputObject", object, value_from_pipeline=True, help="The objects to show."),
+        Parameter("Title", str, help="The window title."),
+        Parameter("PassThru", Switch, help="Passes the selected objects on."),
+        Parameter("OutputMode", str, help="None, Single or Multiple."),
+        Parameter("Wait", Switch, help="Waits for the window to close."),
+    ]
+    examples = [Example("1..3 | Out-GridView -ErrorAction SilentlyContinue; 'use Format-Table instead'",
+                        "Out-GridView fails with a clear message.", expect="use Format-Table instead")]
+
+    def end_processing(self) -> None:
+        raise CmdletError(
+            "Out-GridView is not available: it needs a Windows desktop and vboshell is a console shell. "
+            "Use Format-Table, or Export-Csv and open the file in a spreadsheet.",
+            "NotSupported", ErrorCategory.NotImplemented, exception_type="NotSupportedException")

@@ -96,6 +96,8 @@ class GetHelp(Cmdlet):
         else:
             fn = _function_info(self.context, name)
             target = fn if fn is not None else lookup(name)
+            if target is None and name.lower().endswith(".ps1"):
+                target = _script_help_target(self.context, name)
         if target is None:
             raise CmdletError(
                 f'Get-Help could not find {name} in a help file in this session. To download updated help topics '
@@ -112,6 +114,31 @@ class GetHelp(Cmdlet):
                               ErrorCategory.InvalidArgument, self.Parameter,
                               exception_type="PSArgumentException") from None
         self.write_object(text.rstrip("\n") + "\n")
+
+
+class _ScriptHelp:
+    """A script file seen as a command for Get-Help (its top comment-based help and param block)."""
+
+    def __init__(self, name: str, body: Any) -> None:
+        self.name = name
+        self.body = body
+        self.help_comment = getattr(body, "help_comment", None)
+
+
+def _script_help_target(ctx: Any, name: str) -> Any:
+    import os
+
+    path = ctx.resolve_path(name)
+    if not path.is_file():
+        return None
+    from vboshell.builtins._util import detect_decode
+    from vboshell.language import parse
+
+    try:
+        tree = parse(detect_decode(path.read_bytes()), str(path))
+    except Exception:  # noqa: BLE001 - a script that does not parse has no help
+        return None
+    return _ScriptHelp(os.path.basename(str(path)), tree)
 
 
 _GET_HELP_TOPIC = """
