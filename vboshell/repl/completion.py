@@ -625,6 +625,23 @@ def _selects_properties(element: str) -> bool:
     return False
 
 
+_PY_TO_PS = {"str": "string", "int": "int", "float": "double", "bool": "bool", "uuid.UUID": "guid", "UUID": "guid",
+             "datetime": "datetime", "datetime.datetime": "datetime", "timedelta": "timespan",
+             "datetime.timedelta": "timespan", "dict": "hashtable", "Any": "Object", "object": "Object",
+             "bytes": "byte[]", "Decimal": "decimal"}
+
+
+def _ps_type_text(annotation: str) -> str:
+    """A dataclass field annotation as PowerShell would name the type: `str | None` -> string, `list[str]` -> string[]."""
+    parts = [p.strip() for p in annotation.replace("Optional[", "").rstrip("]").split("|") if p.strip() != "None"]
+    t = parts[0] if parts else "Object"
+    for prefix in ("list[", "tuple[", "Sequence[", "Iterable["):
+        if t.startswith(prefix):
+            inner = t[len(prefix):].rstrip("]").split(",")[0].strip()
+            return _PY_TO_PS.get(inner, inner.rsplit(".", 1)[-1]) + "[]"
+    return _PY_TO_PS.get(t, t.rsplit(".", 1)[-1])
+
+
 def _type_members(type_name: str) -> list[members.Member]:
     import dataclasses
 
@@ -639,7 +656,7 @@ def _type_members(type_name: str) -> list[members.Member]:
         if f.name.startswith("_"):
             continue
         t = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
-        out.append(members.Member(f.name, "Property", f"[{t}]"))
+        out.append(members.Member(f.name, "Property", f"[{_ps_type_text(t)}]"))
     return out
 
 

@@ -284,9 +284,25 @@ class Shell:
             if code is not None:
                 return code
 
+    def warm_up(self) -> None:
+        """Import the cmdlet modules, tokenizer and parser in the background so the first Tab or keystroke
+        does not pause while they load."""
+
+        def work() -> None:
+            try:
+                from vboshell.repl import cmdinfo, lexer
+
+                cmdinfo.command_names(None)
+                lexer.fragments_by_line("Get-VBOJob -Name 'x' | Where-Object { $_.Name -like 'a*' }")
+            except Exception:
+                pass
+
+        threading.Thread(target=work, name="vboshell-repl-warmup", daemon=True).start()
+
     def run(self) -> int:
         sys.stdout.write(banner())
         sys.stdout.flush()
+        self.warm_up()
         self.attach_host()
         self.run_profile()
         try:
