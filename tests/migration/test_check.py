@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from vboshell.cmdlets.placeholders import _accept_unknown_parameters
 from vboshell.commands import registry
 from vboshell.commands.base import Cmdlet, Parameter
 from vboshell.migration import check
@@ -34,6 +35,7 @@ def utility_cmdlets() -> Iterator[None]:
                 "parameters": (Parameter("Args", array=True, value_from_remaining_arguments=True),),
             })
             registry.register(cls)
+            _accept_unknown_parameters(cls)  # stand-ins accept any named parameter, as placeholders do
             added.append(name)
     yield
     for name in added:

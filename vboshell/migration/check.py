@@ -183,8 +183,35 @@ def resolve_parameter(name: str, specs: Iterable[ParamSpec]) -> Resolution:
     if len(matches) == 1:
         return Resolution(next(iter(matches.values())))
     if len(matches) > 1:
+        own = [s for s in matches.values() if not s.common]
+        if len(own) == 1:  # the binder's rule: a command's own parameter beats common ones
+            return Resolution(own[0])
         return Resolution(None, sorted(s.name for s in matches.values()))
     return Resolution(None)
+
+
+def cmdlet_resolver(cls: Any) -> tuple[Any, bool] | None:
+    """Resolution with the runtime binder itself (same metadata, same prefix rules), and whether unknown named
+    parameters are accepted. None when the binder is not available."""
+    try:
+        from vboshell.commands.binder import Binder, ParameterBindingError, metadata_for_cmdlet
+    except ImportError:  # pragma: no cover - runtime not built yet
+        return None
+    meta = metadata_for_cmdlet(cls)
+    binder = Binder(meta)
+
+    def resolve(name: str) -> Resolution:
+        try:
+            p = binder.resolve_name(name)
+        except ParameterBindingError as e:
+            tail = e.error_record.message.split("Possible matches include:")[-1]
+            return Resolution(None, sorted(set(re.findall(r"-([A-Za-z0-9_]+)", tail))))
+        if p is None:
+            return Resolution(None)
+        return Resolution(ParamSpec(p.name, tuple(p.aliases), p.is_switch, p.validate_set, p.obsolete_warning,
+                                    common=p.name.lower() not in meta.own_names))
+
+    return resolve, not meta.cmdlet_binding
 
 
 def _common_specs(should_process: bool) -> list[ParamSpec]:
@@ -650,27 +677,38 @@ class FileVisitor:
                 # the parameters are not declared yet, but what API-only mode rules out is already known
                 self.parameters(node, cls.name, [], remaining=True, rules=rules, exact=True)
             return
+        binder = cmdlet_resolver(cls)
+        if binder is not None:
+            resolve, remaining = binder
+            self.parameters(node, cls.name, [], remaining, rules=rules, resolver=resolve)
+            return
         specs, remaining = cmdlet_specs(cls)
         self.parameters(node, cls.name, specs, remaining, rules=rules)
 
     def parameters(self, node: A.CommandAst, cmd_name: str, specs: list[ParamSpec], remaining: bool,
-                   rules: list[Any] | None = None, exact: bool = False) -> None:
-        """Check named parameters. `exact`: the command's parameters are unknown (a placeholder), so only exact
-        names of parameter rules are matched (a prefix could belong to an undeclared parameter)."""
+                   rules: list[Any] | None = None, exact: bool = False, resolver: Any = None) -> None:
+        """Check named parameters against `specs` (or the binder's `resolver`), then the catalogue's parameter rules.
+        `exact`: the command's parameters are unknown (a placeholder), so only exact names of parameter rules are
+        matched (a prefix could belong to an undeclared parameter)."""
         from vboshell.cmdlets import surface
 
         rules = rules or []
         rule_specs = {r.parameter.lower(): ParamSpec(r.parameter) for r in rules}
-        all_specs = specs + [s for k, s in rule_specs.items() if k not in {x.name.lower() for x in specs}]
         els = node.elements[1:]
+        declared = {x.name.lower() for x in specs}
         for i, el in enumerate(els):
             if not isinstance(el, A.CommandParameterAst):
                 continue
+            undeclared = False
             if exact:
-                spec = rule_specs.get(el.parameter_name.lower())
-                res = Resolution(spec)
+                res = Resolution(rule_specs.get(el.parameter_name.lower()))
             else:
-                res = resolve_parameter(el.parameter_name, all_specs)
+                res = resolver(el.parameter_name) if resolver is not None else \
+                    resolve_parameter(el.parameter_name, specs)
+                if res.spec is None and not res.ambiguous and rule_specs:
+                    # a parameter vboshell does not declare but knows to be unsupported (e.g. -Office365Credential)
+                    res = resolve_parameter(el.parameter_name, rule_specs.values())
+                    undeclared = res.spec is not None
             shown = f"-{el.parameter_name}"
             if res.ambiguous:
                 self.add(el.extent, ERROR, "unknown-parameter", "AmbiguousParameter",
@@ -708,7 +746,7 @@ class FileVisitor:
                 break
             if handled:
                 continue
-            if spec.name.lower() not in {s.name.lower() for s in specs}:
+            if undeclared or (resolver is None and not exact and spec.name.lower() not in declared):
                 # only a rule knows this parameter, and its value did not match: the cmdlet does not declare it
                 if not remaining:
                     self.add(el.extent, ERROR, "unknown-parameter", "NamedParameterNotFound",
