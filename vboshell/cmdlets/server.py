@@ -109,7 +109,7 @@ class VBOVersion:
 
 
 @ps_type("Veeam.Archiver.PowerShell.Model.VBOProxy",
-         view=TypeView(table=("Hostname", "Port", "Type", "State", "Description")))
+         view=TypeView(table=("Hostname", "Port", "Type", "State", "Description"), kind="table"))
 @dataclass
 class VBOProxy:
     Id: str
