@@ -974,6 +974,10 @@ class Parser:
 
     def _pipeline_chain(self) -> A.PipelineBaseAst:
         left = self._pipeline()
+        t = self.peek(CMD)
+        k = t.kind
+        if k is not T_AND_AND and k is not T_OR_OR and k is not T_AMPERSAND:
+            return left
         while True:
             t = self.peek(CMD)
             if t.kind != T_AND_AND and t.kind != T_OR_OR:
@@ -1051,7 +1055,14 @@ class Parser:
                 return A.AssignmentStatementAst(extent=self.ext(start, right.extent.end_offset), left=expr,
                                                 operator=str(a.value), right=right)  # fmt: skip
             el: A.CommandBaseAst = A.CommandExpressionAst(extent=expr.extent, expression=expr)
-            self._redirections(el, EXPR)
+            ak = a.kind
+            if ak is T_SEMI or ak is T_RCURLY or ak is T_RPAREN or ak is T_END_OF_INPUT or (
+                ak is T_NEWLINE and _PIPE_NEXT_LINE.match(self.src, a.end, self.limit) is None
+            ):
+                # fast path: a lone expression statement
+                return A.PipelineAst(extent=expr.extent, elements=[el])
+            if ak is T_REDIRECTION:
+                self._redirections(el, EXPR)
         else:
             el = self._command(t, kind == 2)
         elements.append(el)
@@ -1516,11 +1527,19 @@ class Parser:
                 out.append(v)
             else:
                 _, s, e = p
-                sub = Parser(self.src, self.file, s + 2, e - 1, self.depth + 1)
-                sub._line_starts = self._line_starts
-                if sub.depth > MAX_DEPTH:
+                if self.depth + 1 > MAX_DEPTH:
                     self.fail("ScriptTooDeeplyNested", s, s, False, "The script is nested too deeply to parse.")
-                stmts, traps = sub._statement_list(T_END_OF_INPUT)
+                # parse the region between `$(` and `)` with this parser, bounded to the region
+                saved = (self.pos, self.limit, self.tz.end, self._cache)
+                self.pos = s + 2
+                self.limit = self.tz.end = e - 1
+                self._cache = {}
+                self.depth += 1
+                try:
+                    stmts, traps = self._statement_list(T_END_OF_INPUT)
+                finally:
+                    self.pos, self.limit, self.tz.end, self._cache = saved
+                    self.depth -= 1
                 block = A.StatementBlockAst(extent=self.ext(s, e), statements=stmts, traps=traps)
                 out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
         return out
