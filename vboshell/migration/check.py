@@ -416,12 +416,42 @@ class Checker:
         self.collect_scope(tree, path.parent, scope, {path.resolve()})
         if tree is not None:
             FileVisitor(self, scope, report, path.parent).visit(tree)
+            self.check_requires(tree, _text, report)
         for node, text in scope.unresolved:
             report.add(node.extent, WARNING, "module", "DotSourceNotFound",
                        f"The dot-sourced or imported script {text} could not be found or resolved, so the functions "
                        "it defines are not known to the check.")
         report.findings = _dedupe(report.findings)
         return report
+
+
+    def check_requires(self, tree: A.ScriptBlockAst, text: str, report: FileReport) -> None:
+        """`#Requires -Modules X` of a module vboshell lacks, and `#Requires -PSSnapin`."""
+        lines = text.splitlines()
+
+        def where(switch: str) -> tuple[int, int]:
+            for n, line in enumerate(lines, 1):
+                m = re.match(r"\s*#requires\s.*-" + switch, line, re.IGNORECASE)
+                if m:
+                    return n, line.lower().index("#requires") + 1
+            return 1, 1
+
+        for switch, value in tree.requires:
+            sw = switch.lower()
+            if sw in ("pssnapin", "snapin"):
+                line, col = where("ps")
+                report.findings.append(Finding(report.path, line, col, ERROR, "windows-only", "PSSnapin",
+                                               f"#Requires -PSSnapin {value}: {SNAPIN_ADVICE}"))
+            elif sw == "modules":
+                m = re.search(r"modulename\s*=\s*['\"]([^'\"]+)", value, re.IGNORECASE)
+                name = m.group(1) if m else value.strip().strip("'\"")
+                low = name.lower()
+                if low in VEEAM_MODULE_NAMES or low.startswith(BUILTIN_MODULE_PREFIXES):
+                    continue
+                line, col = where("mod")
+                report.findings.append(Finding(report.path, line, col, WARNING, "module", "ModuleNotFound",
+                                               f"#Requires -Modules {name}: the module is not available in vboshell; "
+                                               "its commands will be unknown. The Veeam modules are built in."))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -815,13 +845,18 @@ def check_paths(paths: list[str]) -> list[FileReport]:
     return reports
 
 
-def summary(reports: list[FileReport]) -> dict[str, int]:
+def summary(reports: list[FileReport]) -> dict[str, Any]:
+    by_category: dict[str, int] = {}
+    for r in reports:
+        for f in r.findings:
+            by_category[f.category] = by_category.get(f.category, 0) + 1
     return {
         "files": len(reports),
         "clean": sum(1 for r in reports if r.status == "clean"),
         "warnings": sum(1 for r in reports if r.status == "warnings"),
         "errors": sum(1 for r in reports if r.status == "errors"),
         "findings": sum(len(r.findings) for r in reports),
+        "by_category": dict(sorted(by_category.items())),
     }
 
 

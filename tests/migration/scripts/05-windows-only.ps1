@@ -1,3 +1,4 @@
+#Requires -PSSnapin VeeamPSSnapIn
 # Windows-only dependencies, each with a portable alternative.
 Add-PSSnapin VeeamPSSnapIn
 $password = Get-Content "C:\scripts\password.txt" | ConvertTo-SecureString

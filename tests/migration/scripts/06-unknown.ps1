@@ -1,3 +1,5 @@
+#Requires -Version 5.1
+#Requires -Modules ActiveDirectory
 # Commands and parameters vboshell does not know.
 . "$PSScriptRoot\lib\common.ps1"
 . .\lib\missing.ps1
