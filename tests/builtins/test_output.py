@@ -313,3 +313,24 @@ def test_transcript_redacts_plain_text_secret() -> None:
 
 def test_clear_host_no_output_on_buffer(run) -> None:
     assert run("Clear-Host; cls") == ""
+
+
+def test_error_record_in_output_prints_error_view(run) -> None:
+    out = run("try { throw 'boom' } catch { $_ }")
+    assert out.startswith("boom\nAt line:1 char:7\n")
+    assert "    + FullyQualifiedErrorId : boom" in out
+
+
+def test_error_record_select_star(run) -> None:
+    out = run("try { throw 'boom' } catch { }; $Error[0] | Select-Object -Property * | Format-List")
+    assert "FullyQualifiedErrorId : boom" in out and "CategoryInfo          : OperationStopped" in out
+
+
+def test_format_list_star_on_datetime(run) -> None:
+    out = run("Get-Date -Date '2024-01-01' | Format-List *")
+    assert "DayOfWeek   : Monday" in out and "Year        : 2024" in out
+
+
+def test_credential_table(run) -> None:
+    out = run("New-Object PSCredential 'admin', (ConvertTo-SecureString 'x' -AsPlainText -Force)")
+    assert out == "\nUserName Password\n-------- --------\nadmin    System.Security.SecureString\n\n"

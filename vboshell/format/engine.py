@@ -19,6 +19,7 @@ from vboshell.format.values import (
     long_datetime,
     scalar_text,
 )
+from vboshell.runtime.errors import ErrorRecord
 from vboshell.runtime.psobject import PSObject, TypeView, get_properties, type_names_of, view_of
 
 PROPERTY_COUNT_FOR_TABLE = 4  # PowerShell's PropertyCountForTable
@@ -303,6 +304,16 @@ def _is_scalar(obj: Any) -> bool:
     return not get_properties(obj)
 
 
+def _error_text(record: ErrorRecord) -> str:
+    """An ErrorRecord in the output stream prints as the error display (without colour)."""
+    try:
+        from vboshell.runtime.display import format_error_record
+
+        return format_error_record(record).rstrip("\n")
+    except Exception:  # noqa: BLE001 - fall back to the message
+        return record.message
+
+
 def top_level_text(obj: Any) -> str:
     """How Out-Default prints a scalar on its own line."""
     if isinstance(obj, bool):
@@ -340,7 +351,9 @@ def visible_properties(obj: Any) -> list[tuple[str, Any]]:
         return _timespan_props(obj)
     if isinstance(obj, uuid.UUID):
         return [("Guid", str(obj))]
-    return get_properties(obj)
+    from vboshell.format.properties import object_properties
+
+    return object_properties(obj)
 
 
 def _view_columns(view: TypeView | None, names: list[str], for_list: bool) -> list[PropertySpec] | None:
@@ -521,6 +534,9 @@ class DefaultGrouper:
         if isinstance(obj, (_dt.datetime, _dt.date)) and self.current is None:
             self.close()
             self.blocks.append(TextBlock(lines=["", top_level_text(obj), ""]))
+            return
+        if isinstance(obj, ErrorRecord):
+            self._add_text(_error_text(obj))
             return
         if _is_scalar(obj):
             self._add_text(top_level_text(obj))

@@ -30,11 +30,26 @@ def hget(mapping: Mapping[Any, Any], key: str, default: Any = None) -> Any:
     return default
 
 
+def object_properties(obj: Any) -> list[tuple[str, Any]]:
+    """(name, value) of an object's properties as Select-Object/Format-List * see them: PSObject notes, domain
+    properties, and the runtime's .NET-like properties of dates, error records and other built-in values."""
+    if isinstance(obj, PSObject):
+        return list(obj.items())
+    try:
+        from vboshell.runtime.members import property_pairs
+    except Exception:  # pragma: no cover - runtime not importable
+        return get_properties(obj)
+    try:
+        return list(property_pairs(obj))
+    except Exception:
+        return get_properties(obj)
+
+
 def property_names(obj: Any) -> list[str]:
     """The names of an object's visible properties (hashtable keys for hashtables)."""
     if isinstance(obj, Mapping):
         return [str(k) for k in obj.keys()]
-    return [name for name, _ in get_properties(obj)]
+    return [name for name, _ in object_properties(obj)]
 
 
 _MISSING = object()
