@@ -259,3 +259,71 @@ def test_mailbox_concurrency_limit() -> None:
 
     run(go())
     assert live["max"] == 4
+
+
+def _token_app(handler, sleeps: list[float]) -> TokenProvider:
+    from vboshell.graph.http import MsalHttpClient
+
+    def wrapped(req: httpx.Request) -> httpx.Response:
+        if req.url.path.endswith("/openid-configuration"):
+            base = f"{req.url.scheme}://{req.url.host}/{req.url.path.split('/')[1]}"
+            return httpx.Response(200, json={"token_endpoint": base + "/oauth2/v2.0/token",
+                                             "authorization_endpoint": base + "/oauth2/v2.0/authorize",
+                                             "issuer": base + "/v2.0"})
+        return handler(req)
+
+    cloud = get_cloud("Custom", "https://login.example", "https://graph.example")
+    conn = AppConnection("tenant1", "cid", cloud, secret=AppConnection.protect("s", "graph.application-secret"))
+    return TokenProvider(conn, http_client=MsalHttpClient(transport=httpx.MockTransport(wrapped)),
+                         sleep=sleeps.append)
+
+
+def test_msal_error_cache_is_bypassed_after_a_fix(tmp_path, monkeypatch) -> None:
+    from vboshell.graph.errors import AuthenticationError
+
+    monkeypatch.setenv("VBOSHELL_HOME", str(tmp_path))
+    posts = []
+    fixed = {"ok": False}
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        posts.append(1)
+        if not fixed["ok"]:
+            return httpx.Response(400, json={"error": "unauthorized_client", "error_codes": [700016],
+                                             "error_description": "AADSTS700016: Application not found."})
+        return httpx.Response(200, json={"token_type": "Bearer", "expires_in": 3599, "access_token": "a.b.c"})
+
+    tp = _token_app(handler, [])
+    with pytest.raises(AuthenticationError):
+        tp.token()
+    fixed["ok"] = True  # the admin consents; msal alone would replay its cached 400 for 60 s
+    assert tp.token().value == "a.b.c" and len(posts) == 2
+
+
+def test_identity_429_honours_retry_after(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("VBOSHELL_HOME", str(tmp_path))
+    posts = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        posts.append(1)
+        if len(posts) == 1:
+            return httpx.Response(429, headers={"Retry-After": "3"},
+                                  json={"error": "temporarily_unavailable", "error_codes": [50196],
+                                        "error_description": "AADSTS50196: throttled"})
+        return httpx.Response(200, json={"token_type": "Bearer", "expires_in": 3599, "access_token": "x.y.z"})
+
+    sleeps: list[float] = []
+    tp = _token_app(handler, sleeps)
+    assert tp.token().value == "x.y.z" and len(posts) == 2 and sleeps == [3.0]
+
+
+def test_sharepoint_ratelimit_headers_pause() -> None:
+    def handler(req: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={}, headers={"RateLimit-Limit": "100", "RateLimit-Remaining": "5",
+                                                     "RateLimit-Reset": "7"})
+
+    async def go():
+        async with make(handler) as g:
+            await g.get_json("/sites/root")
+            return g.throttle.paused_for(classify("/sites/root"))
+
+    assert 6 < run(go()) <= 7

@@ -46,8 +46,23 @@ Throttling (vboshell.graph.throttle)
     SharePoint resource-unit bucket, directory bucket, bounded attempts (6), exponential backoff with jitter
     for 5xx and connection errors. 429/503/504 honour Retry-After and pause every request to that resource
     (the mailbox for Outlook, the whole service for SharePoint/directory/Teams) — ApplicationThrottled pauses all.
+    SharePoint's RateLimit-* headers (under 10 % left) pause the service until RateLimit-Reset, before any 429.
     `policy.scaled(k)` multiplies rates (accelerated emulators). client.stats: requests, responses by status,
-    throttled, retries, failures, waited.
+    throttled, retries, failures, waited. Proxies: AppConnection.proxy, else HTTPS_PROXY/NO_PROXY (never loopback).
+
+Shared clients (vboshell.graph.sync)
+    client_for(connection, **kw) -> the process-wide SyncGraphClient of an app+tenant (one token cache, pool and
+    throttle state); forget_client(connection) after settings change; close_all() at shutdown / in tests (open
+    keep-alive connections otherwise delay a server's graceful stop). VBOOrganization.graph(service) uses it.
+
+Tenant discovery (vboshell.graph.directory) — what the organization cmdlets use, reusable by collectors
+    tenant_info(g) -> TenantInfo(tenant_id, display_name, initial_domain, default_domain, roles)
+    DIRECTORY_PERMISSIONS / SERVICE_PERMISSIONS[Exchange|SharePoint|Teams|TeamsChats|Reports] and
+    missing_permissions(roles, required) -> first-choice names of unmet requirements
+    list_users(g, filter=) (pages), resolve_mailbox_types(g, ids) -> {id: User|SharedMailbox|RoomMailbox|
+    EquipmentMailbox|None} via mailboxSettings.userPurpose in $batch, list_groups / group_type / list_group_members,
+    list_sites(g, include_personal=) / list_personal_sites / get_site(url) / list_subsites, list_teams,
+    usage_report(g, Exchange|OneDrive|SharePoint, period) -> {objects, items, bytes, refresh_date}.
 
 Errors (vboshell.graph.errors) — every failure is a GraphError with status, code, inner_code, message,
     request_id, client_request_id and `.error_record` (an ErrorRecord whose message and `extra` carry them):

@@ -254,10 +254,10 @@ class TokenProvider:
     @property
     def http(self) -> Any:
         if self._http is None:
-            from vboshell.graph.http import MsalHttpClient
+            from vboshell.graph.http import MsalHttpClient, proxy_from_env
 
             c = self.connection
-            self._http = MsalHttpClient(c.cloud.ca_bundle, c.proxy)
+            self._http = MsalHttpClient(c.cloud.ca_bundle, c.proxy or proxy_from_env(c.cloud.authority_host))
         return self._http
 
     def _build_app(self) -> Any:

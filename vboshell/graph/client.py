@@ -168,8 +168,11 @@ class GraphClient:
             limits = httpx.Limits(max_connections=self.policy.max_connections,
                                   max_keepalive_connections=self.policy.max_connections)
             kw: dict[str, Any] = {"transport": self._transport} if self._transport is not None else {}
+            from vboshell.graph.http import proxy_from_env
+
             self._client = httpx.AsyncClient(
-                verify=ssl_context(c.cloud.ca_bundle), proxy=c.proxy, http2=http2, limits=limits,
+                verify=ssl_context(c.cloud.ca_bundle), proxy=c.proxy or proxy_from_env(self.base_url), http2=http2,
+                limits=limits,
                 timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 20.0)), trust_env=False,
                 follow_redirects=False, headers={"User-Agent": USER_AGENT}, **kw)
         return self._client
@@ -256,6 +259,7 @@ class GraphClient:
                 status = resp.status_code
                 self.stats.count(status)
                 if status < 400 or status in allowed:
+                    self._near_limit(res, resp.headers)
                     return resp
                 if stream:
                     await resp.aread()
@@ -291,6 +295,21 @@ class GraphClient:
         self.stats.failures += 1
         assert last_error is not None
         raise last_error
+
+    def _near_limit(self, res: Resource, headers: Any) -> None:
+        """SharePoint's RateLimit-* headers warn before it throttles: when under 10 % of the limit remains,
+        hold the resource until the window resets instead of waiting for a 429."""
+        remaining = headers.get("RateLimit-Remaining")
+        if remaining is None:
+            return
+        try:
+            limit = float(headers.get("RateLimit-Limit") or 0)
+            left = float(remaining)
+            reset = float(headers.get("RateLimit-Reset") or 0)
+        except ValueError:
+            return
+        if limit > 0 and left < 0.1 * limit and reset > 0:
+            self.throttle.pause(res, min(reset, self.policy.max_retry_after))
 
     async def _wait(self, seconds: float) -> None:
         self.stats.waited += seconds

@@ -101,12 +101,13 @@ class MsalHttpClient:
     """msal's `http_client`: .get/.post(url, params=, data=, headers=, timeout=) over one pooled httpx.Client.
     Records the last identity-platform error body (msal turns some into bare ValueErrors)."""
 
-    def __init__(self, ca_bundle: str | None = None, proxy: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, ca_bundle: str | None = None, proxy: str | None = None, timeout: float = 30.0,
+                 transport: Any = None) -> None:
         import httpx
 
         self._client = httpx.Client(
             verify=ssl_context(ca_bundle), proxy=proxy, timeout=timeout, trust_env=False,
-            headers={"User-Agent": USER_AGENT}, follow_redirects=False,
+            headers={"User-Agent": USER_AGENT}, follow_redirects=False, transport=transport,
         )
         self.last_error: dict[str, Any] | None = None
         self.requests = 0
