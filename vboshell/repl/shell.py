@@ -276,6 +276,9 @@ class Shell:
                 continue
             if not text.strip():
                 continue
+            hist = getattr(self.context, "history", None)
+            if isinstance(hist, list):
+                hist.append(text)  # the session's history (Get-History), sensitive lines included like pwsh
             try:
                 code = self.run_text(text)
             except KeyboardInterrupt:  # a Ctrl+C that lands between the pipeline's end and the next prompt
