@@ -122,6 +122,7 @@ class Finding:
 class FileReport:
     path: str
     findings: list[Finding] = field(default_factory=list)
+    parsed: bool = True  # False: parse errors, so nothing else could be checked
 
     @property
     def errors(self) -> int:
@@ -144,6 +145,7 @@ class FileReport:
         return {
             "path": self.path,
             "status": self.status,
+            "parsed": self.parsed,
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [f.to_json() for f in self.findings],
@@ -409,6 +411,7 @@ class Checker:
             report.findings.append(Finding(shown, 0, 0, ERROR, "parse-error", "FileNotReadable",
                                            f"The file cannot be read: {e.strerror or e}."))
             return report
+        report.parsed = not errors
         for err in errors:
             report.findings.append(Finding(shown, err.extent.start_line, err.extent.start_column, ERROR,
                                            "parse-error", err.error_id, err.message))
@@ -880,7 +883,8 @@ def render_text(reports: list[FileReport]) -> str:
         if r.status == "clean":
             lines.append(f"{r.path}: clean")
         else:
-            lines.append(f"{r.path}: {_plural(r.errors, 'error')}, {_plural(r.warnings, 'warning')}")
+            note = "" if r.parsed else " (the script does not parse, so nothing else was checked)"
+            lines.append(f"{r.path}: {_plural(r.errors, 'error')}, {_plural(r.warnings, 'warning')}{note}")
         lines.append("")
     s = summary(reports)
     lines.append(f"Checked {_plural(s['files'], 'file')}: {s['clean']} clean, {s['warnings']} with warnings, "
