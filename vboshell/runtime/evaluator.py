@@ -401,6 +401,9 @@ class Evaluator:
         self.record_error(record)
         if isinstance(proc, CommandProcessorBase):
             proc.record_error_variable(record)
+        for outer in self.invocation_stack:  # enclosing functions' -ErrorVariable see inner errors too
+            if outer is not proc and outer._err_var is not None:
+                outer.record_error_variable(record)
         if act == "stop":
             e = PSRuntimeError(record)
             e.script_terminating = True  # type: ignore[attr-defined]

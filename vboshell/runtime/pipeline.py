@@ -203,21 +203,18 @@ class CommandProcessorBase(Processor):
                 self._out_var = []
             self._out_var_name = name
         if common.error_variable:
+            from vboshell.runtime.values import ArrayList
+
             name = common.error_variable
             if name.startswith("+"):
                 name = name[1:]
                 existing = self.ev.ctx.get_variable(name)
-                self._err_var = list(existing) if isinstance(existing, list) else []
+                self._err_var = ArrayList(existing) if isinstance(existing, list) else ArrayList()
             else:
-                self._err_var = []
+                self._err_var = ArrayList()
             self._err_var_name = name
-            self.ev.ctx.set_variable(name, self._err_var_value())
+            self.ev.ctx.set_variable(name, self._err_var)  # one list, filled in place
         return self.binder
-
-    def _err_var_value(self) -> Any:
-        from vboshell.runtime.values import ArrayList
-
-        return ArrayList(self._err_var or [])
 
     def emit(self, obj: Any) -> None:
         if self._out_var is not None:
@@ -252,9 +249,8 @@ class CommandProcessorBase(Processor):
         return self._err_var
 
     def record_error_variable(self, record: ErrorRecord) -> None:
-        if self._err_var is not None:
+        if self._err_var is not None and record not in self._err_var:
             self._err_var.append(record)
-            self.ev.ctx.set_variable(self._err_var_name, self._err_var_value())
 
     def finish_variables(self) -> None:
         if self._out_var is not None:
