@@ -334,3 +334,12 @@ def test_format_list_star_on_datetime(run) -> None:
 def test_credential_table(run) -> None:
     out = run("New-Object PSCredential 'admin', (ConvertTo-SecureString 'x' -AsPlainText -Force)")
     assert out == "\nUserName Password\n-------- --------\nadmin    System.Security.SecureString\n\n"
+
+
+def test_transcript_records_console_text_without_secrets(run, shell) -> None:
+    run("Start-Transcript -Path tr.log | Out-Null; Write-Output 'logged'; Write-Host 'hosty'; Write-Warning 'w1'; "
+        "$p = ConvertTo-SecureString 'Secret1' -AsPlainText -Force; $p; Stop-Transcript | Out-Null; 'after'")
+    text = (shell.cwd / "tr.log").read_text()
+    assert "Windows PowerShell transcript start" in text and "Windows PowerShell transcript end" in text
+    assert "logged\n" in text and "hosty\n" in text and "WARNING: w1\n" in text
+    assert "System.Security.SecureString" in text and "Secret1" not in text and "after" not in text

@@ -544,10 +544,39 @@ def redact(text: str) -> str:
     return _SECRET_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}********{m.group(2)}", text)
 
 
+_TEE_METHODS = {"write": "", "write_line": "\n", "write_error_line": "\n", "write_warning_line": "\n",
+                "write_verbose_line": "\n", "write_debug_line": "\n"}
+
+
 class Transcript:
+    """A transcript file fed by wrapping the host's write methods (everything the console shows)."""
+
     def __init__(self, path: Path, append: bool) -> None:
         self.path = path
         self.file = open(path, "a" if append else "w", encoding="utf-8")  # noqa: SIM115 - lives until Stop
+        self.host: Any = None
+
+    def attach(self, host: Any) -> None:
+        self.host = host
+        for name, end in _TEE_METHODS.items():
+            orig = getattr(host, name, None)
+            if orig is None:
+                continue
+
+            def tee(text: str = "", *args: Any, _orig: Any = orig, _end: str = end, **kw: Any) -> None:
+                _orig(text, *args, **kw)
+                self(str(text) + _end)
+
+            setattr(host, name, tee)
+
+    def detach(self) -> None:
+        host = self.host
+        if host is None:
+            return
+        for name in _TEE_METHODS:
+            if name in getattr(host, "__dict__", {}):
+                delattr(host, name)
+        self.host = None
 
     def __call__(self, text: str) -> None:
         try:
@@ -612,9 +641,7 @@ class StartTranscript(Cmdlet):
         tr(f"{stars}\nWindows PowerShell transcript start\nStart time: {_stamp()}\n"
            f"Username: {getpass.getuser()}\nMachine: {platform.node()} ({platform.system()})\n{stars}\n")
         ctx.transcript = tr
-        hooks = getattr(ctx, "output_hooks", None)
-        if hooks is not None:
-            hooks.append(tr)
+        tr.attach(ctx.host)
         self.write_object(f"Transcript started, output file is {path}")
 
 
@@ -623,10 +650,8 @@ def _stop_transcript(ctx: Any) -> Path | None:
     if tr is None:
         return None
     stars = "*" * 22
+    tr.detach()
     tr(f"{stars}\nWindows PowerShell transcript end\nEnd time: {_stamp()}\n{stars}\n")
-    hooks = getattr(ctx, "output_hooks", None)
-    if hooks is not None and tr in hooks:
-        hooks.remove(tr)
     tr.close()
     ctx.transcript = None
     return tr.path
@@ -643,6 +668,9 @@ class StopTranscript(Cmdlet):
                         expect="Transcript stopped")]
 
     def end_processing(self) -> None:
+        flush = getattr(getattr(getattr(self, "_runtime", None), "ev", None), "flush_output", None)
+        if flush is not None:
+            flush()  # console text still buffered by Out-Default belongs in the transcript
         path = _stop_transcript(self.context)
         if path is None:
             raise CmdletError("An error occurred stopping transcription: The host is not currently transcribing.",
