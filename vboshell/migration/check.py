@@ -66,7 +66,7 @@ SNAPIN_ADVICE = (
     "does not cover)."
 )
 COM_ADVICE = {
-    "outlook.application": "send mail with Send-MailMessage or a mail relay instead of Outlook",
+    "outlook.application": "send mail through an SMTP relay or Microsoft Graph instead of driving Outlook",
     "excel.application": "write CSV with Export-Csv (Excel opens it) instead of driving Excel",
     "wscript.shell": "use Write-Host/Read-Host instead of WScript.Shell popups",
     "scripting.filesystemobject": "use Get-ChildItem, Test-Path and Get-Content instead of the FileSystemObject",
