@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from vboshell.runtime.errors import PSRuntimeError
+
 __all__ = [
     "GraphError", "AuthenticationError", "ThrottledError", "DeltaResyncRequired", "GraphConnectionError",
     "CredentialError", "parse_graph_error",
@@ -20,15 +22,16 @@ _CATEGORY_BY_STATUS = {
 }
 
 
-class GraphError(Exception):
-    """A failed Graph request: HTTP status, Graph `code` (and inner code), message, request ids."""
+class GraphError(PSRuntimeError):
+    """A failed Graph request: HTTP status, Graph `code` (and inner code), message, request ids.
+    It is a PSRuntimeError, so one escaping from any cmdlet reaches the user as its ErrorRecord."""
 
     error_id_prefix = "Graph"
 
     def __init__(self, message: str, *, status: int = 0, code: str = "", inner_code: str = "",
                  request_id: str = "", client_request_id: str = "", method: str = "", url: str = "",
                  retry_after: float | None = None, location: str | None = None, target: Any = None) -> None:
-        super().__init__(message)
+        Exception.__init__(self, message)
         self.message = message
         self.status = status
         self.code = code
@@ -71,7 +74,17 @@ class GraphError(Exception):
 
     @property
     def error_record(self) -> Any:
-        """The ErrorRecord the runtime shows (imported lazily: the engine does not depend on the runtime)."""
+        """The ErrorRecord the runtime shows; built on first use (after the message is final), then kept."""
+        rec = self.__dict__.get("_record")
+        if rec is None:
+            rec = self.__dict__["_record"] = self._make_record()
+        return rec
+
+    @error_record.setter
+    def error_record(self, value: Any) -> None:
+        self.__dict__["_record"] = value
+
+    def _make_record(self) -> Any:
         from vboshell.runtime.errors import ErrorCategory, ErrorRecord
 
         return ErrorRecord(
