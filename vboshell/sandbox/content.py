@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import random
-from functools import lru_cache
 
 WORDS = (
     "budget review quarterly plan team project update meeting agenda notes draft final contract kickoff "
@@ -46,16 +45,28 @@ def blob(seed: str, size: int) -> bytes:
     return rng("blob", seed).randbytes(size)
 
 
+_TEXT_POOL: bytes = b""
+
+
+def _text_pool() -> bytes:
+    global _TEXT_POOL
+    if not _TEXT_POOL:
+        r = random.Random(20261127)
+        _TEXT_POOL = "".join(paragraph(r, 3) + "\n" for _ in range(400)).encode()
+    return _TEXT_POOL
+
+
 def text_blob(seed: str, size: int) -> bytes:
-    """`size` bytes of deterministic readable text."""
-    r = rng("text", seed)
-    out: list[str] = []
-    n = 0
-    while n < size:
-        p = paragraph(r, 3) + "\n"
-        out.append(p)
-        n += len(p)
-    return "".join(out).encode()[:size]
+    """`size` bytes of deterministic readable text (a seeded window over a fixed text pool, wrapping around)."""
+    if size <= 0:
+        return b""
+    pool = _text_pool()
+    start = rng("text", seed).randrange(len(pool))
+    out = bytearray()
+    while len(out) < size:
+        out += pool[start:start + size - len(out)]
+        start = 0
+    return bytes(out)
 
 
 TEXT_EXT = {".txt", ".md", ".csv", ".json", ".xml", ".html", ".log"}
@@ -116,17 +127,21 @@ def quickxor(data: bytes) -> str:
     return base64.b64encode(bytes(out)).decode()
 
 
-@lru_cache(maxsize=4096)
-def _b64_lines(data: bytes) -> str:
-    enc = base64.b64encode(data).decode()
-    return "\r\n".join(enc[i:i + 76] for i in range(0, len(enc), 76))
-
-
 def b64_lines(data: bytes) -> str:
-    if len(data) > 65536:
-        enc = base64.encodebytes(data).decode().replace("\n", "\r\n")
-        return enc.rstrip("\r\n")
-    return _b64_lines(data)
+    """Base64 in 76-character lines joined by CRLF (MIME transfer encoding)."""
+    return base64.encodebytes(data).decode("ascii").replace("\n", "\r\n").rstrip("\r\n")
+
+
+def body_text(seed: str, n: int = 3) -> str:
+    """A deterministic message body: `n` paragraphs taken from the text pool."""
+    pool = _text_pool()
+    r = rng("bodytext", seed)
+    out = []
+    for _ in range(n):
+        start = pool.find(b"\n", r.randrange(len(pool) - 2000)) + 1
+        end = pool.find(b"\n", start + r.randint(200, 700))
+        out.append(pool[start:end].decode())
+    return "\n\n".join(out)
 
 
 def build_mime(*, subject: str, from_name: str, from_addr: str, to: list[tuple[str, str]], date_rfc2822: str,

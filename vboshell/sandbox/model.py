@@ -1362,10 +1362,14 @@ def _mime_cached(t: Tenant, cno: int, idx: int, version: int, it: Item) -> bytes
     return m
 
 
+def message_body(t: Tenant, cno: int, it: Item) -> str:
+    """The generated plain-text body of a base message (the same text in MIME and in the JSON body)."""
+    return C.body_text(f"{t.seed}:{cno}:{it.idx}") + "\n\nBest regards,\n" + it.attrs["from"][0]
+
+
 def render_mime(t: Tenant, cno: int, it: Item) -> bytes:
     a = it.attrs
-    r = C.rng(t.seed, "body", cno, it.idx)
-    body = a.get("body") or (C.paragraph(r, 3) + "\n\n" + C.paragraph(r, 2) + "\n\nBest regards,\n" + a["from"][0])
+    body = a.get("body") or message_body(t, cno, it)
     atts = [(name, ctype, C.file_bytes(f"{t.seed}:att:{cno}:{it.idx}:{n}", name, size))
             for n, (name, ctype, size) in enumerate(a.get("atts", []))]
     return C.build_mime(subject=it.name, from_name=a["from"][0], from_addr=a["from"][1], to=list(a["to"]),

@@ -11,10 +11,9 @@ import email.policy
 import time
 from typing import Any
 
-from vboshell.sandbox import content as C
 from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select, unpack_token
 from vboshell.sandbox.delta import delta_round
-from vboshell.sandbox.model import Folder, Item, Mailbox, SandboxError, Tenant, iso, render_mime
+from vboshell.sandbox.model import Folder, Item, Mailbox, SandboxError, Tenant, iso, message_body, render_mime
 from vboshell.sandbox.routes_directory import listed_user, paged
 
 MAIL_READ = ("Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All")
@@ -59,8 +58,7 @@ def message_text(t: Tenant, mb: Mailbox, it: Item) -> str:
             return part.get_content() if part is not None else ""
         except Exception:
             return ""
-    r = C.rng(t.seed, "body", mb.messages.cno, it.idx)
-    return C.paragraph(r, 3) + "\n\n" + C.paragraph(r, 2) + "\n\nBest regards,\n" + it.attrs["from"][0]
+    return message_body(t, mb.messages.cno, it)
 
 
 def change_key(it: Item) -> str:
