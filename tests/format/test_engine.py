@@ -433,7 +433,7 @@ def test_uformat(fmt: str, text: str) -> None:
 def test_scalar_text_values() -> None:
     assert scalar_text(None) == ""
     assert scalar_text(True) == "True"
-    assert scalar_text(Hashtable({"a": 1})) == "{System.Collections.DictionaryEntry}"
+    assert scalar_text(Hashtable({"a": 1, "b": 2})) == "{a, b}"
     assert scalar_text([1, [2]]) == "{1, System.Object[]}"
 
 
@@ -492,3 +492,8 @@ def test_incremental_emits_header_early() -> None:
     assert f.feed([O(A=1)]) == "\nA\n-\n1\n"
     assert f.feed([O(A=2)]) == "2\n"
     assert f.close() == "\n"
+
+
+def test_nested_hashtable_value_shows_keys() -> None:
+    lines = format_lines([Hashtable({"Outer": Hashtable({"Inner": 1})})])
+    assert lines[3] == "Outer                          {Inner}"

@@ -112,8 +112,8 @@ def scalar_text(value: Any) -> str:
         return str(value.name)
     if isinstance(value, bytes):
         return enumerable_text(list(value))
-    if isinstance(value, Mapping):
-        return enumerable_text(["System.Collections.DictionaryEntry"] * len(value), raw=True)
+    if isinstance(value, Mapping):  # 5.1 shows a nested hashtable by its keys: {Inner, Other}
+        return enumerable_text([scalar_text(k) for k in value.keys()], raw=True)
     if is_enumerable(value):
         return enumerable_text(list(value))
     from vboshell.runtime.psobject import PSObject
