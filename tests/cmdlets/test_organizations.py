@@ -164,6 +164,9 @@ API_ONLY_CASES = [
     ("Get-VBOOrganizationUser -Organization $org -Name 'DiscoverySearchMailbox{D919BA05-46A6-415f-80AD-7E09334BB852}'",
      "Discovery Search mailboxes"),
     ("Get-VBOOrganizationUser -Organization $org -DisplayName 'Public Folder Mailbox'", "Public Folder mailboxes"),
+    ("Get-VBOOrganizationUser -Organization $org -UserName 'pfmailbox1@contoso.onmicrosoft.com'",
+     "Public Folder mailboxes"),
+    ("Get-VBOOrganizationUser -Organization $org -DisplayName 'Discovery Search Mailbox'", "Discovery Search"),
     ("Add-VBOOrganization -Office365ExchangeConnectionsSettings $settings -VeeamAADApplicationUsed", "user account"),
 ]
 

@@ -1006,12 +1006,19 @@ def _licenses(g: Any, cache: dict[str, str]) -> dict[str, str]:
     return cache
 
 
+def _hidden_mailbox(upn: Any, display: Any) -> bool:
+    local = str(upn or "").split("@", 1)[0]
+    return local.lower().startswith("discoverysearchmailbox") or bool(
+        re.match(r"^PF[_-]?Mailbox", local, re.IGNORECASE)) or bool(
+        re.match(r"^(Discovery Search Mailbox|Public Folder Mailbox)", str(display or ""), re.IGNORECASE))
+
+
 def _not_public_or_discovery(values: Iterable[Any]) -> None:
     for v in values:
         if v is None:
             continue
         text = str(v)
-        if "discoverysearchmailbox" in text.lower():
+        if "discoverysearchmailbox" in re.sub(r"\s", "", text).lower():
             raise api_only_not_supported(F_DISCOVERY, W_DISCOVERY, I_DISCOVERY, target=text)
         if _PUBLIC_FOLDER_NAME.search(text):
             raise api_only_not_supported(F_PUBLIC, W_PUBLIC, I_PUBLIC, target=text)
@@ -1090,6 +1097,8 @@ class GetVBOOrganizationUser(Cmdlet):
                 cands = []
                 for u in page:
                     upn, disp = u.get("userPrincipalName"), u.get("displayName")
+                    if _hidden_mailbox(upn, disp):
+                        continue  # Discovery Search / Public Folder mailboxes are never listed in API-only mode
                     if m_user and not m_user(upn):
                         continue
                     if m_disp and not m_disp(disp):
