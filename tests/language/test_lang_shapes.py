@@ -75,6 +75,8 @@ CASES = [
     ('. $PSScriptRoot\\lib.ps1', 'cmd(. bexp"{$PSScriptRoot}\\lib.ps1")'),
     ('.\\run.ps1 -Mode x', 'cmd(bare:.\\run.ps1 -Mode bare:x)'),
     ('& $cmd @args', 'cmd(& $cmd @args)'),
+    ('7z.exe a x.zip', 'cmd(bare:7z.exe bare:a bare:x.zip)'),
+    ('1+1', '(1 + 1)'),
     # --- pipelines and chains
     ('Get-A | Get-B | Get-C', 'cmd(bare:Get-A) | cmd(bare:Get-B) | cmd(bare:Get-C)'),
     ('Get-A |\n  Get-B', 'cmd(bare:Get-A) | cmd(bare:Get-B)'),

@@ -1011,7 +1011,9 @@ class Parser:
         if c in "$@([{!+,'\"0123456789\u2018\u2019\u201a\u201b\u201c\u201d\u201e" and c:
             if c in "0123456789":
                 t = self.peek(EXPR)
-                return t, (1 if t.kind == T_GENERIC else 0)
+                if t.kind == T_GENERIC:  # `7z.exe a x.zip`: a command whose name starts with a digit
+                    return self.peek(CMD), 1
+                return t, 0
             return self.peek(EXPR), 0
         if c in "-\u2013\u2014\u2015" and c:
             t = self.peek(CMD)
