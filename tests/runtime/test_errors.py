@@ -105,7 +105,7 @@ def test_method_on_null_display(ps):
 def test_parse_error_display(ps):
     text = display(ps, "if ($x {")
     assert "At line:1 char:" in text
-    assert "+ CategoryInfo          : ParserError: (:) [], ParseException" in text
+    assert "+ CategoryInfo          : ParserError: (:) [], ParentContainsErrorRecordException" in text
     assert ps.last_error().category == ErrorCategory.ParserError
 
 

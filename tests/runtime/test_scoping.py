@@ -113,3 +113,24 @@ def test_script_param_block(ps, tmp_path):
     (tmp_path / "p.ps1").write_text("param([string]$Name = 'world', [int]$Times = 1)\n1..$Times | ForEach-Object { \"hi $Name\" }\n")
     assert ps.run("& ./p.ps1 -Name bob -Times 2") == ["hi bob", "hi bob"]
     assert ps.run("./p.ps1 ann") == ["hi ann"]
+
+
+def test_exit_in_child_script_only_ends_that_script(ps, tmp_path):
+    (tmp_path / "child.ps1").write_text("'child'\nexit 4\n'unreached'\n")
+    assert ps.run("& ./child.ps1; \"after $LASTEXITCODE\"") == ["child", "after 4"]
+
+
+def test_switch_file(ps, tmp_path):
+    (tmp_path / "lines.txt").write_text("alpha\nbeta\ngamma\n")
+    assert ps.run("switch -Wildcard -File lines.txt { '*a' { $_.ToUpper() } }") == ["ALPHA", "BETA", "GAMMA"]
+    assert ps.run("switch -Regex -File lines.txt { '^b' { 'b-line' } }") == ["b-line"]
+
+
+def test_myinvocation_in_script(ps, tmp_path):
+    (tmp_path / "mi.ps1").write_text("$MyInvocation.MyCommand.Path\n(Split-Path -Leaf $MyInvocation.MyCommand.Path)\n")
+    assert ps.run("& ./mi.ps1") == [str(tmp_path / "mi.ps1"), "mi.ps1"]
+
+
+def test_functions_property(ps):
+    ps.run("function Get-Foo { 1 }")
+    assert "get-foo" in ps.ctx.functions

@@ -265,7 +265,6 @@ class ExecutionContext:
         self.interactive: bool = self.host.is_interactive if interactive is None else interactive
         self._cwd = Path(cwd).resolve() if cwd else Path.cwd()
         self.session = SessionState(self)
-        self.functions: dict[str, Any] = {}  # lower-case name -> FunctionInfo
         self.aliases: dict[str, str] = {}  # lower-case alias -> command name (user-defined via Set-Alias)
         self.error_list: list[Any] = []  # $Error (newest first); ErrorRecords
         self.services = SimpleNamespace()  # engine teams hang lazily-built services here (catalogue, ...)
@@ -302,6 +301,11 @@ class ExecutionContext:
         if value is None:
             return PREFERENCE_DEFAULTS.get(name)
         return value
+
+    @property
+    def functions(self) -> dict[str, Any]:
+        """Session functions visible from the current scope (lower-case name -> FunctionInfo)."""
+        return self.session.all_functions()
 
     # --- location ------------------------------------------------------------------------------
     @property

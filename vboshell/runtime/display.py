@@ -72,7 +72,7 @@ def parse_error_record(err: Any) -> ErrorRecord:
         items.append((invocation_from_extent(e.extent), e.message))
     first = err
     rec = ErrorRecord(message=first.message, error_id=first.error_id, category=ErrorCategory.ParserError,
-                      target_object=None, exception_type="ParseException")
+                      target_object=None, exception_type="ParentContainsErrorRecordException")
     rec.invocation_info = items[0][0] if items else None
     rec.extra["parse_error"] = True
     rec.extra["parse_errors"] = items

@@ -31,6 +31,7 @@ _PARENTS: dict[str, str] = {
     "MetadataException": "RuntimeException",
     "PipelineStoppedException": "RuntimeException",
     "ParseException": "RuntimeException",
+    "ParentContainsErrorRecordException": "SystemException",
     "WriteErrorException": "SystemException",
     "InvalidOperationException": "SystemException",
     "ArgumentException": "SystemException",

@@ -228,6 +228,7 @@ class Evaluator:
             info = self.load_script_file(full)
             arguments = cli_arguments(args)
             proc = FunctionProcessor(self, info, arguments, full, None, [])
+            proc.top_level = True
             Pipeline(self, [proc], sink.write).run()
         except PSRuntimeError as e:
             sink.flush()

@@ -11,7 +11,7 @@ from vboshell.commands.base import ALL_PARAMETER_SETS, Cmdlet
 from vboshell.commands.binder import Argument, Binder, CommandMetadata, metadata_for_cmdlet
 from vboshell.runtime.conversions import to_string
 from vboshell.runtime.errors import ErrorCategory, ErrorRecord, PSRuntimeError
-from vboshell.runtime.flow import PipelineStopped, ReturnSignal, StopUpstream
+from vboshell.runtime.flow import ExitSignal, PipelineStopped, ReturnSignal, StopUpstream
 from vboshell.runtime.values import Hashtable, ScriptBlock, iter_enumerable
 
 NO_INPUT = object()  # the first command of a pipeline is "processed" once with this
@@ -490,6 +490,8 @@ class FunctionProcessor(CommandProcessorBase):
         self.input_items: list[Any] = []
         self.param_names: list[str] = [p.name for p in meta.parameters]
         self.pscmdlet: PSCmdletObject | None = None
+        self.top_level = False  # the script of `vboshell -File` (its `exit` ends the process)
+        self.exited = False
 
     def my_invocation(self) -> InvocationObject:
         cmd = self.info
@@ -623,10 +625,19 @@ class FunctionProcessor(CommandProcessorBase):
         if dollar_under is not NO_INPUT:
             scope.vars["_"] = Variable("_", dollar_under)
             scope.vars["psitem"] = Variable("PSItem", dollar_under)
+        if self.exited:
+            return
         try:
             ev.exec_named_block(block, self.emit)
         except ReturnSignal:
             pass
+        except ExitSignal as e:
+            # `exit` in a script run with & or . ends that script only and sets $LASTEXITCODE
+            if self.info.kind != "ExternalScript" or self.top_level:
+                raise
+            self.exited = True
+            ev.ctx.last_exit_code = e.code
+            ev.ctx.set_variable("global:LASTEXITCODE", e.code)
 
     def process(self, item: Any) -> None:
         ev = self.ev
