@@ -339,3 +339,17 @@ def test_select_string_case_sensitive_and_notmatch(run) -> None:
 
 def test_select_string_simple_match_and_quiet(run) -> None:
     assert run("'a.b' | Select-String '.' -SimpleMatch -Quiet; 'ab' | Select-String 'z' -Quiet") == "True\nFalse\n"
+
+
+def test_gci_files_and_directories_share_one_table(run, shell) -> None:
+    _tree(shell.cwd)
+    out = run("Get-ChildItem")
+    assert out.count("Directory:") == 1 and out.count("Mode ") == 1
+    assert out.splitlines()[6].endswith(" sub") and out.splitlines()[8].endswith(" B.log")
+
+
+def test_gci_recurse_new_header_per_directory(run, shell) -> None:
+    _tree(shell.cwd)
+    out = run("Get-ChildItem -Recurse")
+    assert out.count("    Directory: ") == 2
+    assert f"    Directory: {shell.cwd / 'sub'}" in out

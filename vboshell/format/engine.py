@@ -460,6 +460,9 @@ def make_columns(specs: list[PropertySpec], first: Any) -> list[Column]:
 
 
 def _type_key(obj: Any) -> str:
+    view = view_of(obj)
+    if view is not None:  # types sharing one view (FileInfo/DirectoryInfo) continue the same table
+        return f"view:{id(view)}"
     names = type_names_of(obj)
     first = names[0] if names else type(obj).__name__
     if first.startswith("Selected."):
