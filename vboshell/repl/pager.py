@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from typing import TextIO
 
 
@@ -39,6 +41,14 @@ def page(text: str, stream: TextIO | None = None, *, height: int | None = None) 
         stream.flush()
         return
     stream.flush()
+    # The pager handles Ctrl+C itself (less: stop searching); we must not kill it mid-way and leave the
+    # terminal in its raw mode, so SIGINT is ignored here while it runs (possible only on the main thread).
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        try:
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except (ValueError, OSError):
+            previous = None
     try:
         subprocess.run(cmd, shell=True, input=text, text=True, errors="replace", check=False)
     except KeyboardInterrupt:
@@ -46,3 +56,6 @@ def page(text: str, stream: TextIO | None = None, *, height: int | None = None) 
     except OSError:
         stream.write(text)
         stream.flush()
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)

@@ -219,9 +219,6 @@ class Shell:
                 pass
 
     def _execute(self, text: str, file: str | None) -> Any:
-        help_text = None if file else self._help_request(text)
-        if help_text is not None:
-            return self._page_help(help_text)
         return self.context.execute(text, file=file) if file else self.context.execute(text)
 
     def _help_request(self, text: str) -> str | None:
@@ -247,6 +244,10 @@ class Shell:
     def _page_help(self, command: str) -> int:
         from vboshell.repl.pager import page
 
+        try:
+            self.context.reset_stop()
+        except Exception:
+            pass
         try:
             out = self.context.invoke(f"{command} | Out-String")
         except Exception:
@@ -279,6 +280,13 @@ class Shell:
             hist = getattr(self.context, "history", None)
             if isinstance(hist, list):
                 hist.append(text)  # the session's history (Get-History), sensitive lines included like pwsh
+            help_command = self._help_request(text)
+            if help_command is not None:  # on the main thread: the pager owns the terminal and its Ctrl+C
+                try:
+                    self._page_help(help_command)
+                except KeyboardInterrupt:
+                    pass
+                continue
             try:
                 code = self.run_text(text)
             except KeyboardInterrupt:  # a Ctrl+C that lands between the pipeline's end and the next prompt
