@@ -223,3 +223,18 @@ def test_settings_validation(shell: Any) -> None:
     s2 = run(shell, "$s = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $tenant -ApplicationId $app "
                     f"{SECRET}; Set-VBOOffice365ApplicationOnlyConnectionSettings -Settings $s -Region China")[0]
     assert s2.Region == "China" and s2.ApplicationSecret == "********"
+
+
+def test_not_in_job(shell: Any) -> None:
+    from vboshell.store.catalog import catalog_for
+    from vboshell.store.records import JobRecord
+
+    org = connect(shell)
+    alice = run(shell, "Get-VBOOrganizationUser -Organization $org -UserName 'alice@*'")[0]
+    everyone = run(shell, "Get-VBOOrganizationUser -Organization $org")
+    catalog_for(shell).add_job(JobRecord(name="j1", organization_id=str(org.Id), repository_id="r1",
+                                         selected_items=[{"Type": "User", "User": {"OfficeId": alice.OfficeId}}]))
+    rest = run(shell, "Get-VBOOrganizationUser -Organization $org -NotInJob")
+    assert len(rest) == len(everyone) - 1 and alice.OfficeId not in {u.OfficeId for u in rest}
+    rec = error_of(shell, "Remove-VBOOrganization -Organization $org -Confirm:$false")
+    assert rec.error_id == "OrganizationInUse" and "j1" in rec.message

@@ -294,18 +294,28 @@ def _client(org: VBOOrganization, service: str = "exchange") -> Any:
 
 
 def _in_job_ids(cmdlet: Cmdlet, org: VBOOrganization, kind: str) -> set[str]:
-    """Graph ids of objects of `kind` (user/group/site/team) that jobs already process (NotInJob)."""
+    """Ids and URLs (lower case) that the organization's backup jobs select (-NotInJob). Format-agnostic: every
+    string inside the jobs' selected items counts, so an object is "in a job" when its Graph id or URL is there."""
+    out: set[str] = set()
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str):
+            out.add(v.lower().rstrip("/"))
+        elif isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list | tuple):
+            for x in v:
+                walk(x)
+
     try:
-        from vboshell.cmdlets import jobs as jobs_mod  # type: ignore[attr-defined]
-    except ImportError:
+        from vboshell.store.catalog import catalog_for
+
+        for job in catalog_for(getattr(cmdlet, "context", None)).list_jobs(organization_id=str(org.Id)):
+            walk(job.selected_items)
+    except Exception:  # noqa: BLE001 - no jobs yet
         return set()
-    f = getattr(jobs_mod, "object_ids_in_jobs", None)
-    if f is None:
-        return set()
-    try:
-        return {str(x).lower() for x in f(org, kind)}
-    except Exception:  # noqa: BLE001
-        return set()
+    return out
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1324,7 +1334,7 @@ class GetVBOOrganizationSite(Cmdlet):
             obj = _site_obj(org, site, parent)
             if match and not (match(obj.Name) or match(obj.URL)):
                 return
-            if in_jobs and (str(site.get("id")).lower() in in_jobs or obj.URL.lower() in in_jobs):
+            if in_jobs and (str(site.get("id")).lower() in in_jobs or obj.URL.lower().rstrip("/") in in_jobs):
                 return
             self.write_object(obj)
 
