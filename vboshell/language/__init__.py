@@ -9,8 +9,9 @@ from vboshell.language.errors import ParseError
 
 if TYPE_CHECKING:
     from vboshell.language.ast import ScriptBlockAst
+    from vboshell.language.tokens import Token
 
-__all__ = ["ParseError", "parse", "is_incomplete"]
+__all__ = ["ParseError", "parse", "is_incomplete", "tokenize"]
 
 
 def parse(text: str, file: str | None = None) -> ScriptBlockAst:
@@ -27,3 +28,10 @@ def is_incomplete(text: str) -> bool:
     except ParseError as e:
         return e.incomplete_input
     return False
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokens of `text` for syntax highlighting; never raises (see vboshell.language.tokenizer.tokenize)."""
+    from vboshell.language.tokenizer import tokenize as _tokenize
+
+    return _tokenize(text)
