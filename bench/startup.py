@@ -20,7 +20,7 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | 
 
 def _time(cmd: list[str]) -> float:
     start = time.perf_counter()
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    r = subprocess.run(cmd, capture_output=True, env=ENV)
     elapsed = time.perf_counter() - start
     if r.returncode != 0:
         raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode(errors='replace')}")

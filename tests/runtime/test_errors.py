@@ -67,7 +67,7 @@ def test_command_not_found_display(ps):
         "    + CategoryInfo          : ObjectNotFound: (Get-NoSuchThing:String) [], CommandNotFoundException\n"
         "    + FullyQualifiedErrorId : CommandNotFoundException\n"
         " \n"
-    ) or True
+    )
 
 
 def test_command_not_found_record(ps):

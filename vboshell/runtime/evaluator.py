@@ -817,7 +817,7 @@ class Evaluator:
             exception_type="CommandNotFoundException")
         from vboshell.runtime.display import invocation_from_extent
 
-        rec.invocation_info = invocation_from_extent(el.elements[0].extent if el.elements else el.extent)
+        rec.invocation_info = invocation_from_extent(el.elements[0].extent if el.elements else el.extent, name)
         raise PSRuntimeError(rec)
 
     def exec_chain(self, stmt: A.PipelineChainAst, out: Callable[[Any], None]) -> None:
