@@ -238,3 +238,28 @@ def test_not_in_job(shell: Any) -> None:
     assert len(rest) == len(everyone) - 1 and alice.OfficeId not in {u.OfficeId for u in rest}
     rec = error_of(shell, "Remove-VBOOrganization -Organization $org -Confirm:$false")
     assert rec.error_id == "OrganizationInUse" and "j1" in rec.message
+
+
+def test_change_credential_and_thumbprint(shell: Any, tmp_path) -> None:
+    import shutil
+
+    org = connect(shell)
+    # switch the organization from its secret to the PFX certificate
+    run(shell, CONNECT.format(cred=PFX).replace("$settings", "$new")
+        + "Set-VBOOrganization -Organization $org -Office365ExchangeConnectionsSettings $new "
+          "-Office365SharePointConnectionsSettings $new")
+    again = run(shell, "Get-VBOOrganization")[0]
+    assert again.Id == org.Id and again.Office365ExchangeConnectionSettings.CredentialType == "CertificateFile"
+    assert run(shell, "(Get-VBOOrganization | Get-VBOOrganizationTeam).Count") == [2]
+    # a certificate found by thumbprint in VBOSHELL_HOME/certificates
+    certs = tmp_path / "home" / "certificates"
+    certs.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shell.sandbox.certificate_pem_path, certs / "backup-app.pem")
+    shell.set_variable("thumb", shell.sandbox.certificate_thumbprint)
+    s = run(shell, CONNECT.format(cred="-ApplicationCertificateThumbprint $thumb") + "$settings")[0]
+    assert s.CredentialType == "CertificateThumbprint"
+    out = run(shell, "Set-VBOOrganization -Organization $org -Office365ExchangeConnectionsSettings $settings "
+                     "-Office365SharePointConnectionsSettings $settings")
+    assert out[0].Office365ExchangeConnectionSettings.ApplicationCertificateThumbprint == s.ApplicationCertificateThumbprint
+    rec = error_of(shell, CONNECT.format(cred="-ApplicationCertificateThumbprint 'AB12'"))
+    assert "No certificate with thumbprint AB12" in rec.message

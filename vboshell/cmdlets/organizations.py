@@ -691,6 +691,14 @@ def _decide_services(cmd: Cmdlet, org: VBOOrganization, v: _Validated, wanted: d
         cmd.write_warning(f"{SERVICE_LABEL[svc]} backup is disabled for '{org.Name}': the application lacks "
                           f"{', '.join(missing)} (application permission with admin consent). Grant it and run "
                           f"Set-VBOOrganization to enable it.")
+    if final.get("Teams"):
+        try:
+            cloud = org.connection().cloud
+        except Exception:  # noqa: BLE001
+            cloud = None
+        if cloud is not None and not cloud.supports("teamsExport"):
+            cmd.write_warning(f"Teams channel posts cannot be backed up in the {cloud.name} cloud (Microsoft's Teams "
+                              "export APIs are not available there); teams, channels and their files are.")
     if not any(final.get(s) for s in ("Exchange", "SharePoint", "Teams")):
         wanted_names = [s for s, on in wanted.items() if on]
         raise CmdletError(
