@@ -141,3 +141,12 @@ def test_ctrl_r_reverse_search(tmp_path):
         session = PromptSession(input=inp, output=DummyOutput(), history=SharedHistory(path), multiline=True,
                                 key_bindings=build_key_bindings())
         assert session.prompt() == "Get-VBORepository -Name Local"
+
+
+def test_up_arrow_skips_duplicates(tmp_path):
+    path = tmp_path / "history.txt"
+    h = SharedHistory(path)
+    _load(h)
+    for line in ("a", "b", "a", "c"):
+        h.append_string(line)
+    assert _load(h) == ["c", "a", "b"]

@@ -91,3 +91,14 @@ def test_pager_prints_short_text_and_pipes_long_text(monkeypatch, tmp_path):
     long_text = "".join(f"line {i}\n" for i in range(50))
     pager.page(long_text, out, height=10)
     assert target.read_text() == long_text
+
+
+def test_help_key_targets():
+    from vboshell.repl.keys import command_under_cursor, parameter_under_cursor
+
+    assert command_under_cursor("Get-VBOJob -Name x") == "Get-VBOJob"
+    assert command_under_cursor("$x | Get-VBORepo") == "Get-VBORepo"
+    assert command_under_cursor("$x") is None
+    assert parameter_under_cursor("Get-VBOJob -Na", "me") == ("Get-VBOJob", "Name")
+    assert parameter_under_cursor("Get-VBOJob -Name 'x' ") == ("Get-VBOJob", "Name")
+    assert parameter_under_cursor("Get-VBOJob ") is None

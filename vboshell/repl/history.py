@@ -121,7 +121,11 @@ class SharedHistory(History):
         else:
             self._loaded_strings = list(self.load_history_strings())
             self._loaded = True
+        seen: set[str] = set()
         for item in list(self._loaded_strings):
+            if item in seen:
+                continue  # PSReadLine's HistoryNoDuplicates: Up recalls each command once (its newest use)
+            seen.add(item)
             yield item
 
     # --- writing ---

@@ -80,8 +80,23 @@ def command_under_cursor(text_before_cursor: str) -> str | None:
     return None
 
 
-def build_key_bindings(show_help: Callable[[str], None] | None = None) -> KeyBindings:
-    """The REPL's bindings; `show_help(command)` is called by F1 (PSReadLine's ShowCommandHelp)."""
+def parameter_under_cursor(text_before_cursor: str, word_after: str = "") -> tuple[str, str] | None:
+    """(command, parameter) when the cursor is on or just after a `-Parameter` of a command (for Alt+H)."""
+    from vboshell.repl.completion import analyze
+
+    a = analyze(text_before_cursor + word_after)
+    if not a.words:
+        return None
+    for w in [a.word, *reversed(a.words[1:])]:
+        if w.startswith("-") and len(w) > 1 and not w[1:2].isdigit():
+            return a.words[0], w[1:].split(":", 1)[0]
+    return None
+
+
+def build_key_bindings(show_help: Callable[[str], None] | None = None,
+                       show_parameter_help: Callable[[str, str], None] | None = None) -> KeyBindings:
+    """The REPL's bindings; F1 calls `show_help(command)` (PSReadLine's ShowCommandHelp) and Alt+H
+    `show_parameter_help(command, parameter)` (ShowParameterHelp)."""
     kb = KeyBindings()
     insert = (emacs_insert_mode | vi_insert_mode) & has_focus("DEFAULT_BUFFER")
 
@@ -133,5 +148,14 @@ def build_key_bindings(show_help: Callable[[str], None] | None = None) -> KeyBin
             name = command_under_cursor(doc.text_before_cursor + doc.current_line_after_cursor.split(" ", 1)[0])
             if name:
                 run_in_terminal(lambda: show_help(name))
+
+    if show_parameter_help is not None:
+
+        @kb.add("escape", "h", filter=insert)
+        def _param_help(event: KeyPressEvent) -> None:
+            doc = event.current_buffer.document
+            found = parameter_under_cursor(doc.text_before_cursor, doc.current_line_after_cursor.split(" ", 1)[0])
+            if found:
+                run_in_terminal(lambda: show_parameter_help(*found))
 
     return kb

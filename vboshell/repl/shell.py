@@ -85,7 +85,7 @@ class Shell:
             history=self.history,
             enable_history_search=True,
             auto_suggest=AutoSuggestFromHistory(),
-            key_bindings=build_key_bindings(self.show_help),
+            key_bindings=build_key_bindings(self.show_help, self.show_parameter_help),
             style=STYLE,
             include_default_pygments_style=False,
             search_ignore_case=True,
@@ -238,6 +238,13 @@ class Shell:
         """F1: full help of the command under the cursor, paged, without leaving the current input."""
         try:
             self._page_help(f"Get-Help {name} -Full")
+        except Exception:
+            pass
+
+    def show_parameter_help(self, command: str, parameter: str) -> None:
+        """Alt+H: the help of the parameter under the cursor, printed above the prompt."""
+        try:
+            self._page_help(f"Get-Help {command} -Parameter {parameter}")
         except Exception:
             pass
 
