@@ -181,3 +181,26 @@ def test_file_static_members(ps, tmp_path):
     assert ps.one(f"[System.IO.File]::Exists('{p}')") is True
     assert ps.one(f"[IO.File]::ReadAllText('{p}')") == "hello"
     assert ps.one("[System.IO.File]::Exists('nope.txt')") is False
+
+
+def test_enums_compare_print_and_convert(ps):
+    import enum
+
+    class Status(enum.Enum):
+        Success = 0
+        Warning = 1
+        Failed = 2
+
+    ps.ctx.set_variable("st", Status.Warning)
+    assert ps.run("$st -eq 'warning'; $st -eq 1; \"$st\"; $st -gt 0") == [True, True, "Warning", True]
+    assert convert_to("failed", Status) is Status.Failed
+    assert convert_to(2, Status) is Status.Failed
+    from vboshell.runtime.errors import PSRuntimeError
+
+    with pytest.raises(PSRuntimeError) as ei:
+        convert_to("Nope", Status)
+    assert "Specify one of the following enumerator names and try again:\nSuccess, Warning, Failed" in ei.value.error_record.message
+
+
+def test_private_python_attributes_are_hidden(ps):
+    assert ps.run("$o = [System.Text.StringBuilder]::new(); $o.__class__ -eq $null") == [True]

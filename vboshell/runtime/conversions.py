@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import enum
 import math
 import re
 import uuid
@@ -107,6 +108,8 @@ def to_string(value: Any, ofs: str = " ") -> str:
         return TimeSpan.wrap(value).__str__()
     if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, enum.Enum):
+        return value.name
     if isinstance(value, dict):
         return getattr(value, "ps_type_name", "System.Collections.Hashtable")
     if isinstance(value, (list, tuple)):
@@ -179,6 +182,8 @@ def to_number(value: Any, for_op: str = "+") -> int | float | decimal.Decimal:
         return value
     if isinstance(value, Char):
         return ord(value)
+    if isinstance(value, enum.Enum) and isinstance(value.value, int):
+        return value.value
     if isinstance(value, str):
         if value.strip() == "":
             return 0

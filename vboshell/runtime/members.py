@@ -287,7 +287,7 @@ class _RefLike:
 
 
 def _find_attr(obj: Any, name: str) -> Any:
-    if isinstance(obj, (int, float, str, bool, decimal.Decimal)):
+    if isinstance(obj, (int, float, str, bool, decimal.Decimal)) or name.startswith("_"):
         return _MISSING
     try:
         v = getattr(obj, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import enum
 import functools
 import math
 import re
@@ -273,6 +274,13 @@ def equals(a: Any, b: Any, case_sensitive: bool = False) -> bool:
         return b is None
     if b is None:
         return False
+    if isinstance(a, enum.Enum):
+        if isinstance(b, enum.Enum):
+            return a is b
+        if isinstance(b, (int, float)) and not isinstance(b, bool) and isinstance(a.value, int):
+            return a.value == b
+        bs = to_string(b)
+        return a.name == bs if case_sensitive else a.name.lower() == bs.lower()
     if isinstance(a, str) and not isinstance(a, Char) or isinstance(a, Char):
         bs = to_string(b)
         return a == bs if case_sensitive else (a.lower() == bs.lower() or a.casefold() == bs.casefold())
@@ -335,6 +343,11 @@ def compare(a: Any, b: Any, case_sensitive: bool = False) -> int:
         return -1 if not (isinstance(b, str) and b == "") else 0
     if b is None:
         return 1 if not (isinstance(a, str) and a == "") else 0
+    if isinstance(a, enum.Enum):
+        av = a.value if isinstance(a.value, (int, float)) else a.name
+        bv = b.value if isinstance(b, enum.Enum) and isinstance(b.value, (int, float)) else (
+            b.name if isinstance(b, enum.Enum) else b)
+        return compare(av, bv, case_sensitive)
     if isinstance(a, str):
         x, y = a, to_string(b)
         if not case_sensitive:

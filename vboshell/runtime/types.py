@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import enum
 import math
 import os
 import re
@@ -1002,6 +1003,8 @@ class ClassType(PSType):
         value = _unwrap_single(value)
         if value is None or isinstance(value, self.cls):
             return value
+        if isinstance(self.cls, type) and issubclass(self.cls, enum.Enum):
+            return _enum_convert(self.cls, value, self.full_name)
         conv = getattr(self.cls, "ps_convert", None)
         if callable(conv):
             r = conv(value)
@@ -1197,3 +1200,20 @@ def _register_extra() -> None:
     if _TYPES is None:
         _TYPES = _type_map()
     _TYPES["system.text.stringbuilder"] = PSType("System.Text.StringBuilder", (StringBuilder,), None)
+
+
+def _enum_convert(cls: type[enum.Enum], value: Any, full: str) -> enum.Enum:
+    """Enum parameters/casts: names (case-insensitive, comma lists for flags) or underlying values."""
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        for m in cls:
+            if m.value == value:
+                return m
+    text = to_string(value).strip()
+    for m in cls:
+        if m.name.lower() == text.lower() or (isinstance(m.value, str) and m.value.lower() == text.lower()):
+            return m
+    names = ", ".join(m.name for m in cls)
+    raise PSConversionError(
+        f'Cannot convert value "{text}" to type "{full}". Error: "Unable to match the identifier name {text} to a '
+        f'valid enumerator name. Specify one of the following enumerator names and try again:\n{names}"',
+        "InvalidCastParseTargetInvocation")
