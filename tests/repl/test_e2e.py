@@ -125,3 +125,18 @@ def test_history_persists_and_sensitive_line_is_not_saved(tmp_path):
         second.wait(lambda s: _last_line(second).endswith("'remember-' + 'me'"))
     finally:
         second.close()
+
+
+def test_write_progress_draws_one_line_and_erases_it(term):
+    term.send("1..25 | ForEach-Object { Write-Progress -Activity Copying -Status \"item $_\" "
+              "-PercentComplete ($_ * 4); Start-Sleep -Milliseconds 40 }; 'finished'\r")
+
+    def bar_visible(_s: str) -> bool:
+        return any(ln.startswith("Copying: item") and "%" in ln for ln in term.screen.display)
+
+    term.wait(bar_visible)
+    term.wait("finished")
+    term.wait_prompt(2)
+    assert not bar_visible("")
+    lines = [ln.rstrip() for ln in term.screen.display if ln.strip()]
+    assert lines[-2:] == ["finished", f"VBO {term.home}>"]

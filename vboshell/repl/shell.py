@@ -38,7 +38,8 @@ def banner() -> str:
     from vboshell import __version__
 
     return (f"vboshell {__version__} - PowerShell-dialect shell for Veeam Backup for Microsoft 365\n"
-            "Get-Help to get started, Start-VBOSandbox to try it without a tenant. Tab completes; exit quits.\n")
+            "Get-Help to get started, Start-VBOSandbox to try it without a tenant. Tab completes, F1 shows help, "
+            "exit quits.\n")
 
 
 class Shell:
