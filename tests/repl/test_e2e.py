@@ -123,6 +123,12 @@ def test_history_persists_and_sensitive_line_is_not_saved(tmp_path):
         second.wait(lambda s: _last_line(second).endswith("exit"))
         second.send("\x1b[A")
         second.wait(lambda s: _last_line(second).endswith("'remember-' + 'me'"))
+        second.send("\x03")
+        second.wait_prompt(2)
+        second.send("'rem")  # the history suggestion appears after the cursor; Right accepts it
+        second.wait(lambda s: _last_line(second).endswith("> 'remember-' + 'me'"))
+        second.send("\x1b[C\r")
+        second.wait("remember-me")
     finally:
         second.close()
 
