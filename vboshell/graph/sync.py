@@ -27,6 +27,9 @@ def loop() -> asyncio.AbstractEventLoop:
             t = threading.Thread(target=lp.run_forever, name="vboshell-graph", daemon=True)
             t.start()
             _loop = lp
+            import atexit
+
+            atexit.register(close_all)  # close keep-alive connections before servers (e.g. the sandbox) stop
         return _loop
 
 
@@ -195,12 +198,15 @@ def forget_client(connection: AppConnection) -> None:
 
 
 def close_all() -> None:
-    """Close every shared client (tests; shutting a session down cleanly)."""
+    """Close every shared client (tests; shutting a session down cleanly). Never blocks for long."""
     with _clients_lock:
         clients = list(_clients.values())
         _clients.clear()
+    running = _loop is not None and _loop.is_running()
     for c in clients:
         try:
-            c.close()
+            if running:
+                run(c.aio.aclose(), timeout=5)
+            c.aio.tokens.close()
         except Exception:  # noqa: BLE001, S110
             pass
