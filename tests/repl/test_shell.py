@@ -102,3 +102,8 @@ def test_help_key_targets():
     assert parameter_under_cursor("Get-VBOJob -Na", "me") == ("Get-VBOJob", "Name")
     assert parameter_under_cursor("Get-VBOJob -Name 'x' ") == ("Get-VBOJob", "Name")
     assert parameter_under_cursor("Get-VBOJob ") is None
+
+
+def test_nologo_hides_banner(home, fake_context, fake_registry, capsys):
+    run_shell("\x04", fake_context, {"noprofile": True, "nologo": True})
+    assert "vboshell" not in capsys.readouterr().out

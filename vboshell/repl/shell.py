@@ -319,8 +319,9 @@ class Shell:
         threading.Thread(target=work, name="vboshell-repl-warmup", daemon=True).start()
 
     def run(self) -> int:
-        sys.stdout.write(banner())
-        sys.stdout.flush()
+        if not _option(self.options, "no_logo", False):
+            sys.stdout.write(banner())
+            sys.stdout.flush()
         self.warm_up()
         self.attach_host()
         self.run_profile()
