@@ -263,3 +263,29 @@ def test_change_credential_and_thumbprint(shell: Any, tmp_path) -> None:
     assert out[0].Office365ExchangeConnectionSettings.ApplicationCertificateThumbprint == s.ApplicationCertificateThumbprint
     rec = error_of(shell, CONNECT.format(cred="-ApplicationCertificateThumbprint 'AB12'"))
     assert "No certificate with thumbprint AB12" in rec.message
+
+
+def test_missing_directory_permission(tmp_path, monkeypatch) -> None:
+    """An app without directory read permissions cannot be added: the error names what to grant."""
+    from vboshell.runtime.context import BufferHost, ExecutionContext
+    from vboshell.sandbox import Sandbox
+
+    monkeypatch.setenv("VBOSHELL_HOME", str(tmp_path / "home"))
+    sb = Sandbox({"users": {"count": 2}}, seed=5,
+                 extra_apps=[{"name": "mail-only", "roles": ["Mail.Read", "MailboxSettings.Read"]}]).start()
+    try:
+        a = sb.app_info("mail-only")
+        ctx = ExecutionContext(BufferHost())
+        for k, v in dict(tenant=sb.tenant_id, app=a.client_id, secret=a.client_secret, authority=sb.authority_host,
+                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path).items():
+            ctx.set_variable(k, v)
+        rec = error_of(ctx, CONNECT.format(cred=SECRET) + ADD)
+        assert rec.error_id == "MissingApplicationPermission" and rec.category.value == "PermissionDenied"
+        assert "Organization.Read.All" in rec.message and "User.Read.All" in rec.message
+        assert "Group.Read.All" in rec.message and "admin consent" in rec.message
+        assert run(ctx, "Get-VBOOrganization") == []
+    finally:
+        from vboshell.graph.sync import close_all
+
+        close_all()
+        sb.stop()
