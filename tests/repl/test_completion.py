@@ -283,3 +283,9 @@ def test_tab_without_common_part_puts_first_match_in_place(fake_context):
     # Get-VBO -> Get-VBOJob / Get-VBORepository share nothing more: the first is put in place, Tab cycles
     assert _run_session("*-VBOJob\t\r\r", fake_context) == "Get-VBOJob"
     assert _run_session("Get-VBOJob -\t\r\r", fake_context) == "Get-VBOJob -Organization"
+
+
+def test_command_after_assignment_forms(fake_context):
+    for text in ("$x=Get-VBORep", "$x += Get-VBORep", "@{ Repo = Get-VBORep", "@{Repo=Get-VBORep",
+                 "$h = @{ a = 1; b = Get-VBORep"):
+        assert texts(complete(text, fake_context)) == ["Get-VBORepository"], text

@@ -99,7 +99,6 @@ def analyze(text: str) -> Analysis:
     n = len(text)
     block_comment = False
     line_comment = False
-    depth_in_word = 0  # (...), {...}, @(...) nested inside one argument such as @{N='x';E={...}} is a new segment anyway
 
     def end_word() -> None:
         if cur:
@@ -188,13 +187,8 @@ def analyze(text: str) -> Analysis:
             words.append("&")
             i += 1
             continue
-        if c == "=" and not cur and (not words or words[-1].startswith("$") or words[-1] in ("+", "-", "*", "/")):
-            reset()  # assignment: a pipeline follows
-            i += 1
-            continue
-        if c in "=+*/" and cur and cur[0] == "$" and depth_in_word == 0 and c == "=":
-            # $x=Get-... : assignment without spaces
-            reset()
+        if c == "=" and (not cur or cur[0] == "$" or not words or "".join(cur) in ("+", "-", "*", "/", "%", "??")):
+            reset()  # an assignment (`$x = `, `$x=`, `$x += `) or a hashtable entry (`@{ N = `): a pipeline follows
             i += 1
             continue
         if c == "," and cur:
@@ -212,16 +206,14 @@ def analyze(text: str) -> Analysis:
     if words and words[0] in ("&", "."):
         a.after_call_operator = True
         words = words[1:]
-    # keyword-introduced statements: `foreach`/`if`/`while` take a (...) so a following word is a new command,
-    # `function name` names a function, `else`/`try`/`finally` take a block.
-    if words and words[0].lower() in KEYWORD_SET:
-        words = words[1:] if words[0].lower() in ("else", "try", "finally", "do", "begin", "process", "end") else words
     a.words = [_unquote(w) for w in words]
     a.command_position = not words
+    # An expression statement ($x -eq 1, 'a' + ..., [int]$x, 5 * ..., `return $x`) offers operators after `-`,
+    # not parameters; `function Name` and commands are not expressions.
     first = words[0] if words else a.word
-    a.expression = bool(first) and (first[0] in "$'\"[0123456789(@" or first.lower() in KEYWORD_SET - {"function", "filter"}) and not a.after_call_operator
-    if words and words[0] == "." and not a.after_call_operator:
-        a.command_position = len(words) == 1
+    starts_expression = bool(first) and (first[0] in "$'\"[0123456789(@"
+                                          or first.lower() in KEYWORD_SET - {"function", "filter"})
+    a.expression = starts_expression and not a.after_call_operator
     return a
 
 
