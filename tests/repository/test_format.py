@@ -308,3 +308,21 @@ def test_write_failure_discards_unflushed_work(repo, monkeypatch):
         w.commit()
     assert sorted(iv.item_id for iv in repo.view().items()) == ["after", "kept"]
     assert repo.verify().ok
+
+
+def test_compressible_content_is_compressed_and_random_is_stored(repo):
+    text = b"The quarterly budget review meeting is moved to Thursday. " * 40_000  # ~2.3 MB
+    noise = gen_bytes(77, 2_000_000)
+    with repo.writer() as w:
+        w.begin_restore_point()
+        w.put_item(U1, "OneDrive", "text", "Docs", {}, text)
+        w.commit()
+    assert repo.stats().pack_bytes < len(text) // 20
+    with repo.writer() as w:
+        w.begin_restore_point()
+        w.put_item(U1, "OneDrive", "noise", "Docs", {}, noise)
+        w.commit()
+    view = repo.view()
+    assert repo.read_content(view.get(U1, "OneDrive", "text")) == text
+    assert repo.read_content(view.get(U1, "OneDrive", "noise")) == noise
+    assert repo.stats().pack_bytes < len(text) // 20 + len(noise) + 10_000

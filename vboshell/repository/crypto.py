@@ -82,6 +82,26 @@ def rewrap_data_key(data_key: bytes, new_password: bytes | str, repository_id: s
     return {"cipher": "AES-256-GCM", "kdf": kdf, "wrapped_key": base64.b64encode(wrapped).decode()}
 
 
+_SAMPLE = 64 * 1024
+
+
+def _worth_compressing(chunk: bytes) -> bool:
+    """Large chunks are compressed only when a 64 KiB sample shrinks by at least 3 % (media, archives and
+    already-compressed files are stored as they are, saving the compression pass)."""
+    if len(chunk) <= 2 * _SAMPLE:
+        return True
+    mid = len(chunk) // 2
+    sample = chunk[mid : mid + _SAMPLE]
+    return len(_zc1().compress(sample)) < 0.97 * len(sample)
+
+
+def _zc1() -> zstandard.ZstdCompressor:
+    c = getattr(_tls, "zc1", None)
+    if c is None:
+        c = _tls.zc1 = zstandard.ZstdCompressor(level=1, write_content_size=False, write_checksum=False)
+    return c
+
+
 @dataclass
 class Keys:
     """The data key of an encrypted repository (None when unencrypted) and the operations using it."""
@@ -119,7 +139,7 @@ class Keys:
     # --- blobs ---
     def encode_blob(self, cid: bytes, chunk: bytes | memoryview) -> bytes:
         chunk = bytes(chunk)
-        comp = _zc().compress(chunk) if chunk else b""
+        comp = _zc().compress(chunk) if chunk and _worth_compressing(chunk) else b""
         plain = (bytes([FLAG_ZSTD]) + comp) if comp and len(comp) < len(chunk) else (bytes([FLAG_RAW]) + chunk)
         if self.data_key is None:
             return plain
