@@ -353,3 +353,83 @@ def test_gci_recurse_new_header_per_directory(run, shell) -> None:
     out = run("Get-ChildItem -Recurse")
     assert out.count("    Directory: ") == 2
     assert f"    Directory: {shell.cwd / 'sub'}" in out
+
+
+def test_test_path_env_and_variable(run, monkeypatch) -> None:
+    monkeypatch.setenv("VBO_TEST_VAR", "1")
+    assert run("Test-Path env:VBO_TEST_VAR; Test-Path Env:\\NOPE_NOT_SET_X; $v1 = 1; Test-Path variable:v1; "
+               "Test-Path variable:nope_x") == "True\nFalse\nTrue\nFalse\n"
+
+
+def test_get_childitem_env(run, monkeypatch) -> None:
+    monkeypatch.setenv("VBO_TEST_VAR", "abc")
+    assert run("Get-ChildItem env:VBO_TEST_* ") == (
+        "\nName                           Value\n----                           -----\n"
+        "VBO_TEST_VAR                   abc\n\n")
+
+
+def test_get_item_env_value_and_content(run, monkeypatch) -> None:
+    monkeypatch.setenv("VBO_TEST_VAR", "xyz")
+    assert run("(Get-Item env:VBO_TEST_VAR).Value; Get-Content env:VBO_TEST_VAR") == "xyz\nxyz\n"
+
+
+def test_remove_item_variable_and_function(run) -> None:
+    assert run("$rv = 1; Remove-Item variable:rv; Test-Path variable:rv; function gone { }; Remove-Item function:gone; "
+               "Test-Path function:gone") == "False\nFalse\n"
+
+
+def test_get_item_file(run, shell) -> None:
+    (shell.cwd / "g.txt").write_text("abcd")
+    assert run("$i = Get-Item g.txt; $i.Name; $i.Length; $i.PSIsContainer") == "g.txt\n4\nFalse\n"
+
+
+def test_get_item_missing(run, shell) -> None:
+    run("Get-Item nope.txt")
+    assert "PathNotFound,Microsoft.PowerShell.Commands.GetItemCommand" in shell.errors()
+
+
+def test_resolve_path(run, shell) -> None:
+    (shell.cwd / "rp.txt").write_text("x")
+    assert run("(Resolve-Path rp.txt).Path; Resolve-Path rp.txt -Relative") == f"{shell.cwd / 'rp.txt'}\n.{os.sep}rp.txt\n"
+
+
+def test_copy_item(run, shell) -> None:
+    (shell.cwd / "c1.txt").write_text("data")
+    (shell.cwd / "dest").mkdir()
+    run("Copy-Item c1.txt c2.txt; Copy-Item c1.txt dest")
+    assert (shell.cwd / "c2.txt").read_text() == "data" and (shell.cwd / "dest" / "c1.txt").exists()
+
+
+def test_copy_item_recurse(run, shell) -> None:
+    _tree(shell.cwd)
+    run("Copy-Item sub sub2 -Recurse")
+    assert (shell.cwd / "sub2" / "c.txt").read_text() == "c"
+
+
+def test_copy_item_existing_needs_force(run, shell) -> None:
+    (shell.cwd / "a1").write_text("new")
+    (shell.cwd / "a2").write_text("old")
+    run("Copy-Item a1 a2")
+    assert (shell.cwd / "a2").read_text() == "old" and "already exists" in shell.errors()
+    run("Copy-Item a1 a2 -Force")
+    assert (shell.cwd / "a2").read_text() == "new"
+
+
+def test_move_item(run, shell) -> None:
+    (shell.cwd / "m1.txt").write_text("m")
+    (shell.cwd / "md").mkdir()
+    run("Move-Item m1.txt md")
+    assert (shell.cwd / "md" / "m1.txt").exists() and not (shell.cwd / "m1.txt").exists()
+
+
+def test_rename_item(run, shell) -> None:
+    (shell.cwd / "old.txt").write_text("r")
+    assert run("Rename-Item old.txt new.txt -PassThru | % Name") == "new.txt\n"
+    assert (shell.cwd / "new.txt").exists()
+
+
+def test_copy_item_whatif(run, shell) -> None:
+    (shell.cwd / "w.txt").write_text("w")
+    out = run("Copy-Item w.txt w2.txt -WhatIf")
+    assert out.startswith('What if: Performing the operation "Copy File" on target "Item: ')
+    assert not (shell.cwd / "w2.txt").exists()

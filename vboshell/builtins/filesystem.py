@@ -187,6 +187,14 @@ class GetContent(Cmdlet):
         paths = as_list(self.Path) + as_list(self.LiteralPath)
         for p in paths:
             text_path = _path_text(p)
+            drv = drive_path(text_path)
+            if drv is not None:
+                items = drive_items(self, *drv)
+                if not items:
+                    self.write_error(path_not_found(text_path, "GetContentCommand"))
+                for it in items:
+                    self.write_object(getattr(it, "Value", it))
+                continue
             targets = resolve_paths(self, text_path, literal=self.LiteralPath is not None)
             if not targets or not targets[0].exists():
                 self.write_error(path_not_found(str(self.context.resolve_path(text_path)), "GetContentCommand"))
@@ -356,6 +364,10 @@ class TestPath(Cmdlet):
             if self.IsValid:
                 self.write_object("\0" not in text)
                 continue
+            drv = drive_path(text)
+            if drv is not None:
+                self.write_object(bool(drive_items(self, drv[0], drv[1])) if drv[1] else True)
+                continue
             targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
             kind = (self.PathType or "Any").lower()
             ok = False
@@ -462,6 +474,11 @@ class RemoveItem(Cmdlet):
     def process_record(self) -> None:
         for p in as_list(self.Path) + as_list(self.LiteralPath):
             text = _path_text(p)
+            drv = drive_path(text)
+            if drv is not None:
+                if self.should_process(text, "Remove Item") and not remove_drive_item(self, *drv):
+                    self.write_error(path_not_found(text, "RemoveItemCommand"))
+                continue
             targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
             if not targets or not (targets[0].exists() or targets[0].is_symlink()):
                 self.write_error(path_not_found(str(self.context.resolve_path(text)), "RemoveItemCommand"))
@@ -659,6 +676,11 @@ class GetChildItem(Cmdlet):
         paths = as_list(self.Path) + as_list(self.LiteralPath) or ["."]
         for p in paths:
             text = _path_text(p)
+            drv = drive_path(text)
+            if drv is not None:
+                for it in drive_items(self, drv[0], drv[1]):
+                    self.write_object(it)
+                continue
             targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
             if not targets or not targets[0].exists():
                 self.write_error(path_not_found(str(self.context.resolve_path(text)), "GetChildItemCommand"))
@@ -879,3 +901,259 @@ class SelectString(Cmdlet):
     def end_processing(self) -> None:
         if self.Quiet:
             self.write_object(self._found)
+
+
+# ----------------------------------------------------------------------------------------------
+# env:, variable: and function: drives (Test-Path, Get-ChildItem, Get-Item, Remove-Item)
+
+_DRIVE_RE = re.compile(r"^(env|variable|function|alias):[\\/]?(.*)$", re.IGNORECASE)
+
+
+def drive_path(text: str) -> tuple[str, str] | None:
+    """('env', 'PATH') for `env:PATH`/`Env:\\PATH`; None for file-system paths."""
+    m = _DRIVE_RE.match(text.strip())
+    if not m:
+        return None
+    return m.group(1).lower(), m.group(2)
+
+
+@ps_type("System.Collections.DictionaryEntry", view=TypeView(table=(("Name", "Name", 30), "Value"), kind="table"))
+class DictionaryEntry:
+    def __init__(self, name: str, value: Any) -> None:
+        self.Name = name
+        self.Key = name
+        self.Value = value
+
+    def ps_properties(self) -> list[tuple[str, Any]]:
+        return [("Name", self.Name), ("Key", self.Key), ("Value", self.Value)]
+
+
+def drive_items(cmdlet: Cmdlet, drive: str, pattern: str) -> list[Any]:
+    """The items of a provider drive matching `pattern` (empty pattern or * lists everything)."""
+    ctx = cmdlet.context
+    pat = pattern or "*"
+    if drive == "env":
+        items = sorted(os.environ.items(), key=lambda kv: kv[0].lower())
+        return [DictionaryEntry(k, v) for k, v in items if wildcard_match(pat, k)]
+    if drive == "variable":
+        from vboshell.builtins.session import PSVariable
+
+        found = [(k, v) for k, v in ctx.variables().items() if wildcard_match(pat, k)]
+        return [PSVariable(k, v) for k, v in sorted(found, key=lambda kv: kv[0].lower())]
+    if drive == "function":
+        from vboshell.builtins.session import _functions
+
+        return [f for k, f in sorted(_functions(ctx).items()) if wildcard_match(pat, k)]
+    if drive == "alias":
+        from vboshell.builtins.session import _all_commands
+
+        return [c for c in _all_commands(ctx) if c.CommandType == "Alias" and wildcard_match(pat, c.Name)]
+    return []
+
+
+def remove_drive_item(cmdlet: Cmdlet, drive: str, name: str) -> bool:
+    ctx = cmdlet.context
+    if drive == "env":
+        keys = [k for k in os.environ if wildcard_match(name, k)]
+        for k in keys:
+            del os.environ[k]
+        return bool(keys)
+    if drive == "variable":
+        names = [k for k in ctx.variables() if wildcard_match(name, k)]
+        for k in names:
+            ctx.remove_variable(k)
+        return bool(names)
+    if drive == "function":
+        session = getattr(ctx, "session", None)
+        removed = False
+        scope = getattr(session, "current", None)
+        while scope is not None:
+            for k in [k for k in scope.functions if wildcard_match(name, k)]:
+                del scope.functions[k]
+                removed = True
+            scope = scope.parent
+        return removed
+    return False
+
+
+@register
+class GetItem(Cmdlet):
+    name = "Get-Item"
+    aliases = ("gi",)
+    module = MGMT
+    synopsis = "Gets the item at the specified location."
+    description = "Returns the file or directory at -Path (wildcards allowed), or an env:/variable:/function: item."
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, aliases=("FullName",), is_path=True, help="Item paths."),
+        Parameter("Force", Switch, help="Includes hidden items."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    examples = [Example("(Get-Item gi.txt).Length", "The size of a file.", setup="Set-Content gi.txt 'abc'",
+                        expect="4"),
+                Example("(Get-Item env:HOME).Value.Length -gt 0", "An environment variable.", expect="True")]
+
+    def process_record(self) -> None:
+        for p in as_list(self.Path) + as_list(self.LiteralPath):
+            text = _path_text(p)
+            drv = drive_path(text)
+            if drv is not None:
+                items = drive_items(self, *drv)
+                if not items:
+                    self.write_error(path_not_found(text, "GetItemCommand"))
+                for it in items:
+                    self.write_object(it)
+                continue
+            targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            if not targets or not targets[0].exists():
+                self.write_error(path_not_found(str(self.context.resolve_path(text)), "GetItemCommand"))
+                continue
+            for t in targets:
+                self.write_object(item_for(t))
+
+
+@register
+class ResolvePath(Cmdlet):
+    name = "Resolve-Path"
+    aliases = ("rvpa",)
+    module = MGMT
+    synopsis = "Resolves the wildcard characters in a path, and displays the path contents."
+    description = "Returns a PathInfo (full path) for each existing item matching -Path; -Relative gives paths " \
+                  "relative to the current location."
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, is_path=True, help="Paths to resolve."),
+        Parameter("Relative", Switch, help="Relative paths."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+    examples = [Example("(Resolve-Path .).Path -eq (Get-Location).Path", "The full path of the current directory.",
+                        expect="True")]
+
+    def process_record(self) -> None:
+        for p in as_list(self.Path) + as_list(self.LiteralPath):
+            text = _path_text(p)
+            targets = [t for t in resolve_paths(self, text, literal=self.LiteralPath is not None) if t.exists()]
+            if not targets:
+                self.write_error(path_not_found(str(self.context.resolve_path(text)), "ResolvePathCommand"))
+                continue
+            for t in targets:
+                full = Path(os.path.normpath(str(t)))
+                if self.Relative:
+                    self.write_object("." + os.sep + os.path.relpath(full, self.context.cwd))
+                else:
+                    self.write_object(PathInfo(full))
+
+
+class _CopyMove(Cmdlet):
+    move = False
+    supports_should_process = True
+    parameters = [
+        Parameter("Path", str, array=True, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, aliases=("FullName",), is_path=True, help="Items to copy."),
+        Parameter("Destination", str, position=1, is_path=True, help="Where to put them."),
+        Parameter("Recurse", Switch, help="Copies directories with their content."),
+        Parameter("Force", Switch, help="Overwrites existing files."),
+        Parameter("PassThru", Switch, help="Outputs the new items."),
+        Parameter("Filter", str, help="Only items whose names match."),
+        Parameter("LiteralPath", str, array=True, dont_show=True),
+    ]
+
+    def process_record(self) -> None:
+        dest_text = self.Destination if self.Destination is not None else "."
+        dest = self.context.resolve_path(_path_text(dest_text))
+        for p in as_list(self.Path) + as_list(self.LiteralPath):
+            text = _path_text(p)
+            targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            if not targets or not targets[0].exists():
+                self.write_error(path_not_found(str(self.context.resolve_path(text)), type(self).__name__ + "Command"))
+                continue
+            for src in targets:
+                if self.Filter and not wildcard_match(self.Filter, src.name):
+                    continue
+                target = dest / src.name if dest.is_dir() else dest
+                action = "Move Item" if self.move else ("Copy Directory" if src.is_dir() else "Copy File")
+                if not self.should_process(f"Item: {src} Destination: {target}", action):
+                    continue
+                if target.exists() and not self.Force and not (src.is_dir() and target.is_dir()):
+                    if self.move or target.is_file():
+                        self.write_error(ErrorRecord(
+                            f"Cannot create a file when that file already exists.",  # noqa: F541
+                            "MoveItemIOError" if self.move else "CopyItemIOError", ErrorCategory.WriteError,
+                            str(src), exception_type="IOException"))
+                        continue
+                try:
+                    if self.move:
+                        if target.exists() and self.Force and target.is_file():
+                            target.unlink()
+                        shutil.move(str(src), str(target))
+                    elif src.is_dir():
+                        if not self.Recurse and not target.exists():
+                            target.mkdir(parents=True)
+                        elif self.Recurse:
+                            shutil.copytree(src, target, dirs_exist_ok=True)
+                    else:
+                        shutil.copy2(src, target)
+                except OSError as e:
+                    self.write_error(ErrorRecord(f"{e.strerror or e}: '{src}'", "CopyItemIOError", ErrorCategory.WriteError,
+                                                 str(src), exception_type="IOException"))
+                    continue
+                if self.PassThru:
+                    self.write_object(item_for(target))
+
+
+@register
+class CopyItem(_CopyMove):
+    name = "Copy-Item"
+    aliases = ("copy", "cp", "cpi")
+    module = MGMT
+    synopsis = "Copies an item from one location to another."
+    description = "Copies files (and, with -Recurse, directories) to -Destination; -Force overwrites."
+    examples = [Example("Copy-Item ci.txt ci-copy.txt; Test-Path ci-copy.txt", "Copies a file.",
+                        setup="Set-Content ci.txt 'x'", expect="True")]
+
+
+@register
+class MoveItem(_CopyMove):
+    name = "Move-Item"
+    aliases = ("move", "mv", "mi")
+    module = MGMT
+    move = True
+    synopsis = "Moves an item from one location to another."
+    description = "Moves files and directories to -Destination (a directory or a new name); -Force overwrites."
+    examples = [Example("Move-Item mi.txt mi2.txt; Test-Path mi.txt", "Moves (renames) a file.",
+                        setup="Set-Content mi.txt 'x'", expect="False")]
+
+
+@register
+class RenameItem(Cmdlet):
+    name = "Rename-Item"
+    aliases = ("ren", "rni")
+    module = MGMT
+    synopsis = "Renames an item."
+    description = "Gives the item at -Path the name -NewName, in the same directory."
+    supports_should_process = True
+    parameters = [
+        Parameter("Path", str, mandatory=True, position=0, value_from_pipeline=True,
+                  value_from_pipeline_by_property_name=True, aliases=("FullName",), is_path=True, help="The item."),
+        Parameter("NewName", str, mandatory=True, position=1, help="The new name."),
+        Parameter("Force", Switch, help="Renames read-only items."),
+        Parameter("PassThru", Switch, help="Outputs the renamed item."),
+    ]
+    examples = [Example("Rename-Item ri.txt ri2.txt; (Get-ChildItem ri*).Name", "Renames a file.",
+                        setup="Set-Content ri.txt 'x'", expect="ri2.txt")]
+
+    def process_record(self) -> None:
+        src = self.context.resolve_path(_path_text(self.Path))
+        if not src.exists():
+            self.write_error(path_not_found(str(src), "RenameItemCommand"))
+            return
+        target = src.parent / re.split(r"[\\/]", self.NewName)[-1]
+        if not self.should_process(f"Item: {src} Destination: {target}", "Rename Item"):
+            return
+        if target.exists():
+            self.write_error(ErrorRecord("Cannot create a file when that file already exists.", "RenameItemIOError",
+                                         ErrorCategory.WriteError, str(src), exception_type="IOException"))
+            return
+        src.rename(target)
+        if self.PassThru:
+            self.write_object(item_for(target))

@@ -700,7 +700,7 @@ class OutGridView(Cmdlet):
                         "Out-GridView fails with a clear message.", expect="use Format-Table instead")]
 
     def end_processing(self) -> None:
-        raise CmdletError(
+        self.write_error(ErrorRecord(
             "Out-GridView is not available: it needs a Windows desktop and vboshell is a console shell. "
             "Use Format-Table, or Export-Csv and open the file in a spreadsheet.",
-            "NotSupported", ErrorCategory.NotImplemented, exception_type="NotSupportedException")
+            "NotSupported", ErrorCategory.NotImplemented, exception_type="NotSupportedException"))
