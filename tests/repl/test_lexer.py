@@ -95,3 +95,13 @@ def test_fragments_per_line_cover_the_text():
 def test_lexer_survives_garbage():
     for text in ["@{", "\"$(", "`", "<#", "$", "-", "[", "'", "@'\n", "{{{{", "\u2013Name"]:
         lx.fragments_by_line(text)
+
+
+def test_variables_and_subexpressions_inside_strings():
+    text = 'Write-Host "Job $($job.Name) is $state"'
+    assert style_of(text, '"Job') == lx.S_STRING
+    assert style_of(text, "$state") == lx.S_VARIABLE
+    assert style_of(text, "$job") == lx.S_VARIABLE
+    assert style_of(text, "Name") == lx.S_MEMBER
+    assert style_of(text, " is ") == lx.S_STRING
+    assert style_of("'no $expansion'", "$expansion") == lx.S_STRING

@@ -169,7 +169,10 @@ def highlight(text: str, context: Any = None) -> list[tuple[str, int, int]]:
             if end <= start:
                 continue
             style = token_style(tok, context)
-            if style:
+            parts = getattr(tok, "parts", None)
+            if style == S_STRING and parts and any(isinstance(p, tuple) for p in parts):
+                spans.extend(_string_spans(text, start, end, parts, context, tokenize))
+            elif style:
                 spans.append((style, start, end))
     err = _parse_error(text)
     if err is not None:
@@ -206,6 +209,45 @@ def segments(text: str, context: Any = None) -> list[tuple[str, int, int]]:
             if end > ee:
                 marked.append((style, ee, end))
         out = marked
+    return out
+
+
+def _string_spans(text: str, start: int, end: int, parts: list[Any], context: Any,
+                  tokenize: Callable[[str], list[Any]], depth: int = 0) -> list[tuple[str, int, int]]:
+    """An expandable string: string colour, with `$var` as variables and `$(...)` highlighted as code
+    (PSReadLine colours the nested tokens the same way)."""
+    out: list[tuple[str, int, int]] = []
+    pos = start
+    for part in parts:
+        if not isinstance(part, tuple) or len(part) < 3:
+            continue
+        kind, ps, pe = part[0], int(part[1]), int(part[2])
+        if ps < pos or pe > end or pe <= ps:
+            continue
+        if ps > pos:
+            out.append((S_STRING, pos, ps))
+        if kind == "var":
+            out.append((S_VARIABLE, ps, pe))
+        elif kind == "sub" and depth < 5 and text.startswith("$(", ps):
+            out.append((S_OPERATOR, ps, ps + 2))
+            inner_end = pe - 1 if text[pe - 1 : pe] == ")" else pe
+            inner = text[ps + 2 : inner_end]
+            try:
+                inner_tokens = tokenize(inner)
+            except Exception:
+                inner_tokens = []
+            for tok in inner_tokens:
+                ts, te = int(tok.start) + ps + 2, int(tok.end) + ps + 2
+                st = token_style(tok, context)
+                if st and te > ts:
+                    out.append((st, ts, te))
+            if inner_end < pe:
+                out.append((S_OPERATOR, inner_end, pe))
+        else:
+            out.append((S_STRING, ps, pe))
+        pos = pe
+    if pos < end:
+        out.append((S_STRING, pos, end))
     return out
 
 
