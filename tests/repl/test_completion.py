@@ -289,3 +289,20 @@ def test_command_after_assignment_forms(fake_context):
     for text in ("$x=Get-VBORep", "$x += Get-VBORep", "@{ Repo = Get-VBORep", "@{Repo=Get-VBORep",
                  "$h = @{ a = 1; b = Get-VBORep"):
         assert texts(complete(text, fake_context)) == ["Get-VBORepository"], text
+
+
+def test_enum_parameter_values(fake_context, monkeypatch):
+    import enum
+
+    from vboshell.commands import registry
+    from vboshell.commands.base import Parameter
+
+    class Kind(enum.Enum):
+        Exchange = 1
+        SharePoint = 2
+        Teams = 3
+
+    cls = registry.lookup("Get-VBORepository")
+    monkeypatch.setattr(cls, "parameters", [Parameter("Kind", type=Kind)])
+    assert texts(complete("Get-VBORepository -Kind ", fake_context)) == ["Exchange", "SharePoint", "Teams"]
+    assert texts(complete("Get-VBORepository -Kind:t", fake_context)) == ["-Kind:Teams"]

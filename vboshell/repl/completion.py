@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
@@ -409,12 +410,20 @@ def _param_values(p: Parameter, partial: str, cwd: str | None) -> list[Item]:
     raw = _unquote(partial)
     if p.is_switch or p.type is bool:
         return [Item(v, len(partial), v, "switch value", "Value") for v in ("$true", "$false") if _matches(v, partial)]
-    if p.validate_set:
+    values = p.validate_set or _enum_names(p.type)
+    if values:
         return [Item(_quote_if_needed(v), len(partial), v, f"-{p.name} value", "Value")
-                for v in p.validate_set if _matches(v, raw)]
+                for v in values if _matches(v, raw)]
     if p.is_path:
         return _paths(partial, cwd)
     return []
+
+
+def _enum_names(t: Any) -> tuple[str, ...]:
+    """Member names of an enum parameter type (PowerShell completes enum values like ValidateSet ones)."""
+    if isinstance(t, type) and issubclass(t, enum.Enum):
+        return tuple(m.name for m in t)
+    return ()
 
 
 def _operators(word: str) -> list[Item]:
