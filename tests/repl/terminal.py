@@ -35,9 +35,10 @@ class Term:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         e = dict(os.environ)
-        e.update({"VBOSHELL_HOME": str(home), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "",
+        e.update({"VBOSHELL_HOME": str(home), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1",
                   "PAGER": "cat", "COLUMNS": str(cols), "LINES": str(rows)})
-        e.pop("NO_COLOR")
+        e.pop("NO_COLOR", None)
+        e.pop("VBOSHELL_PAGER", None)
         if env:
             e.update(env)
         cmd = args or shell_command()
