@@ -979,8 +979,15 @@ class RemoveVBOOrganization(Cmdlet):
     examples = (
         Example("Get-VBOOrganization -Name 'contoso.onmicrosoft.com' | Remove-VBOOrganization -WhatIf",
                 "Shows what removing the organization would do.", setup=SANDBOX_SETUP, needs_sandbox=True),
-        Example("Remove-VBOOrganization -Organization $org -Confirm:$false", "Removes the organization without asking.",
-                setup=SANDBOX_SETUP, needs_sandbox=True),
+        Example("Remove-VBOOrganization -Organization $old -Confirm:$false", "Removes an organization without asking.",
+                setup=("$sb9 = Start-VBOSandbox -Spec tiny -Seed 9\n"
+                       "$s9 = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $sb9.TenantId "
+                       "-ApplicationId $sb9.ApplicationId -ApplicationSecret $sb9.ApplicationSecret -Region Custom "
+                       "-AuthorityHost $sb9.AuthorityHost -GraphEndpoint $sb9.GraphEndpoint "
+                       "-CertificateAuthorityPath $sb9.CertificateAuthorityPath\n"
+                       "$old = Add-VBOOrganization -Name 'Contoso (old)' -Office365ExchangeConnectionsSettings $s9 "
+                       "-Office365SharePointConnectionsSettings $s9 -WarningAction SilentlyContinue"),
+                needs_sandbox=True),
     )
 
     def process_record(self) -> None:
