@@ -306,3 +306,8 @@ def test_enum_parameter_values(fake_context, monkeypatch):
     monkeypatch.setattr(cls, "parameters", [Parameter("Kind", type=Kind)])
     assert texts(complete("Get-VBORepository -Kind ", fake_context)) == ["Exchange", "SharePoint", "Teams"]
     assert texts(complete("Get-VBORepository -Kind:t", fake_context)) == ["-Kind:Teams"]
+
+
+def test_tab_on_empty_prompt_lists_files(fake_context):
+    assert texts(complete("", fake_context)) == ["./alps/", "'./beta dir/", "./alpha.txt", "./script.ps1"]
+    assert complete("foreach ($i in 1..2) {\n", fake_context) == []

@@ -244,7 +244,9 @@ def complete(text: str, context: Any = None, cwd: str | None = None) -> list[Ite
         if _pathlike(word):
             return _paths(word, cwd)
         if not word:
-            return []
+            # Tab on an empty prompt lists the current directory like PSReadLine (not inside a block: there
+            # Tab indents the continuation line)
+            return [] if "\n" in text or text.strip() else _paths("./", cwd)
         return _commands(word, context)
     if a.expression:
         if word.startswith("-"):
