@@ -262,3 +262,26 @@ def test_convertfrom_json_invalid(run, shell) -> None:
 
 def test_json_round_trip(run) -> None:
     assert run("$j = [PSCustomObject]@{A=1; B=@('x','y')} | ConvertTo-Json; ($j | ConvertFrom-Json).B[1]") == "y\n"
+
+
+def test_convertto_html_page(run) -> None:
+    assert run("[PSCustomObject]@{Name='a<b'; N=1} | ConvertTo-Html") == (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"  "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml">\n<head>\n<title>HTML TABLE</title>\n</head><body>\n<table>\n'
+        "<colgroup><col/><col/></colgroup>\n<tr><th>Name</th><th>N</th></tr>\n<tr><td>a&lt;b</td><td>1</td></tr>\n"
+        "</table>\n</body></html>\n")
+
+
+def test_convertto_html_fragment_pre_post(run) -> None:
+    assert run("[PSCustomObject]@{A=1} | ConvertTo-Html -Fragment -PreContent '<h2>Jobs</h2>' -PostContent 'end'") == (
+        "<h2>Jobs</h2>\n<table>\n<colgroup><col/></colgroup>\n<tr><th>A</th></tr>\n<tr><td>1</td></tr>\n</table>\nend\n")
+
+
+def test_convertto_html_list(run) -> None:
+    assert run("[PSCustomObject]@{A=1; B=2} | ConvertTo-Html -As List -Fragment") == (
+        "<table>\n<tr><td>A:</td><td>1</td></tr>\n<tr><td>B:</td><td>2</td></tr>\n</table>\n")
+
+
+def test_convertto_html_head_and_property(run) -> None:
+    out = run("[PSCustomObject]@{A=1; B=2} | ConvertTo-Html -Property B -Head '<style>td{}</style>'")
+    assert "<head>\n<style>td{}</style>\n</head><body>" in out and "<tr><th>B</th></tr>" in out

@@ -539,3 +539,109 @@ class ConvertFromJson(Cmdlet):
                               "System.ArgumentException",
                               ErrorCategory.NotSpecified, text, exception_type="ArgumentException") from None
         self.write_object(value, enumerate_collection=False)
+
+
+# ----------------------------------------------------------------------------------------------
+# HTML
+
+_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"  '
+            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">')
+
+
+def _html(text: Any) -> str:
+    import html
+
+    return html.escape(csv_field(text) or "", quote=False)
+
+
+@register
+class ConvertToHtml(Cmdlet):
+    name = "ConvertTo-Html"
+    synopsis = "Converts .NET objects into HTML that can be displayed in a Web browser."
+    description = (
+        "Outputs, one line per string, an XHTML page (or with -Fragment just the table) listing the input objects: "
+        "a table with a column per property (-As Table) or a two-column table per object (-As List). -Property "
+        "selects columns (calculated properties allowed); -Head, -Title, -Body, -PreContent and -PostContent add "
+        "content. Values are HTML-encoded. The layout follows Windows PowerShell 5.1."
+    )
+    parameters = [
+        Parameter("InputObject", object, value_from_pipeline=True, help="The objects to convert."),
+        Parameter("Property", object, array=True, position=0, help="Properties (columns) to include."),
+        Parameter("As", str, validate_set=("Table", "List"), help="Table (default) or List."),
+        Parameter("Head", str, array=True, position=1, help="Content of the <head> element (replaces the title)."),
+        Parameter("Title", str, position=2, help="The page title."),
+        Parameter("Body", str, array=True, position=3, help="Text after the <body> tag."),
+        Parameter("PreContent", str, array=True, help="Text before the table."),
+        Parameter("PostContent", str, array=True, help="Text after the table."),
+        Parameter("Fragment", Switch, help="Outputs only the table."),
+        Parameter("CssUri", str, aliases=("cu", "uri"), help="A style sheet link."),
+        Parameter("Charset", str, help="A <meta charset> value."),
+    ]
+    examples = [
+        Example("[PSCustomObject]@{Name='Job1'; Size=10} | ConvertTo-Html -Fragment",
+                "An HTML table.", expect="<tr><th>Name</th><th>Size</th></tr>\n<tr><td>Job1</td><td>10</td></tr>"),
+        Example("Get-ChildItem | Select-Object Name, Length | ConvertTo-Html -Title 'Files' | Out-File files.html",
+                "A whole page saved to a file."),
+    ]
+
+    def begin_processing(self) -> None:
+        self._items: list[Any] = []
+
+    def process_record(self) -> None:
+        if self.is_bound("InputObject") and self.InputObject is not None:
+            self._items.append(self.InputObject)
+
+    def end_processing(self) -> None:
+        from vboshell.format.properties import resolve_specs
+
+        out: list[str] = []
+        if not self.Fragment:
+            out.append(_DOCTYPE)
+            out.append('<html xmlns="http://www.w3.org/1999/xhtml">')
+            out.append("<head>")
+            if self.Charset:
+                out.append(f'<meta charset="{self.Charset}">')
+            if self.Head is not None:
+                out.extend(to_string(h) for h in as_list(self.Head))
+            else:
+                out.append(f"<title>{self.Title if self.Title is not None else 'HTML TABLE'}</title>")
+            if self.CssUri:
+                out.append(f'<link rel="stylesheet" type="text/css" href="{self.CssUri}" />')
+            out.append("</head><body>")
+            out.extend(to_string(b) for b in as_list(self.Body))
+        out.extend(to_string(p) for p in as_list(self.PreContent))
+        items = self._items
+        if items:
+            props = as_list(self.Property)
+            invoke = lambda block, obj: self.invoke_script_block(block, obj)  # noqa: E731
+            first = items[0]
+            if props:
+                specs = resolve_specs(props, first, invoke)
+            else:
+                from vboshell.format.engine import _is_scalar
+
+                names = ["*"] if not _is_scalar(first) else []
+                specs = resolve_specs(names, first, invoke) if names else []
+            if (self.As or "Table").lower() == "list":
+                for obj in items:
+                    out.append("<table>")
+                    for s in specs:
+                        out.append(f"<tr><td>{_html(s.label)}:</td><td>{_html(s.getter(obj))}</td></tr>")
+                    out.append("</table>")
+            else:
+                out.append("<table>")
+                out.append("<colgroup>" + "<col/>" * max(len(specs), 1) + "</colgroup>")
+                if specs:
+                    out.append("<tr>" + "".join(f"<th>{_html(s.label)}</th>" for s in specs) + "</tr>")
+                    for obj in items:
+                        out.append("<tr>" + "".join(f"<td>{_html(s.getter(obj))}</td>" for s in specs) + "</tr>")
+                else:
+                    out.append("<tr><th>*</th></tr>")
+                    for obj in items:
+                        out.append(f"<tr><td>{_html(obj)}</td></tr>")
+                out.append("</table>")
+        out.extend(to_string(p) for p in as_list(self.PostContent))
+        if not self.Fragment:
+            out.append("</body></html>")
+        for line in out:
+            self.write_object(line)
