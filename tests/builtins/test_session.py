@@ -408,3 +408,17 @@ def test_get_help_script_file(run, shell) -> None:
 def test_out_gridview_clear_error(run, shell) -> None:
     run("1 | Out-GridView")
     assert "Out-GridView is not available" in shell.errors()
+
+
+def test_get_process_self(run) -> None:
+    assert run("$p = Get-Process -Id $PID; $p.Id -eq $PID; $p.ProcessName.Length -gt 0") == "True\nTrue\n"
+
+
+def test_get_process_table_header(run) -> None:
+    out = run("Get-Process -Id $PID")
+    assert out.splitlines()[1] == "Handles  NPM(K)    PM(K)      WS(K)     CPU(s)     Id  SI ProcessName"
+
+
+def test_get_process_missing_name(run, shell) -> None:
+    run("Get-Process -Name no_such_process_xyz")
+    assert 'Cannot find a process with the name "no_such_process_xyz".' in shell.errors()

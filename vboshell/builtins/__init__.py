@@ -6,6 +6,7 @@ from vboshell.builtins import (  # noqa: F401 - imported for their @register sid
     filesystem,
     objects,
     output,
+    process,
     security,
     session,
     timecmds,
