@@ -97,8 +97,7 @@ class GetProcess(Cmdlet):
         names = [to_string(n) for n in as_list(self.Name)]
         ids = [int(i) for i in as_list(self.Id)]
         found: set[str] = set()
-        for proc in sorted(psutil.process_iter(), key=lambda p: (p.info.get("name") or "").lower()
-                           if hasattr(p, "info") else ""):
+        for proc in sorted(psutil.process_iter(["name"]), key=lambda p: ((p.info.get("name") or "").lower(), p.pid)):
             try:
                 if ids and proc.pid not in ids:
                     continue
