@@ -327,3 +327,20 @@ def test_sharepoint_ratelimit_headers_pause() -> None:
             return g.throttle.paused_for(classify("/sites/root"))
 
     assert 6 < run(go()) <= 7
+
+
+def test_outlook_requests_ask_for_immutable_ids() -> None:
+    seen = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(req.headers.get("Prefer"))
+        return httpx.Response(200, json={"value": []})
+
+    async def go():
+        async with make(handler) as g:
+            await g.get_json("/users/u1/mailFolders/inbox/messages/delta", headers={"Prefer": "odata.maxpagesize=50"})
+            await g.get_json("/users/u1/messages")
+            await g.get_json("/users")
+
+    run(go())
+    assert seen == ['odata.maxpagesize=50, IdType="ImmutableId"', 'IdType="ImmutableId"', None]

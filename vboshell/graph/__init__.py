@@ -28,6 +28,8 @@ Connection (vboshell.graph.auth)
 Requests (vboshell.graph.client.GraphClient; SyncGraphClient mirrors it without async)
     request(method, url, params=, headers=, json=, content=, auth=True, resource=, stream=, allow_status=())
                   -> httpx.Response. `url` is relative to /v1.0 (or absolute). Bearer token only to the Graph host.
+                  Outlook requests get `Prefer: IdType="ImmutableId"` added (merged with any Prefer you pass;
+                  set client.immutable_ids = False to opt out).
     get_json(url, params=, headers=) / post_json(url, body) / send_json(method, url, body)
     pages(url, params=) -> lists of items per page; paged(url, params=, limit=) -> items (follows @odata.nextLink)
     delta(url_or_deltaLink, params=, headers=) -> DeltaRound: iterate items, then `.delta_link`.
@@ -37,7 +39,8 @@ Requests (vboshell.graph.client.GraphClient; SyncGraphClient mirrors it without 
                   ≤ 20 per POST /$batch, dependsOn chains kept together, throttled items (and their 424
                   dependants) re-sent after Retry-After. BatchResponse.json() raises the item's GraphError.
     stream(url) -> bytes chunks; download(url, fileobj) -> int; get_bytes(url). A 302 from Graph is followed
-                  to the pre-authenticated Location *without* the bearer token.
+                  to the pre-authenticated Location *without* the bearer token. An Outlook body ($value) holds
+                  one of the mailbox's 4 concurrency slots until it is fully read (close abandoned streams).
     create_upload_session(url, item, conflict_behavior) / upload_session(upload_url, data, size, chunk_size) /
     upload_large(create_session_url, data, size): chunks are multiples of 320 KiB, PUT without Authorization.
 

@@ -152,6 +152,7 @@ class GraphClient:
         self._graph_host = urlsplit(self.base_url).netloc.lower()
         self._sleep = sleep or asyncio.sleep
         self._token_lock: asyncio.Lock | None = None
+        self.immutable_ids = True  # Outlook requests carry Prefer: IdType="ImmutableId" (stable ids across moves)
 
     # ------------------------------------------------------------------ plumbing
     def _http(self) -> Any:
@@ -218,7 +219,7 @@ class GraphClient:
     async def request(self, method: str, url: str, *, params: dict[str, Any] | None = None,
                       headers: dict[str, str] | None = None, json: Any = None, content: Any = None,
                       auth: bool = True, resource: Resource | None = None, stream: bool = False,
-                      allow_status: Iterable[int] = ()) -> Any:
+                      allow_status: Iterable[int] = (), _slot_held: bool = False) -> Any:
         """Send one logical request with throttling, retries and error mapping; returns the httpx.Response
         (for stream=True, an open streaming response the caller must close). 3xx responses are returned as-is.
         The bearer token is only ever sent to the Graph host (pre-authenticated URLs get none)."""
@@ -234,12 +235,18 @@ class GraphClient:
         attempts = max(1, self.policy.max_attempts)
         for attempt in range(1, attempts + 1):
             await self.throttle.admit(res)
-            sem = self.throttle.semaphore(res)
+            sem = None if _slot_held else self.throttle.semaphore(res)
             async with sem if sem is not None else contextlib.nullcontext():
                 await self.throttle.wait_unpaused(res)
                 h = {"client-request-id": crid, "Accept": "application/json"}
                 if headers:
                     h.update(headers)
+                if res.service == "outlook" and self.immutable_ids and send_token:
+                    prefer = next((v for k, v in h.items() if k.lower() == "prefer"), "")
+                    if "idtype" not in prefer.lower():
+                        h = {k: v for k, v in h.items() if k.lower() != "prefer"}
+                        h["Prefer"] = (prefer + ", " if prefer else "") + 'IdType="ImmutableId"'
+
                 if send_token:
                     tok = await self._token()
                     h["Authorization"] = f"Bearer {tok.value}"
@@ -424,7 +431,14 @@ class GraphClient:
         followed to its Location without the bearer token."""
         full = self.url(url)
         res = resource or classify(full)
-        resp = await self.request("GET", full, headers=headers, stream=True, resource=res)
+        sem = self.throttle.semaphore(res)  # an Outlook body counts against the mailbox until fully read
+        async with sem if sem is not None else contextlib.nullcontext():
+            async for chunk in self._stream(full, res, headers, chunk_size, sem is not None):
+                yield chunk
+
+    async def _stream(self, full: str, res: Resource, headers: dict[str, str] | None, chunk_size: int,
+                      held: bool) -> AsyncIterator[bytes]:
+        resp = await self.request("GET", full, headers=headers, stream=True, resource=res, _slot_held=held)
         hops = 0
         try:
             while resp.status_code in (301, 302, 303, 307, 308):
@@ -436,7 +450,7 @@ class GraphClient:
                 hops += 1
                 location = str(resp.url.join(location))
                 resp = await self.request("GET", location, headers=headers, stream=True, resource=res,
-                                          auth=False)
+                                          auth=False, _slot_held=held)
             async for chunk in resp.aiter_bytes(chunk_size):
                 yield chunk
         finally:
