@@ -41,3 +41,21 @@ def fresh_sandbox() -> Iterator[Any]:
         yield sb
     finally:
         sb.stop()
+
+
+@pytest.fixture(scope="session")
+def _sandbox_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One VBOSHELL_HOME per test session for shell sessions that use Start-VBOSandbox."""
+    home = str(tmp_path_factory.mktemp("vboshell-home"))
+    yield home
+    from vboshell.cmdlets.sandbox import stop_sandboxes
+    stop_sandboxes()
+
+
+@pytest.fixture
+def sandbox_context(_sandbox_home: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A fresh shell session (ExecutionContext with a BufferHost) whose VBOSHELL_HOME is the session's, so
+    `Start-VBOSandbox` in examples reuses one running sandbox and one configuration catalogue."""
+    monkeypatch.setenv("VBOSHELL_HOME", _sandbox_home)
+    from vboshell.runtime.context import BufferHost, ExecutionContext
+    return ExecutionContext(BufferHost(width=None), cwd=tmp_path)
