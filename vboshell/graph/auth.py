@@ -318,7 +318,7 @@ class TokenProvider:
                 except Exception as exc:  # network errors from httpx, MsalServiceError on 5xx
                     self._app = None
                     last_exc = self._transport_error(exc)
-                    if attempt + 1 < self.max_attempts:
+                    if attempt + 1 < self.max_attempts and "CERTIFICATE_VERIFY_FAILED" not in str(exc):
                         self._sleep(min(self.max_wait, 1.0 * 2**attempt))
                         continue
                     raise last_exc from None

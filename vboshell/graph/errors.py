@@ -113,6 +113,8 @@ class AuthenticationError(GraphError):
 
     @property
     def category(self) -> str:
+        if self.error == "connection_error":
+            return "ConnectionError"
         if self.status == 429:
             return "LimitsExceeded"
         if self.status >= 500:
