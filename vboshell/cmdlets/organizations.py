@@ -151,6 +151,10 @@ def _from_record(rec: Any) -> VBOOrganization:
     return organization_from_mapping(d)
 
 
+organization_from_record = _from_record  # catalogue OrganizationRecord -> VBOOrganization (for other modules)
+organization_to_record = _to_record
+
+
 class OrganizationStore:
     """Organizations in the configuration catalogue (vboshell.store.catalog)."""
 
@@ -1509,4 +1513,4 @@ class GetVBOOrganizationUsageEstimate(Cmdlet):
 
 
 __all__ = ["get_organization", "store", "OrganizationStore", "organization_to_mapping", "organization_from_mapping",
-           "SANDBOX_SETUP"]
+           "organization_from_record", "organization_to_record", "SANDBOX_SETUP"]
