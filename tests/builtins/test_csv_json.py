@@ -285,3 +285,12 @@ def test_convertto_html_list(run) -> None:
 def test_convertto_html_head_and_property(run) -> None:
     out = run("[PSCustomObject]@{A=1; B=2} | ConvertTo-Html -Property B -Head '<style>td{}</style>'")
     assert "<head>\n<style>td{}</style>\n</head><body>" in out and "<tr><th>B</th></tr>" in out
+
+
+def test_json_enum_as_number(run) -> None:
+    assert run("[PSCustomObject]@{D=(Get-Date -Date '2024-01-01').DayOfWeek} | ConvertTo-Json -Compress") == '{"D":1}\n'
+
+
+def test_json_enums_as_strings(run) -> None:
+    assert run("[PSCustomObject]@{D=(Get-Date -Date '2024-01-01').DayOfWeek} | ConvertTo-Json -Compress -EnumsAsStrings") == \
+        '{"D":"Monday"}\n'

@@ -354,20 +354,24 @@ class _JsonNode:
         self.text = text
 
 
-def _to_node(value: Any, depth: int, max_depth: int, state: dict[str, bool]) -> _JsonNode:
+def _to_node(value: Any, depth: int, max_depth: int, state: dict[str, Any]) -> _JsonNode:
     if value is None:
         return _JsonNode("raw", text="null")
     if isinstance(value, bool) or isinstance(value, (int, float, decimal.Decimal)):
         return _JsonNode("raw", text=_json_number(value))
+    if type(value).__name__ == "EnumValue" and isinstance(getattr(value, "value", None), int):
+        return _JsonNode("raw", text=json_string(str(value)) if state.get("enums_as_strings") else str(value.value))
+    if isinstance(value, enum.Enum):
+        v = value.value
+        if state.get("enums_as_strings") or not isinstance(v, int):
+            return _JsonNode("raw", text=json_string(str(value.name)))
+        return _JsonNode("raw", text=str(v))
     if isinstance(value, str):
         return _JsonNode("raw", text=json_string(value))
     if isinstance(value, _dt.datetime):
         return _JsonNode("raw", text=json_string(f"/Date({_date_ms(value)})/").replace("/", "\\/"))
     if isinstance(value, uuid.UUID):
         return _JsonNode("raw", text=json_string(str(value)))
-    if isinstance(value, enum.Enum):
-        v = value.value
-        return _JsonNode("raw", text=str(v) if isinstance(v, int) else json_string(str(value.name)))
     if _is_secure(value):
         length = getattr(value, "Length", None)
         if length is None:
@@ -422,9 +426,9 @@ def _render_pretty(node: _JsonNode, col: int) -> str:
     return "{\n" + ",\n".join(parts) + "\n" + " " * col + "}"
 
 
-def to_json(value: Any, depth: int = 2, compress: bool = False) -> tuple[str, bool]:
+def to_json(value: Any, depth: int = 2, compress: bool = False, enums_as_strings: bool = False) -> tuple[str, bool]:
     """(json text, truncated?) for one value, as ConvertTo-Json writes it."""
-    state = {"truncated": False}
+    state: dict[str, Any] = {"truncated": False, "enums_as_strings": enums_as_strings}
     node = _to_node(value, 0, depth, state)
     text = _render_compact(node) if compress else _render_pretty(node, 0)
     return text, state["truncated"]
@@ -467,7 +471,7 @@ class ConvertToJson(Cmdlet):
             return
         value: Any = self._items[0] if len(self._items) == 1 and not self.AsArray else list(self._items)
         depth = self.Depth if self.Depth is not None else 2
-        text, truncated = to_json(value, depth, bool(self.Compress))
+        text, truncated = to_json(value, depth, bool(self.Compress), bool(self.EnumsAsStrings))
         if truncated:
             self.write_warning(f"Resulting JSON is truncated as serialization has exceeded the set depth of {depth}.")
         self.write_object(text)
