@@ -161,3 +161,25 @@ def test_faults_only_paths_and_downloads(sandbox: Any) -> None:
     with sandbox.graph_client() as gc:
         assert gc.get("/organization").status_code == 200
         assert gc.get(f"/drives/{sandbox.truth.drive_id('alice')}").status_code == 500
+
+
+def test_identity_throttling_knob(sandbox: Any) -> None:
+    sandbox.configure_faults(identity_error_rate=1.0, retry_after_s=3)
+    a = sandbox.app_info()
+    r = httpx.post(f"{sandbox.authority}/oauth2/v2.0/token", verify=sandbox.ssl_context(),
+                   data={"client_id": a.client_id, "client_secret": a.client_secret, "grant_type": "client_credentials",
+                         "scope": "https://graph.microsoft.com/.default"})
+    assert r.status_code == 429 and r.json()["error"] == "temporarily_unavailable" and r.headers["Retry-After"] == "3"
+    assert r.json()["error_codes"] == [50196]
+
+
+def test_sharepoint_ratelimit_headers_near_limit(sandbox: Any) -> None:
+    did = sandbox.truth.drive_id("alice")
+    sandbox.configure_throttle(spo_resource_units=10)
+    with sandbox.graph_client() as gc:
+        first = gc.get(f"/drives/{did}")
+        assert "RateLimit-Limit" not in first.headers
+        for _ in range(7):
+            r = gc.get(f"/drives/{did}")
+        assert r.status_code == 200 and r.headers["RateLimit-Limit"] == "10"
+        assert int(r.headers["RateLimit-Remaining"]) <= 2

@@ -312,6 +312,11 @@ class SandboxApp:
         if len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"] and method == "POST":
             with self.counters.lock:
                 self.counters.token_requests += 1
+            f = self.faults
+            if f.config.identity_error_rate and f.hit(f.config.identity_error_rate):
+                self._count_fault("identity_429")
+                st, b = aadsts_error(50196)
+                return Resp(st, b, {"Retry-After": str(f.config.retry_after_s)}, ctype="application/json; charset=utf-8")
             form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
             auth = headers.get("authorization", "")
             if auth.lower().startswith("basic ") and "client_secret" not in form:
@@ -465,6 +470,12 @@ class SandboxApp:
             with self.counters.lock:
                 self.counters.per_status[-1] += 1
             return self.error(500, "UnknownError", "An internal server error occurred in the sandbox.", None, headers)
+        if route.svc in ("files", "sites") and self.throttle.config.enabled:
+            from vboshell.sandbox.limits import spo_usage
+            used, limit, reset = spo_usage(self.throttle, ctx.client_id)
+            if used >= 0.8 * limit:  # SharePoint's RateLimit headers appear near the limit
+                resp.headers.update({"RateLimit-Limit": str(limit), "RateLimit-Remaining": str(max(0, limit - used)),
+                                     "RateLimit-Reset": str(reset)})
         rid = str(uuid.uuid4())
         resp.headers.setdefault("request-id", rid)
         resp.headers.setdefault("client-request-id", headers.get("client-request-id", rid))

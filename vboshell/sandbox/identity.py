@@ -48,6 +48,8 @@ AADSTS_MESSAGES = {
     50027: "JWT token is invalid or malformed.",
     700025: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
     70002: "The request body must contain the following parameter: 'grant_type'.",
+    50196: "The server terminated an operation because it encountered a client request loop. Please contact your app "
+           "vendor.",
     700023: "Client assertion audience claim does not match Realm issuer. Review the documentation at "
             "https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .",
 }
@@ -55,7 +57,8 @@ AADSTS_MESSAGES = {
 AADSTS_STATUS = {7000215: (401, "invalid_client"), 700016: (400, "unauthorized_client"), 90002: (400, "invalid_request"),
                  700024: (401, "invalid_client"), 700027: (401, "invalid_client"), 7000218: (401, "invalid_client"),
                  1002012: (400, "invalid_scope"), 900023: (400, "invalid_request"), 50027: (401, "invalid_client"),
-                 70002: (400, "invalid_request"), 700023: (401, "invalid_client"), 7000222: (401, "invalid_client")}
+                 70002: (400, "invalid_request"), 700023: (401, "invalid_client"), 7000222: (401, "invalid_client"),
+                 50196: (429, "temporarily_unavailable")}
 
 
 @dataclass

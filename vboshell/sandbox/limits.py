@@ -46,11 +46,13 @@ class FaultConfig:
     truncated_mime_rate: float = 0.0  # cut a $value body in half
     invalid_utf8_names_rate: float = 0.0  # names/subjects with a lone surrogate (not encodable as UTF-8)
     include_downloads: bool = False  # also fault pre-authenticated download/upload URLs
+    identity_error_rate: float = 0.0  # token requests answered 429 temporarily_unavailable (AADSTS50196)
     seed: int | None = None
     only_paths: list[str] = field(default_factory=list)  # apply only to paths containing one of these
 
     def any_active(self) -> bool:
         return any((self.error_rate, self.reset_rate, self.latency_ms[1], self.delta_expiry_rate, self.token_expiry_rate,
+                    self.identity_error_rate,
                     self.missing_fields_rate, self.wrong_types_rate, self.truncated_mime_rate,
                     self.invalid_utf8_names_rate))
 
@@ -163,6 +165,16 @@ class Throttle:
                 return (max(1, math.ceil(wait)), "activityLimitReached",
                         "The request has been throttled")
         return None
+
+
+def spo_usage(t: Throttle, app: str) -> tuple[int, int, int]:
+    """(units used in the current window, limit, seconds until the window resets) for RateLimit-* headers."""
+    c = t.config
+    with t.lock:
+        used = t.spo_sum.get(app, 0)
+        log = t.spo_log.get(app)
+        reset = int(max(0.0, (log[0][0] + c.window(c.spo_window_s) - time.monotonic()))) + 1 if log else 0
+    return used, c.spo_resource_units, reset
 
 
 class Faults:

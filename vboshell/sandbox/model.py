@@ -456,6 +456,8 @@ class Tenant:
         self.sites_by_id: dict[str, Site] = {}
         self.teams: dict[str, Team] = {}
         self.delta_epoch = 0  # delta tokens issued before an epoch bump get 410
+        self._hashes: dict[tuple[int, int, int, int], str] = {}  # quickXorHash per (container, idx, version, seq)
+        self._mime: dict[tuple[int, int, int, int], bytes] = {}  # small MIME cache (bench: repeated $value GETs)
         self.generate()
 
     def next_seq(self) -> int:
@@ -1011,7 +1013,14 @@ class Tenant:
     def message_mime(self, mb: Mailbox, it: Item) -> bytes:
         if it.content is not None:
             return it.content
-        return _mime_cached(self, mb.messages.cno, it.idx, it.version, it)
+        key = (mb.messages.cno, it.idx, it.version, it.seq)
+        m = self._mime.get(key)
+        if m is None:
+            m = render_mime(self, mb.messages.cno, it)
+            if len(self._mime) > 512 or (len(m) > 1_000_000 and len(self._mime) > 8):
+                self._mime.clear()
+            self._mime[key] = m
+        return m
 
     def attachment_bytes(self, c: Container, it: Item, n: int) -> bytes:
         name, _ctype, size = it.attrs["atts"][n]
@@ -1024,12 +1033,12 @@ class Tenant:
 
     def file_hash(self, d: Drive, it: Item) -> str:
         key = (d.items.cno, it.idx, it.version, it.seq)
-        h = _HASHES.get(key)
+        h = self._hashes.get(key)
         if h is None:
             h = C.quickxor(self.file_content(d, it))
-            if len(_HASHES) > 20000:
-                _HASHES.clear()
-            _HASHES[key] = h
+            if len(self._hashes) > 20000:
+                self._hashes.clear()
+            self._hashes[key] = h
         return h
 
     # ------------------------------------------------------------------------------------------------ mutations
@@ -1345,21 +1354,6 @@ class Tenant:
         """Every delta/next link issued so far becomes invalid (410 SyncStateNotFound / resyncRequired)."""
         with self.lock:
             self.delta_epoch += 1
-
-
-_HASHES: dict[tuple[int, int, int, int], str] = {}
-_MIME_CACHE: dict[tuple[int, int, int, int], bytes] = {}
-
-
-def _mime_cached(t: Tenant, cno: int, idx: int, version: int, it: Item) -> bytes:
-    key = (t.seed, cno, idx, version)
-    m = _MIME_CACHE.get(key)
-    if m is None:
-        m = render_mime(t, cno, it)
-        if len(_MIME_CACHE) > 512 or (len(m) > 1_000_000 and len(_MIME_CACHE) > 8):
-            _MIME_CACHE.clear()
-        _MIME_CACHE[key] = m
-    return m
 
 
 def message_body(t: Tenant, cno: int, it: Item) -> str:
