@@ -497,3 +497,13 @@ def test_incremental_emits_header_early() -> None:
 def test_nested_hashtable_value_shows_keys() -> None:
     lines = format_lines([Hashtable({"Outer": Hashtable({"Inner": 1})})])
     assert lines[3] == "Outer                          {Inner}"
+
+
+def test_wide_characters_align_by_display_width() -> None:
+    lines = format_lines([O(Name="東京", N=1), O(Name="ab", N=2)])
+    assert lines[1:5] == ["Name N", "---- -", "東京 1", "ab   2"]
+
+
+def test_wide_characters_truncate_by_cells() -> None:
+    lines = format_lines([O(A="x", Name="日本語のメールボックス")], width=12)
+    assert lines[3] == "x 日本語..."

@@ -97,43 +97,72 @@ class TextBlock(FormatBlock):
 # Rendering
 
 
+def dwidth(text: str) -> int:
+    """Display width in terminal cells (East Asian wide characters take two), as the console lays them out."""
+    if text.isascii():
+        return len(text)
+    from wcwidth import wcswidth
+
+    w = wcswidth(text)
+    return w if w >= 0 else len(text)
+
+
+def _cut(text: str, cells: int) -> str:
+    """The longest prefix of `text` that fits in `cells` display cells."""
+    if text.isascii():
+        return text[:cells]
+    from wcwidth import wcwidth
+
+    out, used = [], 0
+    for ch in text:
+        w = max(wcwidth(ch), 0)
+        if used + w > cells:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)
+
+
 def _fit(text: str, width: int, wrap: bool) -> list[str]:
     """A cell's lines for a column of `width`: truncated with `...` or wrapped."""
     lines = text.split("\n") if "\n" in text else [text]
     lines = [ln.rstrip("\r") for ln in lines]
     if not wrap:
         first = lines[0]
-        if len(lines) > 1 or len(first) > width:
-            if len(first) > width or len(lines) > 1:
-                if width <= 3:
-                    return [first[:width]]
-                if len(first) <= width - 3 and len(lines) > 1:
-                    return [first + "..."]
-                return [first[: width - 3] + "..."]
+        fw = dwidth(first)
+        if len(lines) > 1 or fw > width:
+            if width <= 3:
+                return [_cut(first, width)]
+            if fw <= width - 3 and len(lines) > 1:
+                return [first + "..."]
+            return [_cut(first, width - 3) + "..."]
         return [first]
     out: list[str] = []
     for ln in lines:
         if not ln:
             out.append("")
             continue
-        while len(ln) > width:
-            cut = ln.rfind(" ", 0, width + 1)
+        while dwidth(ln) > width:
+            head = _cut(ln, width)
+            cut = head.rfind(" ") if len(head) < len(ln) and ln[len(head)] != " " else len(head)
             if cut <= 0:
-                out.append(ln[:width])
-                ln = ln[width:]
+                out.append(head)
+                ln = ln[len(head):]
             else:
                 out.append(ln[:cut])
-                ln = ln[cut + 1:]
+                ln = ln[cut + 1:] if cut < len(ln) and ln[cut] == " " else ln[cut:]
         out.append(ln)
     return out or [""]
 
 
 def _pad(text: str, width: int, align: str) -> str:
+    gap = max(width - dwidth(text), 0)
     if align == "right":
-        return text.rjust(width)
+        return " " * gap + text
     if align == "center":
-        return text.center(width)
-    return text.ljust(width)
+        left = gap // 2
+        return " " * left + text + " " * (gap - left)
+    return text + " " * gap
 
 
 def _column_widths(block: TableBlock, width: int | None) -> list[int]:
@@ -144,12 +173,12 @@ def _column_widths(block: TableBlock, width: int | None) -> list[int]:
         if col.width is not None and col.width > 0:
             widths.append(col.width)
             continue
-        w = 0 if block.hide_headers else len(col.label)
+        w = 0 if block.hide_headers else dwidth(col.label)
         for row in block.rows:
             if isinstance(row, OutOfBand):
                 continue
             cell = row[i] if i < len(row) else ""
-            longest = max((len(x) for x in cell.split("\n")), default=0)
+            longest = max((dwidth(x) for x in cell.split("\n")), default=0)
             w = max(w, longest)
         widths.append(max(w, 1))
     if width is None or n == 0:
@@ -239,10 +268,10 @@ def render_list(block: ListBlock, width: int | None) -> list[str]:
             continue
         if not entry:
             continue
-        name_w = max(len(n) for n, _ in entry)
+        name_w = max(dwidth(n) for n, _ in entry)
         indent = " " * (name_w + 3)
         for name, value in entry:
-            head = f"{name.ljust(name_w)} : "
+            head = f"{_pad(name, name_w, 'left')} : "
             value_lines = value.split("\n") if value else [""]
             room = (width - 1 - len(head)) if width is not None else None
             wrapped: list[str] = []
