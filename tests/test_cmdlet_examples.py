@@ -42,6 +42,8 @@ def test_example_runs(cmdlet: str, example: Example, tmp_path: Path, request: py
         if ctx is None:
             pytest.skip(f"needs a sandbox session fixture ({' or '.join(SANDBOX_FIXTURES)}) from tests/conftest.py")
         host = ctx.host
+        if example.inputs and hasattr(host, "inputs"):
+            host.inputs = list(example.inputs)
     else:
         host = BufferHost(inputs=list(example.inputs), width=None)
         ctx = ExecutionContext(host, cwd=tmp_path)
