@@ -31,11 +31,27 @@ def mbx(t: Tenant, uid: str, kind: str = "primary") -> Mailbox:
     return t.mailbox(u.id, kind)
 
 
+def _folder_counts(mb: Mailbox, fid: str) -> tuple[int, int, int]:
+    """(total, unread, size) of a folder, cached on the tenant until its change sequence moves."""
+    t = mb.messages.tenant
+    cache: dict[tuple[int, str], tuple[int, tuple[int, int, int]]] = t.__dict__.setdefault("_folder_counts", {})
+    key = (mb.messages.cno, fid)
+    hit = cache.get(key)
+    if hit is not None and hit[0] == t.seq:
+        return hit[1]
+    items = list(mb.messages.items(fid))
+    val = (len(items), sum(1 for i in items if not i.attrs.get("isRead")), sum(_approx_size(i) for i in items))
+    if len(cache) > 50000:
+        cache.clear()
+    cache[key] = (t.seq, val)
+    return val
+
+
 def folder_json(mb: Mailbox, f: Folder) -> dict[str, Any]:
-    items = list(mb.messages.items(f.id))
+    total, unread, size = _folder_counts(mb, f.id)
     return {"id": f.id, "displayName": f.name, "parentFolderId": f.parent_id,
-            "childFolderCount": len(mb.children(f.id)), "unreadItemCount": sum(1 for i in items if not i.attrs.get("isRead")),
-            "totalItemCount": len(items), "sizeInBytes": sum(_approx_size(i) for i in items), "isHidden": f.hidden}
+            "childFolderCount": len(mb.children(f.id)), "unreadItemCount": unread,
+            "totalItemCount": total, "sizeInBytes": size, "isHidden": f.hidden}
 
 
 def _approx_size(it: Item) -> int:
