@@ -25,7 +25,12 @@ def test_sites_search_all_and_by_path(sandbox: Any) -> None:
         assert {s["id"] for s in all_sites} == {s["id"] for s in sandbox.truth.sites()}
         assert all(s["id"].count(",") == 2 and s["siteCollection"]["hostname"] for s in all_sites)
         star = gc.get("/sites?search=*").json()["value"]
-        assert len(star) == len(all_sites)
+        assert len(star) == sum(1 for s in all_sites if not s["isPersonalSite"])
+        personal = [s for s in all_sites if s["isPersonalSite"]]
+        assert personal and all("-my.sharepoint.com" in s["webUrl"] for s in personal)
+        pd = gc.get(f"/sites/{personal[0]['id']}/drive").json()
+        assert pd["driveType"] == "business"
+        assert gc.get("/sites/contoso.sharepoint.com").json()["id"] == gc.get("/sites/root").json()["id"]
         hits = gc.get("/sites", params={"search": "Intranet"}).json()["value"]
         assert [h["displayName"] for h in hits] == ["Intranet"]
         by_path = gc.get("/sites/contoso.sharepoint.com:/sites/Intranet").json()

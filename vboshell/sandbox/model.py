@@ -398,6 +398,7 @@ class Site:
         self.lists: list[SPList] = []
         self.created = EPOCH.timestamp() - 500 * 86400
         self.group_id: str | None = None
+        self.personal = False
 
 
 class Channel:
@@ -771,6 +772,18 @@ class Tenant:
                             f"https://{self.short}-my.sharepoint.com/personal/{personal}/Documents",
                             int(od.get("folders", 3)), int(od.get("files", 10)), int(od.get("maxFileBytes", 200000)))
         self.user_drive[u.id] = d
+        # the OneDrive's personal site (getAllSites lists it with isPersonalSite true)
+        host = f"{self.short}-my.sharepoint.com"
+        site = Site(f"{host},{guid(self.seed, 'sitecol', 'my', u.id)},{guid(self.seed, 'web', 'my', u.id)}", personal,
+                    u.display_name, f"https://{host}/personal/{personal}", host, False, "SPSPERS", u.upn)
+        site.personal = True
+        site.drives.append(d)
+        lib = SPList(guid(self.seed, "list", "my", u.id), "Documents", "Documents", "documentLibrary")
+        lib.drive_id = d.id
+        d.list_id = lib.id
+        site.lists.append(lib)
+        self.sites.append(site)
+        self.sites_by_id[site.id] = site
 
     def _gen_large_items(self, s: dict[str, Any]) -> None:
         ms = s.get("mail", {})

@@ -148,7 +148,7 @@ def rewrite(app: SandboxApp, ctx: Ctx, path: str) -> str:
 
 
 def site_ref(t: Tenant, ref: str) -> Any:
-    if ref == "root":
+    if ref == "root" or ref.lower() == t.sp_host:
         return next(s for s in t.sites if s.is_root)
     s = t.sites_by_id.get(ref)
     if s is None:

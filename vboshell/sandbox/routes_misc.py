@@ -51,6 +51,8 @@ def report_csv(app: SandboxApp, name: str, period: str) -> bytes:
                 "File Count", "Active File Count", "Page View Count", "Visited Page Count", "Storage Used (Byte)",
                 "Storage Allocated (Byte)", "Root Web Template", "Owner Principal Name", "Report Period"]
         for s in t.sites:
+            if s.personal:
+                continue
             files = [it for d in s.drives for it in d.items.items() if it.idx and not it.attrs.get("folder")]
             rows.append([today, s.id.split(",")[1], s.web_url, s.display_name, "False", today, len(files), len(files),
                          10, 5, sum(f.size for f in files), 27487790694400,

@@ -19,7 +19,7 @@ def site_json(t: Tenant, s: Site, sel: set[str] | None = None) -> dict[str, Any]
     _host, col, web = s.id.split(",")
     d = {"createdDateTime": iso(s.created), "description": f"{s.display_name} site", "id": s.id,
          "lastModifiedDateTime": iso(s.created + 86400), "name": s.name or s.hostname, "webUrl": s.web_url,
-         "displayName": s.display_name, "isPersonalSite": False,
+         "displayName": s.display_name, "isPersonalSite": s.personal,
          "siteCollection": {"hostname": s.hostname, **({"root": {}} if s.is_root else {})},
          "sharepointIds": {"siteId": col, "webId": web, "siteUrl": s.web_url, "tenantId": t.id}}
     if s.is_root:
@@ -71,8 +71,8 @@ def register(app: SandboxApp) -> None:
         if q is None:
             raise GraphError(400, "invalidRequest", "Either the search query parameter or $filter is required.")
         ql = q.strip().strip('"').lower()
-        rows = (site_json(t, s, ctx.select()) for s in visible_sites()
-                if ql in ("*", "") or ql in s.display_name.lower() or ql in s.web_url.lower())
+        rows = (site_json(t, s, ctx.select()) for s in visible_sites() if not s.personal and
+                (ql in ("*", "") or ql in s.display_name.lower() or ql in s.web_url.lower()))
         return paged(ctx, "/sites", rows, "sites", 200, 500)
 
     @app.route("GET", "/sites/getAllSites", "sites", SITES_READ, cost=2)

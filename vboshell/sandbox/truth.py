@@ -113,7 +113,7 @@ class Truth:
     def sites(self) -> list[dict[str, Any]]:
         with self.t.lock:
             return [{"id": s.id, "name": s.name, "displayName": s.display_name, "webUrl": s.web_url,
-                     "groupId": s.group_id, "drives": [d.id for d in s.drives],
+                     "groupId": s.group_id, "isPersonalSite": s.personal, "drives": [d.id for d in s.drives],
                      "lists": [{"id": li.id, "displayName": li.display_name, "template": li.template, "hidden": li.hidden}
                                for li in s.lists]} for s in self.t.sites]
 
