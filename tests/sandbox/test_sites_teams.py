@@ -131,3 +131,22 @@ def test_batch(sandbox: Any) -> None:
         big = gc.post("/$batch", json={"requests": [{"id": str(i), "method": "GET", "url": "/organization"}
                                                     for i in range(21)]})
         assert big.status_code == 400 and big.json()["error"]["code"] == "BadRequest"
+
+
+def test_chats(env: Any) -> None:
+    sb, gc = env
+    alice = sb.truth.users()[0]["id"]
+    chats = gc.get(f"/users/{alice}/chats").json()["value"]
+    truth = sb.truth.chats(user=alice)
+    assert {c["id"] for c in chats} == {c["id"] for c in truth}
+    assert {c["chatType"] for c in chats} <= {"oneOnOne", "group"}
+    c0 = chats[0]["id"]
+    msgs, _, _ = collect(gc, f"/chats/{c0}/messages?$top=2")
+    assert len(msgs) == len(next(c for c in truth if c["id"] == c0)["messages"])
+    assert msgs[0]["chatId"] == c0 and msgs[0]["from"]["user"]["id"]
+    r = gc.post(f"/chats/{c0}/messages", json={"body": {"contentType": "html", "content": "<p>restored</p>"}})
+    assert r.status_code == 201
+    allm, _, _ = collect(gc, f"/users/{alice}/chats/getAllMessages")
+    assert r.json()["id"] in {m["id"] for m in allm}
+    with sb.graph_client("vboshell-sandbox-nosites") as other:
+        assert other.get(f"/users/{alice}/chats").status_code == 200

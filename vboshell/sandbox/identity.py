@@ -24,7 +24,7 @@ ALL_ROLES = (
     "User.Read.All", "Group.Read.All", "GroupMember.Read.All", "Directory.Read.All", "Organization.Read.All",
     "Mail.ReadWrite", "MailboxSettings.Read", "Contacts.ReadWrite", "Calendars.ReadWrite",
     "Files.ReadWrite.All", "Sites.ReadWrite.All", "Sites.Read.All", "Sites.FullControl.All",
-    "Team.ReadBasic.All", "Channel.ReadBasic.All", "ChannelMessage.Read.All", "Teamwork.Migrate.All",
+    "Team.ReadBasic.All", "Channel.ReadBasic.All", "ChannelMessage.Read.All", "Teamwork.Migrate.All", "Chat.Read.All",
     "TeamMember.Read.All", "Reports.Read.All", "MailboxItem.ImportExport.All", "MailboxFolder.Read.All",
 )
 

@@ -412,6 +412,17 @@ class Channel:
         self.created = EPOCH.timestamp() - 200 * 86400
 
 
+class Chat:
+    def __init__(self, id: str, chat_type: str, topic: str | None, members: list[str], created: float) -> None:
+        self.id = id
+        self.chat_type = chat_type
+        self.topic = topic
+        self.members = members
+        self.created = created
+        self.messages: Container
+        self.base_ms = int(created * 1000)
+
+
 class Team:
     def __init__(self, group: Group) -> None:
         self.group = group
@@ -456,6 +467,8 @@ class Tenant:
         self.sites: list[Site] = []
         self.sites_by_id: dict[str, Site] = {}
         self.teams: dict[str, Team] = {}
+        self.chats: list[Chat] = []
+        self.chats_by_id: dict[str, Chat] = {}
         self.delta_epoch = 0  # delta tokens issued before an epoch bump get 410
         self._hashes: dict[tuple[int, int, int, int], str] = {}  # quickXorHash per (container, idx, version, seq)
         self._mime: dict[tuple[int, int, int, int], bytes] = {}  # small MIME cache (bench: repeated $value GETs)
@@ -484,6 +497,7 @@ class Tenant:
         self._gen_large_items(s)
         self._gen_sites(s)
         self._gen_teams(s)
+        self._gen_chats(s)
         self._gen_special(s)
 
     def _gen_users(self, s: dict[str, Any]) -> None:
@@ -902,6 +916,40 @@ class Tenant:
                 if team.site and team.site.drives:
                     team.site.drives[0].items.seed_item(0, name, created=ch.created, attrs={"folder": True})
 
+    def _gen_chats(self, s: dict[str, Any]) -> None:
+        cs = s.get("chats", {})
+        regular = [u for u in self.users if u.purpose == "user"]
+        if len(regular) < 2:
+            return
+        n_msgs = int(cs.get("messages", 6))
+        pairs: list[tuple[str, list[str]]] = []
+        for k in range(int(cs.get("oneOnOne", 0))):
+            a, b = regular[k % len(regular)], regular[(k + 1) % len(regular)]
+            pairs.append(("oneOnOne", [a.id, b.id]))
+        for k in range(int(cs.get("group", 0))):
+            r = C.rng(self.seed, "groupchat", k)
+            pick = r.sample(regular, min(len(regular), 3 + k % 3))
+            pairs.append(("group", [u.id for u in pick]))
+        for k, (kind, members) in enumerate(pairs):
+            hexid = hashlib.blake2b(f"{self.seed}:chat:{k}:{':'.join(members)}".encode(), digest_size=16).hexdigest()
+            cid = f"19:{hexid}@unq.gbl.spaces" if kind == "oneOnOne" else f"19:{hexid}@thread.v2"
+            created = EPOCH.timestamp() - (90 - k % 60) * 86400
+            topic = None if kind == "oneOnOne" else f"{C.rng(self.seed, 'topic', k).choice(C.WORDS).capitalize()} chat"
+            chat = Chat(cid, kind, topic, members, created)
+
+            def gen(c: Container, idx: int) -> Item:
+                ch: Chat = c.owner
+                r = C.rng(self.seed, "chatmsg", c.cno, idx)
+                return Item(idx, None, "", created=ch.created + idx * 1800,
+                            attrs={"from": ch.members[idx % len(ch.members)], "body": f"<p>{C.sentence(r, 4, 12)}</p>",
+                                   "deleted": None, "subject": None})
+
+            chat.messages = Container(self, "chatMessage", f"chat:{cid}", n_msgs, gen,
+                                      lambda c, _n=n_msgs: {None: range(_n)})
+            chat.messages.owner = chat
+            self.chats.append(chat)
+            self.chats_by_id[cid] = chat
+
     def _gen_chat(self, c: Container, idx: int, per: int) -> Item:
         team, ch = c.owner
         r = C.rng(self.seed, "chat", c.cno, idx)
@@ -913,10 +961,10 @@ class Tenant:
                     attrs={"from": author.id, "body": f"<p>{C.paragraph(r, 1)}</p>", "deleted": None,
                            "subject": C.sentence(r, 2, 4) if parent is None else None})
 
-    def chat_id(self, ch: Channel, idx: int) -> str:
+    def chat_id(self, ch: Channel | Chat, idx: int) -> str:
         return str(ch.base_ms + idx * 7919)
 
-    def chat_idx(self, ch: Channel, mid: str) -> int:
+    def chat_idx(self, ch: Channel | Chat, mid: str) -> int:
         try:
             v = int(mid) - ch.base_ms
         except ValueError as e:
@@ -1362,6 +1410,22 @@ class Tenant:
             for name in ("../../etc/passwd", "CON", "x" * 400):
                 out["messages"].append(self.add_message(user, "inbox", name))
             return out
+
+    def add_chat_message(self, chat: str, html: str, author: str | None = None) -> str:
+        with self.lock:
+            ch = self.chats_by_id.get(chat)
+            if ch is None:
+                raise SandboxError(404, "NotFound", "Chat not found")
+            uid = self.user(author).id if author else ch.members[0]
+            it = ch.messages.add(None, "", attrs={"from": uid, "body": html, "deleted": None, "subject": None})
+            return self.chat_id(ch, it.idx)
+
+    def delete_chat_message(self, chat: str, message_id: str) -> None:
+        with self.lock:
+            ch = self.chats_by_id.get(chat)
+            if ch is None:
+                raise SandboxError(404, "NotFound", "Chat not found")
+            ch.messages.update(self.chat_idx(ch, message_id), deleted=time.time(), body="")
 
     def expire_delta_tokens(self) -> None:
         """Every delta/next link issued so far becomes invalid (410 SyncStateNotFound / resyncRequired)."""

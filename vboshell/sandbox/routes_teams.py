@@ -7,7 +7,7 @@ from typing import Any
 
 from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select
 from vboshell.sandbox.delta import delta_round
-from vboshell.sandbox.model import Channel, Item, SandboxError, Team, Tenant, iso
+from vboshell.sandbox.model import Channel, Chat, Item, SandboxError, Team, Tenant, iso
 from vboshell.sandbox.routes_directory import paged
 from vboshell.sandbox.routes_files import item_json
 
@@ -15,6 +15,8 @@ TEAM_READ = ("Team.ReadBasic.All", "TeamSettings.Read.All", "Group.Read.All", "D
 CHANNEL_READ = ("Channel.ReadBasic.All", "ChannelSettings.Read.All", "Group.Read.All", "Directory.Read.All")
 MSG_READ = ("ChannelMessage.Read.All", "ChannelMessage.ReadWrite.All")
 MSG_WRITE = ("Teamwork.Migrate.All", "ChannelMessage.ReadWrite.All")
+CHAT_READ = ("Chat.Read.All", "Chat.ReadWrite.All", "Chat.ReadBasic.All")
+CHAT_WRITE = ("Teamwork.Migrate.All", "Chat.ReadWrite.All")
 
 
 def team_json(t: Tenant, tm: Team) -> dict[str, Any]:
@@ -60,6 +62,7 @@ def message_json(t: Tenant, tm: Team, ch: Channel, it: Item, sel: set[str] | Non
 
 
 def register(app: SandboxApp) -> None:
+    register_chats(app)
     t = app.tenant
 
     def team(gid: str) -> Team:
@@ -206,3 +209,92 @@ def register(app: SandboxApp) -> None:
     @app.route("POST", "/teams/{gid}/channels/{cid}/messages/{mid}/replies", "teams", MSG_WRITE)
     def post_reply(ctx: Ctx, gid: str, cid: str, mid: str) -> Resp:
         return post(ctx, gid, cid, mid)
+
+
+def chat_json(t: Tenant, c: Chat) -> dict[str, Any]:
+    last = max((it.created for it in c.messages.items()), default=c.created)
+    return {"id": c.id, "topic": c.topic, "createdDateTime": iso(c.created), "lastUpdatedDateTime": iso(last),
+            "chatType": c.chat_type, "webUrl": f"https://teams.microsoft.com/l/chat/{c.id}/0?tenantId={t.id}",
+            "tenantId": t.id, "onlineMeetingInfo": None, "viewpoint": None}
+
+
+def chat_message_json(t: Tenant, c: Chat, it: Item, sel: set[str] | None) -> dict[str, Any]:
+    a = it.attrs
+    u = t.users_by_id.get(a.get("from", ""))
+    deleted = a.get("deleted")
+    d = {"id": t.chat_id(c, it.idx), "replyToId": None, "etag": str(it.version * 1000 + it.seq), "messageType": "message",
+         "createdDateTime": iso(it.created), "lastModifiedDateTime": iso(it.modified),
+         "lastEditedDateTime": iso(it.modified) if it.version > 1 and not deleted else None,
+         "deletedDateTime": iso(deleted) if deleted else None, "subject": None, "summary": None, "chatId": c.id,
+         "importance": "normal", "locale": "en-us", "webUrl": None, "channelIdentity": None, "policyViolation": None,
+         "eventDetail": None,
+         "from": {"application": None, "device": None,
+                  "user": {"@odata.type": "#microsoft.graph.teamworkUserIdentity", "id": u.id if u else None,
+                           "displayName": u.display_name if u else None, "userIdentityType": "aadUser",
+                           "tenantId": t.id}},
+         "body": {"contentType": "html", "content": "" if deleted else a.get("body", "")},
+         "attachments": [], "mentions": [], "reactions": []}
+    return apply_select(d, sel)
+
+
+def register_chats(app: SandboxApp) -> None:
+    t = app.tenant
+
+    def chat(cid: str) -> Chat:
+        c = t.chats_by_id.get(cid)
+        if c is None:
+            raise SandboxError(404, "NotFound", "Chat not found")
+        return c
+
+    @app.route("GET", "/users/{uid}/chats", "teams", CHAT_READ)
+    def user_chats(ctx: Ctx, uid: str) -> Resp:
+        from vboshell.sandbox.routes_directory import listed_user
+        u = listed_user(t, uid)
+        rows = (apply_select(chat_json(t, c), ctx.select()) for c in t.chats if u.id in c.members)
+        return paged(ctx, f"/users/{uid}/chats", rows, "chats", 50, 50)
+
+    @app.route("GET", "/users/{uid}/chats/getAllMessages", "teams", CHAT_READ)
+    def user_chat_messages(ctx: Ctx, uid: str) -> Resp:
+        from vboshell.sandbox.routes_directory import listed_user
+        u = listed_user(t, uid)
+        sel = ctx.select()
+        rows = (chat_message_json(t, c, it, sel) for c in t.chats if u.id in c.members for it in c.messages.items())
+        return paged(ctx, f"/users/{uid}/chats/getAllMessages", rows, "chatMessages", 50, 50)
+
+    @app.route("GET", "/chats/{cid}", "teams", CHAT_READ)
+    def chat_one(ctx: Ctx, cid: str) -> Resp:
+        return Resp(200, apply_select(chat_json(t, chat(cid)), ctx.select()))
+
+    @app.route("GET", "/chats/{cid}/members", "teams", CHAT_READ)
+    def chat_members(ctx: Ctx, cid: str) -> Resp:
+        c = chat(cid)
+        return Resp(200, {"value": [{"@odata.type": "#microsoft.graph.aadUserConversationMember", "id": f"{cid}:{m}",
+                                     "roles": ["owner"], "displayName": t.users_by_id[m].display_name, "userId": m,
+                                     "email": t.users_by_id[m].mail, "tenantId": t.id} for m in c.members]})
+
+    @app.route("GET", "/chats/{cid}/messages", "teams", CHAT_READ)
+    def chat_messages(ctx: Ctx, cid: str) -> Resp:
+        c = chat(cid)
+        sel = ctx.select()
+        return paged(ctx, f"/chats/{cid}/messages", (chat_message_json(t, c, it, sel) for it in c.messages.items()),
+                     "chatMessages", 50, 50)
+
+    @app.route("GET", "/chats/{cid}/messages/{mid}", "teams", CHAT_READ)
+    def chat_message_one(ctx: Ctx, cid: str, mid: str) -> Resp:
+        c = chat(cid)
+        it = c.messages.get(t.chat_idx(c, mid))
+        if it is None:
+            raise SandboxError(404, "NotFound", "Message not found")
+        return Resp(200, chat_message_json(t, c, it, ctx.select()))
+
+    @app.route("POST", "/chats/{cid}/messages", "teams", CHAT_WRITE)
+    def chat_post(ctx: Ctx, cid: str) -> Resp:
+        c = chat(cid)
+        b = ctx.json_body()
+        body = b.get("body")
+        if not isinstance(body, dict) or not isinstance(body.get("content"), str):
+            raise GraphError(400, "BadRequest", "Message body is required.")
+        mid = t.add_chat_message(cid, body["content"])
+        it = c.messages.get(t.chat_idx(c, mid))
+        assert it is not None
+        return Resp(201, chat_message_json(t, c, it, None))

@@ -57,6 +57,10 @@ teams:
   channels: 2                   # besides General
   posts: 3                      # root posts per channel
   replies: 2                    # replies per post
+chats:
+  oneOnOne: 3                   # 1:1 chats between neighbouring users
+  group: 1                      # group chats of three or more users
+  messages: 6                   # messages per chat
 """
 
 NAMED_SPECS: dict[str, dict[str, Any]] = {
@@ -75,7 +79,7 @@ NAMED_SPECS: dict[str, dict[str, Any]] = {
               "onedrive": {"files": 1000, "folders": 20, "largeFiles": 20},
               "groups": {"unified": 100, "teams": 50, "security": 20, "distribution": 10},
               "sharepoint": {"sites": 50, "libraryFiles": 1000, "libraryFolders": 10, "listItems": 500},
-              "teams": {"posts": 50, "replies": 3}},
+              "teams": {"posts": 50, "replies": 3}, "chats": {"oneOnOne": 500, "group": 100, "messages": 50}},
 }
 
 

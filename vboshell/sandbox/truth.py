@@ -139,6 +139,15 @@ class Truth:
                      "body": it.attrs.get("body"), "deleted": it.attrs.get("deleted") is not None,
                      "from": it.attrs.get("from")} for it in ch.messages.items()]
 
+    def chats(self, user: str | None = None) -> list[dict[str, Any]]:
+        with self.t.lock:
+            uid = self.t.user(user).id if user else None
+            return [{"id": c.id, "chatType": c.chat_type, "topic": c.topic, "members": list(c.members),
+                     "messages": [{"id": self.t.chat_id(c, it.idx), "body": it.attrs.get("body"),
+                                   "from": it.attrs.get("from"), "deleted": it.attrs.get("deleted") is not None}
+                                  for it in c.messages.items()]}
+                    for c in self.t.chats if uid is None or uid in c.members]
+
     def summary(self) -> dict[str, int]:
         with self.t.lock:
             t = self.t
