@@ -619,8 +619,14 @@ class ConvertToHtml(Cmdlet):
             props = as_list(self.Property)
             invoke = lambda block, obj: self.invoke_script_block(block, obj)  # noqa: E731
             first = items[0]
+            from vboshell.format.properties import PropertySpecError
+
             if props:
-                specs = resolve_specs(props, first, invoke)
+                try:
+                    specs = resolve_specs(props, first, invoke)
+                except PropertySpecError as e:
+                    raise CmdletError(str(e), e.error_id, ErrorCategory.InvalidArgument,
+                                      exception_type="NotSupportedException") from None
             else:
                 from vboshell.format.engine import _is_scalar
 

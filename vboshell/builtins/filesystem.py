@@ -59,26 +59,25 @@ class FileSystemItem:
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._is_dir = _safe_is_dir(path)
 
     @property
     def PSIsContainer(self) -> bool:  # noqa: N802
-        return self._path.is_dir()
+        return self._is_dir
 
     def ps_properties(self) -> list[tuple[str, Any]]:
         p = self._path
+        is_dir = self._is_dir
         props: list[tuple[str, Any]] = [
             ("Mode", self.Mode), ("LastWriteTime", _mtime(p)),
         ]
-        if not p.is_dir():
-            try:
-                props.append(("Length", p.stat().st_size))
-            except OSError:
-                props.append(("Length", 0))
+        if not is_dir:
+            props.append(("Length", self.Length))
         props += [
             ("Name", p.name), ("FullName", str(p)), ("Extension", p.suffix),
-            ("BaseName", p.stem if not p.is_dir() else p.name),
-            ("DirectoryName" if not p.is_dir() else "Parent", str(p.parent) if not p.is_dir() else p.parent.name),
-            ("Exists", p.exists()), ("PSIsContainer", p.is_dir()), ("PSParentPath", str(p.parent)),
+            ("BaseName", p.stem if not is_dir else p.name),
+            ("DirectoryName" if not is_dir else "Parent", str(p.parent) if not is_dir else p.parent.name),
+            ("Exists", _safe_exists(p)), ("PSIsContainer", is_dir), ("PSParentPath", str(p.parent)),
             ("PSChildName", p.name),
         ]
         return props
@@ -86,7 +85,7 @@ class FileSystemItem:
     @property
     def Mode(self) -> str:  # noqa: N802
         p = self._path
-        if p.is_dir():
+        if self._is_dir:
             return "d-----"
         ro = not os.access(p, os.W_OK)
         hidden = p.name.startswith(".")
@@ -106,7 +105,12 @@ class FileSystemItem:
 
     @property
     def Length(self) -> int | None:  # noqa: N802
-        return None if self._path.is_dir() else self._path.stat().st_size
+        if self._is_dir:
+            return None
+        try:
+            return self._path.stat().st_size
+        except OSError:
+            return 0
 
     def __str__(self) -> str:
         return self._path.name
@@ -126,7 +130,7 @@ class DirectoryInfo(FileSystemItem):
 
 
 def item_for(path: Path) -> FileSystemItem:
-    return DirectoryInfo(path) if path.is_dir() else FileInfo(path)
+    return DirectoryInfo(path) if _safe_is_dir(path) else FileInfo(path)
 
 
 def _path_text(value: Any) -> str:
@@ -630,6 +634,20 @@ class SplitPath(Cmdlet):
             self.write_object(parent)
 
 
+def _safe_is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:
+        return False
+
+
+def _safe_exists(p: Path) -> bool:
+    try:
+        return p.exists()
+    except OSError:
+        return False
+
+
 def _matches(name: str, cmdlet: Cmdlet) -> bool:
     if cmdlet.Filter and not wildcard_match(cmdlet.Filter, name):
         return False
@@ -692,9 +710,10 @@ class GetChildItem(Cmdlet):
                     self._out(t, base=t.parent)
 
     def _want(self, p: Path) -> bool:
-        if self.File and p.is_dir():
+        is_dir = _safe_is_dir(p)
+        if self.File and is_dir:
             return False
-        if self.Directory and not p.is_dir():
+        if self.Directory and not is_dir:
             return False
         return _matches(p.name, self)
 
@@ -717,8 +736,9 @@ class GetChildItem(Cmdlet):
             return
         if not self.Force:
             entries = [e for e in entries if not e.name.startswith(".")]
-        dirs = sorted((e for e in entries if e.is_dir()), key=lambda e: e.name.casefold())
-        files = sorted((e for e in entries if not e.is_dir()), key=lambda e: e.name.casefold())
+        kinds = {e: _safe_is_dir(e) for e in entries}
+        dirs = sorted((e for e in entries if kinds[e]), key=lambda e: e.name.casefold())
+        files = sorted((e for e in entries if not kinds[e]), key=lambda e: e.name.casefold())
         for e in dirs + files:
             if self.stopping:
                 return
@@ -727,7 +747,11 @@ class GetChildItem(Cmdlet):
         recurse = self.Recurse or self.Depth is not None
         if recurse and (self.Depth is None or level < self.Depth):
             for sub in dirs:
-                if not sub.is_symlink():
+                try:
+                    link = sub.is_symlink()
+                except OSError:
+                    link = True
+                if not link:
                     self._list(sub, level + 1, base)
 
 

@@ -346,7 +346,8 @@ class SelectObject(Cmdlet):
         self._emitted = 0
         self._specs: list[PropertySpec] | None = None
         self._seen: set[Any] = set()
-        self._indexes = sorted(set(as_list(self.Index))) if self.Index is not None else None
+        self._indexes = sorted({int(i) for i in as_list(self.Index) if i is not None}) \
+            if self.is_bound("Index") else None
         self._streaming = not (self.is_bound("Last") or self.is_bound("SkipLast") or
                               (self._indexes is not None and any(i < 0 for i in self._indexes)))
         if self.is_bound("First") and self.First <= 0 and self._streaming:
@@ -416,7 +417,7 @@ class SelectObject(Cmdlet):
         if self._indexes is not None:
             if pos in self._indexes:
                 self._emit(obj)
-            if pos >= self._indexes[-1] and not self.is_bound("First"):
+            if (not self._indexes or pos >= self._indexes[-1]) and not self.is_bound("First"):
                 self._done = True
                 self._stop()
             return
@@ -442,7 +443,7 @@ class SelectObject(Cmdlet):
         if self._indexes is not None:
             n = len(items)
             picked = []
-            for i in as_list(self.Index):
+            for i in [int(x) for x in as_list(self.Index) if x is not None]:
                 j = i + n if i < 0 else i
                 if 0 <= j < n:
                     picked.append(items[j])
@@ -659,6 +660,10 @@ class GroupObject(Cmdlet):
             h = make_hashtable()
             for vals, name, members in groups:
                 k = name if (self.AsString or len(vals) != 1) else vals[0]
+                try:
+                    hash(k)
+                except TypeError:
+                    k = name
                 from vboshell.runtime.values import ArrayList
 
                 h[k] = ArrayList(members)
@@ -1030,15 +1035,9 @@ class GetRandom(Cmdlet):
             for o in rng.sample(self._items, n):
                 self.write_object(o)
             return
-        lo, hi = self.Minimum, self.Maximum
+        lo = _random_bound(self.Minimum, 0, "Minimum")
+        hi = _random_bound(self.Maximum, 2147483647, "Maximum")
         is_float = isinstance(lo, float) or isinstance(hi, float)
-        lo = 0 if lo is None else lo
-        hi = 2147483647 if hi is None else hi
-        if isinstance(lo, str) or isinstance(hi, str):
-            from vboshell.builtins._util import _try_number
-
-            lo, hi = _try_number(lo) or 0, _try_number(hi) or 0
-            is_float = isinstance(lo, float) or isinstance(hi, float)
         if hi <= lo:
             raise CmdletError(
                 f"The Minimum value ({lo}) cannot be greater than or equal to the Maximum value ({hi}).",
@@ -1049,6 +1048,22 @@ class GetRandom(Cmdlet):
                 self.write_object(rng.uniform(float(lo), float(hi)))
             else:
                 self.write_object(rng.randrange(int(lo), int(hi)))
+
+
+def _random_bound(value: Any, default: int, name: str) -> int | float:
+    from vboshell.builtins._util import _try_number
+
+    if value is None:
+        return default
+    if isinstance(value, bool) or not (is_number(value) or isinstance(value, str)):
+        n = None
+    else:
+        n = _try_number(value)
+    if n is None or isinstance(n, bool):
+        raise CmdletError(f'Cannot convert value "{to_string(value)}" to type "System.Int32".',
+                          "ParameterArgumentTransformationError", ErrorCategory.InvalidArgument, value,
+                          exception_type="ParameterBindingArgumentTransformationException")
+    return float(n) if not isinstance(n, int) else n
 
 
 def compare_strings_ci(a: str, b: str) -> int:

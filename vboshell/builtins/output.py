@@ -141,7 +141,11 @@ class FormatWide(_CollectingCmdlet):
     examples = [Example("'a', 'b', 'c', 'd' | Format-Wide -Column 2", "Strings in two columns.", expect="a")]
 
     def end_processing(self) -> None:
-        for b in build_wide(self._items, self.Property, _invoker(self), self.Column, bool(self.AutoSize)):
+        try:
+            blocks = build_wide(self._items, self.Property, _invoker(self), self.Column, bool(self.AutoSize))
+        except PropertySpecError as e:
+            raise _spec_fail(e) from None
+        for b in blocks:
             self.write_object(b)
 
 

@@ -72,10 +72,16 @@ def _key_bytes(cmdlet: Cmdlet) -> bytes | None:
     key = cmdlet.Key
     if key is None:
         return None
-    if isinstance(key, (bytes, bytearray)):
-        data = bytes(key)
-    else:
-        data = bytes(int(x) & 0xFF for x in (key if isinstance(key, (list, tuple)) else [key]))
+    try:
+        if isinstance(key, (bytes, bytearray)):
+            data = bytes(key)
+        else:
+            items = key if isinstance(key, (list, tuple)) else [key]
+            if any(isinstance(x, bool) or not isinstance(x, int) for x in items):
+                items = [int(str(x)) for x in items]
+            data = bytes(int(x) & 0xFF for x in items)
+    except (TypeError, ValueError):
+        data = b""
     if len(data) not in (16, 24, 32):
         raise CmdletError("The specified key is not valid. Valid key length settings are either 128 bits, 192 bits, "
                           "or 256 bits.", "ImportSecureString_InvalidArgument_CryptographicError",

@@ -714,9 +714,11 @@ def group_label_text(label: str, value: Any) -> str:
 
 
 def _grouped(objects: list[Any], group_by: Any, invoke: Invoker | None) -> list[tuple[str | None, list[Any]]]:
-    if group_by is None:
+    specs = resolve_specs([g for g in (group_by if isinstance(group_by, (list, tuple)) else [group_by])
+                           if g is not None], objects[0] if objects else None, invoke) if group_by is not None else []
+    if not specs:
         return [(None, objects)]
-    spec = resolve_specs([group_by], objects[0] if objects else None, invoke)[0]
+    spec = specs[0]
     groups: list[tuple[str | None, list[Any]]] = []
     last: Any = object()
     for obj in objects:
@@ -793,9 +795,10 @@ def build_wide(objects: list[Any], prop: Any = None, invoke: Invoker | None = No
     objs = [o for o in flatten(objects) if o is not None]
     items: list[str] = []
     for obj in objs:
-        if prop is not None:
-            spec = resolve_specs([prop], obj, invoke)[0]
-            items.append(scalar_text(_getval(spec, obj)))
+        specs = resolve_specs(prop if isinstance(prop, (list, tuple)) else [prop], obj, invoke) \
+            if prop is not None else []
+        if specs:
+            items.append(scalar_text(_getval(specs[0], obj)))
         elif _is_scalar(obj):
             items.append(top_level_text(obj))
         else:
