@@ -40,14 +40,15 @@ Test APIs on the handle (thread mode calls Python directly; process mode goes th
                           update_file(drive, item, data); rename_drive_item; move_drive_item(drive, item, new_parent);
                           delete_drive_item; add_list_item(site, list, fields) -> id; update_list_item; delete_list_item;
                           add_channel_message(team, channel, html, reply_to=None) -> id; edit_channel_message;
-                          delete_channel_message (soft delete); expire_delta_tokens().
+                          delete_channel_message (soft delete); add_chat_message(chat, html); delete_chat_message;
+                          add_hostile_items(user) ('..', 'a/b', 'CON', 400-char names...); expire_delta_tokens().
                           user refs: id, UPN or alias ('alice'); folder refs: id, well-known name or path 'Inbox/Projects';
                           drive refs: drive id or a user ref (their OneDrive); item refs: id or path 'Folder/file.txt'.
     sb.truth.<q>(**kw)    users(), groups(), mail_folders(user), messages(user, folder=None, with_mime=False),
                           message_mime(user, message_id), find_messages(user, subject_contains), contacts(user),
                           events(user), drive_id(owner), drives(), drive_items(drive, with_content=False),
                           file_content(drive, item), sites(), list_items(site, list), teams(),
-                          channel_messages(team, channel), summary().
+                          channel_messages(team, channel), chats(user=None), summary().
                           Hidden objects (public folder / discovery mailboxes, dynamic distribution groups) appear here
                           with listedInGraph=False.
     sb.configure_faults(**knobs) / sb.reset_faults()      limits.FaultConfig
@@ -55,9 +56,35 @@ Test APIs on the handle (thread mode calls Python directly; process mode goes th
     sb.counters() / sb.reset_counters()                   requests, per_endpoint, throttled, faults, bytes_out, min_time_s …
     sb.expire_access_tokens(), sb.set_token_lifetime(s), sb.expire_delta_tokens(), sb.set_mailbox_rest_enabled(user, False)
     sb.tenant (thread mode): the live model (vboshell.sandbox.model.Tenant)
+    Sandbox(..., state_dir=DIR, reuse=True): keep certificates, app ids, secrets and the port across runs.
     sb.token(app=...), sb.graph_client(app=...), sb.httpx_client(): small conveniences for tests.
 
-Spec format: see vboshell/sandbox/spec.py (DEFAULT_SPEC_YAML documents every key).
+Spec format: see vboshell/sandbox/spec.py (DEFAULT_SPEC_YAML documents every key; `vboshell sandbox spec` prints it).
+Named specs: default (8 users, ~300 messages, seconds to back up), tiny, medium (50 users), large (1,000 users x
+1,000 messages, ~60 MB RSS: content is generated lazily from the seed, only changes are stored).
+
+What the tenant serves (v1.0 and /beta; everything answers Graph's error body on failure)
+----------------------------------------------------------------------------------------
+    identity   /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/oauth2/v2.0/token (secret, RS256/PS256
+               assertions with x5t / x5t#S256 / x5c), /{tenant}/discovery/v2.0/keys; AADSTS 7000215, 700016, 90002,
+               700024, 700027, 700023, 7000218, 1002012, 50196 (identity_error_rate knob)
+    directory  /organization, /users ($select/$top/$filter subset/$count/paging), /users/{id}, /mailboxSettings
+               (userPurpose), /settings/exchange, /groups (+members/owners/transitiveMembers), /subscribedSkus
+    mail       mailFolders (+childFolders, delta, create, delete), messages (list, delta per folder with @removed,
+               $value MIME, attachments, create from MIME -> isDraft, JSON create, PATCH, DELETE -> Deleted Items,
+               move, copy), contacts (+delta), calendars/events (+calendarView/delta), the import/export API
+               (/admin/exchange/mailboxes/{MBX}/folders[/delta], items/delta, exportItems, createImportSession):
+               the only route to archive mailboxes
+    files      /drives/{id}, /users|groups|sites/{id}/drive aliases, root:/path: addressing, children, root/delta
+               (token=latest, deleted facet, resyncRequired 410), /content -> 302 pre-authenticated URL (Range ->
+               206), PUT content, createUploadSession (320 KiB multiples, 416/409), folders, PATCH, DELETE
+    sharepoint /sites?search=, /sites/getAllSites (incl. OneDrive personal sites), /sites/root, /sites/{host}:/{path},
+               site drives, lists (+columns), list items ($expand=fields, delta, create, PATCH fields, DELETE)
+    teams      /teams/{id}, channels/allChannels, filesFolder, messages (+replies, delta, getAllMessages, post),
+               /users/{id}/chats, /chats/{id}/messages (+getAllMessages, post)
+    reports    getMailboxUsageDetail / getOneDriveUsageAccountDetail / getSharePointSiteUsageDetail -> 302 CSV
+    batch      /$batch (<= 20, dependsOn -> 424, per-response status/headers, base64 bodies for non-JSON)
+Item ids are stable across moves (as with Prefer: IdType="ImmutableId", which is accepted and otherwise ignored).
 """
 
 from __future__ import annotations
