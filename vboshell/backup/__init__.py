@@ -48,9 +48,9 @@ Repository layout written by a run (vboshell.repository; one restore point per r
                         exported item data as returned (metadata "contentType": "application/x-exchange-export";
                         when the data is RFC 822 it is "message/rfc822" and subject/from/receivedDateTime are
                         parsed from its headers), plus metadata mailboxId, size, createdDateTime, lastModifiedDateTime.
-        type "contact": item_id = contact id; folder "Contacts"; parent_id = parentFolderId; content = the contact's
+        type "contact": item_id = contact id; folder "Contacts"; parent_id "Contacts"; content = the contact's
                         Graph JSON (UTF-8); metadata = the same JSON.                 (primary mailbox only)
-        type "event":   item_id = event id; folder "Calendar"; content = the event's Graph JSON (with body);
+        type "event":   item_id = event id; folder "Calendar"; parent_id "Calendar"; content = the event's Graph JSON (with body);
                         metadata = the JSON without body.                             (primary mailbox only)
     "OneDrive" (kind user) and "SharePoint" (kind site) document libraries — one drive delta per drive
         type "file" | "folder" | "package" (OneNote notebook: a folder with the package facet; its .one/.onetoc2

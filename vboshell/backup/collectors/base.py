@@ -1,0 +1,166 @@
+"""What every collector shares: the unit context (writer, object, Graph client, stop flag, counters, log) and the
+stored-state look-ups used to skip items already in the repository and to reconcile deletions after full rounds."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from vboshell.repository import ObjectRef, Writer
+
+
+class StopRequested(Exception):
+    """The run was asked to stop (Stop-VBOJob, Ctrl+C, SIGTERM); what is stored so far is kept."""
+
+
+class UnitWarning(Exception):
+    """The object cannot be processed for a known, non-fatal reason (e.g. no mailbox): status Warning."""
+
+
+class UnitSkipped(Exception):
+    """Nothing to back up for this unit (e.g. no archive mailbox, no OneDrive): status Success, logged as Info."""
+
+
+@dataclass
+class UnitCounters:
+    items: int = 0
+    bytes: int = 0
+    deleted: int = 0
+    skipped: int = 0  # already stored (change key known): not downloaded again
+    warnings: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"items": self.items, "bytes": self.bytes, "deleted": self.deleted, "skipped": self.skipped,
+                "warnings": self.warnings}
+
+
+@dataclass
+class UnitContext:
+    """One work unit (object, service) being processed."""
+
+    writer: Writer
+    obj: ObjectRef
+    service: str
+    graph: Any  # SyncGraphClient
+    full: bool = False
+    stop: threading.Event = field(default_factory=threading.Event)
+    log: Callable[[str, str, str], None] = lambda kind, title, message="": None
+    counters: UnitCounters = field(default_factory=UnitCounters)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    # --- control ---
+    def check_stop(self) -> None:
+        if self.stop.is_set():
+            raise StopRequested()
+
+    def warn(self, title: str, message: str = "") -> None:
+        self.counters.warnings += 1
+        self.log("Warning", title, message)
+
+    # --- delta state ---
+    def get_state(self, key: str) -> tuple[str | None, Any]:
+        if self.full:
+            st = self.writer.get_delta_state(self.obj, key)
+            return None, (st.extra if st else None)
+        st = self.writer.get_delta_state(self.obj, key)
+        return (st.token, st.extra) if st else (None, None)
+
+    def had_state(self, key: str) -> bool:
+        return self.writer.get_delta_state(self.obj, key) is not None
+
+    def set_state(self, key: str, token: str | None, extra: Any = None) -> None:
+        self.writer.set_delta_state(self.obj, key, token, extra)
+
+    # --- stored items ---
+    def stored(self, item_id: str) -> tuple[str | None, str | None] | None:
+        """(change_key, parent_id) of the item's current stored version (None: not stored or deleted)."""
+        return stored_version(self.writer, self.obj, self.service, item_id)
+
+    def known(self, item_id: str, change_key: str | None, parent_id: str | None) -> bool:
+        """Whether this exact version (change key and container) is stored already: no need to download it."""
+        if change_key is None:
+            return False
+        st = self.stored(item_id)
+        return st is not None and st[0] == change_key and st[1] == parent_id
+
+    def put(self, item_id: str, folder: str | None, metadata: dict, content: Any, *, change_key: str | None = None,
+            parent_id: str | None = None) -> Any:
+        counted = _Counted(content)
+        res = self.writer.put_item(self.obj, self.service, item_id, folder, metadata, counted, change_key=change_key,
+                                   parent_id=parent_id)
+        self.counters.bytes += counted.n
+        if res:  # NEW or CHANGED (an unchanged folder/setting record stores nothing)
+            self.counters.items += 1
+        return res
+
+    def delete(self, item_id: str) -> None:
+        if self.writer.delete_item(self.obj, self.service, item_id):
+            self.counters.deleted += 1
+
+    def children(self, parent_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """(item_id, parent_id) of stored current items whose container is one of parent_ids."""
+        return stored_children(self.writer, self.obj, self.service, set(parent_ids))
+
+
+class _Counted:
+    """Wraps item content so the collector knows how many bytes were read from the source."""
+
+    def __init__(self, content: Any) -> None:
+        self.content = content
+        self.n = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        c = self.content
+        if isinstance(c, str):
+            c = c.encode("utf-8")
+        if isinstance(c, bytes | bytearray | memoryview):
+            self.n += len(c)
+            if c:
+                yield bytes(c)
+            return
+        for chunk in c:
+            self.n += len(chunk)
+            yield chunk
+
+
+def as_json(obj: Any) -> bytes:
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stored-state look-ups. The repository Writer's public API has item_known(change_key) and current_items(); these
+# also need the container (parent_id) to skip unchanged-but-moved items and to reconcile one container after a full
+# re-read. Kept in one place so a public Writer method can replace them.
+
+def stored_version(w: Writer, obj: ObjectRef, service: str, item_id: str) -> tuple[str | None, str | None] | None:
+    with w._mu:  # noqa: SLF001
+        oid = w.object_id(obj)
+        p = w._pending.get((oid, service, item_id))  # noqa: SLF001
+        if p is not None and p[0] == "del":
+            return None
+        row = w._con.execute(  # noqa: SLF001
+            "SELECT change_key, parent_id FROM item_versions WHERE object_id=? AND service=? AND item_id=? "
+            "AND to_seq IS NULL ORDER BY from_seq DESC LIMIT 1", (oid, service, item_id)).fetchone()
+        if p is not None:  # stored in this run, not flushed yet: same change key means same version
+            return (p[2], row[1] if row else None) if row else (p[2], None)
+        return (row[0], row[1]) if row else None
+
+
+def stored_children(w: Writer, obj: ObjectRef, service: str, parents: set[str]) -> list[tuple[str, str]]:
+    if not parents:
+        return []
+    with w._mu:  # noqa: SLF001
+        w.flush()
+        oid = w.object_id(obj)
+        out: list[tuple[str, str]] = []
+        plist = sorted(parents)
+        for i in range(0, len(plist), 500):
+            part = plist[i:i + 500]
+            q = ",".join("?" * len(part))
+            out.extend(w._con.execute(  # noqa: SLF001
+                f"SELECT item_id, parent_id FROM item_versions WHERE object_id=? AND service=? AND to_seq IS NULL "  # noqa: S608
+                f"AND parent_id IN ({q})", (oid, service, *part)).fetchall())
+        return [(str(a), str(b)) for a, b in out]

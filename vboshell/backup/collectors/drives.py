@@ -1,0 +1,155 @@
+"""OneDrive and SharePoint document-library collector: one drive delta per drive, files streamed from their
+download URL, folders and OneNote notebooks (package folders) kept as items, deletions and moves by id."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vboshell.backup.collectors.base import UnitContext, UnitSkipped, UnitWarning
+from vboshell.graph.errors import DeltaResyncRequired, GraphError
+
+KEEP = ("id", "name", "size", "createdDateTime", "lastModifiedDateTime", "eTag", "cTag", "webUrl", "createdBy",
+        "lastModifiedBy", "file", "folder", "package", "fileSystemInfo", "shared", "description")
+
+
+def collect_onedrive(u: UnitContext) -> None:
+    uid = u.obj.external_id
+    try:
+        drive = u.graph.get_json(f"/users/{uid}/drive", params={"$select": "id,name,driveType,webUrl"})
+    except GraphError as exc:
+        if exc.status == 404:
+            if u.params.get("explicit"):
+                raise UnitWarning(f"OneDrive is not provisioned for this user ({exc.code}).") from None
+            raise UnitSkipped("no OneDrive") from None
+        raise
+    collect_drive(u, drive["id"], drive.get("name") or "OneDrive", prefix="")
+
+
+def _kind(it: dict[str, Any]) -> str:
+    if it.get("package") is not None:
+        return "package"
+    if it.get("folder") is not None:
+        return "folder"
+    return "file"
+
+
+def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -> None:
+    """Back up one drive. prefix: the path prefix of its items ("" for OneDrive, the library name for SharePoint,
+    "Files" for a team's library)."""
+    key = f"drive:{drive_id}"
+    token, extra = u.get_state(key)
+    extra = extra or {}
+    had = bool(extra)
+    items: dict[str, list[Any]] = dict(extra.get("items") or {})
+    root = extra.get("root")
+    first = f"/drives/{drive_id}/root/delta"
+    full = token is None
+    changed: list[dict[str, Any]] = []
+    deleted: list[str] = []
+    seen: set[str] = set()
+
+    def run_round(url: str) -> str | None:
+        nonlocal root
+        rnd = u.graph.delta(url)
+        for it in rnd:
+            u.check_stop()
+            iid = it.get("id")
+            if not iid:
+                continue
+            if it.get("deleted") is not None or it.get("@removed") is not None:
+                deleted.append(iid)
+                continue
+            if it.get("root") is not None:
+                root = iid
+                continue
+            seen.add(iid)
+            pref = it.get("parentReference") or {}
+            items[iid] = [it.get("name") or "", pref.get("id"), _kind(it)]
+            changed.append({k: it[k] for k in (*KEEP, "@microsoft.graph.downloadUrl", "parentReference") if k in it})
+        return rnd.delta_link
+
+    try:
+        link = run_round(token or first)
+    except DeltaResyncRequired:
+        if token is None:
+            raise
+        u.warn(f"Delta token expired for library '{drive_name}'", "The change token was no longer valid (resync "
+               "required); the library is read again in full. Items already stored are not downloaded again.")
+        full = True
+        changed.clear()
+        deleted.clear()
+        seen.clear()
+        link = run_round(first)
+    except GraphError as exc:
+        if exc.status in (401, 403):
+            raise UnitWarning(f"Access to library '{drive_name}' was denied ({exc.code}): {exc.message}") from None
+        raise
+
+    def path_of(iid: str | None, depth: int = 0) -> str:
+        parts: list[str] = []
+        while iid and iid != root and iid in items and depth < 256:
+            name, parent, _k = items[iid]
+            parts.append(name)
+            iid = parent
+            depth += 1
+        return "/".join(reversed(parts))
+
+    def folder_of(parent: str | None) -> str:
+        p = path_of(parent)
+        return "/".join(x for x in (prefix, p) if x)
+
+    # deletions (and their descendants we know of)
+    gone: set[str] = set(deleted)
+    if full and (had or u.full):
+        gone |= {i for i in items if i not in seen}
+    if gone:
+        children: dict[str | None, list[str]] = {}
+        for i, (_n, p, _k) in items.items():
+            children.setdefault(p, []).append(i)
+        stack = list(gone)
+        while stack:
+            i = stack.pop()
+            for c in children.get(i, ()):
+                if c not in gone and c not in seen:
+                    gone.add(c)
+                    stack.append(c)
+        for i in gone:
+            u.delete(i)
+            items.pop(i, None)
+    for it in changed:
+        u.check_stop()
+        iid = it["id"]
+        if iid in gone or iid not in items:
+            continue
+        parent = items[iid][1]
+        kind = items[iid][2]
+        md = {k: v for k, v in it.items() if k in KEEP}
+        md.update({"type": kind, "driveId": drive_id, "driveName": drive_name, "parentId": parent,
+                   "path": "/".join(x for x in (folder_of(parent), it.get("name") or "") if x)})
+        ck = it.get("eTag") or it.get("cTag")
+        if kind != "file":
+            u.put(iid, folder_of(parent), md, b"", change_key=ck, parent_id=parent)
+            continue
+        if u.known(iid, ck, parent):
+            u.counters.skipped += 1
+            continue
+        try:
+            vers = u.graph.get_json(f"/drives/{drive_id}/items/{iid}/versions").get("value") or []
+            md["versions"] = [{k: v.get(k) for k in ("id", "lastModifiedDateTime", "size")} for v in vers]
+        except GraphError:
+            pass
+        url = it.get("@microsoft.graph.downloadUrl") or f"/drives/{drive_id}/items/{iid}/content"
+        try:
+            u.put(iid, folder_of(parent), md, u.graph.stream(url), change_key=ck, parent_id=parent)
+        except GraphError as exc:
+            if exc.status == 404:  # deleted meanwhile: the next delta reports it
+                continue
+            if exc.status in (401, 403) and url != f"/drives/{drive_id}/items/{iid}/content":
+                try:  # an expired pre-authenticated URL: ask Graph again
+                    u.put(iid, folder_of(parent), md, u.graph.stream(f"/drives/{drive_id}/items/{iid}/content"),
+                          change_key=ck, parent_id=parent)
+                    continue
+                except GraphError as exc2:
+                    exc = exc2
+            u.warn(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
+    u.set_state(key, link, {"items": items, "root": root})

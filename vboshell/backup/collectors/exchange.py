@@ -1,0 +1,300 @@
+"""Exchange Online collectors: the primary mailbox (folder tree, per-folder message delta with MIME content,
+contacts and calendar delta) and the in-place archive mailbox (mailbox export API)."""
+
+from __future__ import annotations
+
+import base64
+import email.parser
+import email.policy
+import email.utils
+from typing import Any
+
+from vboshell.backup.collectors.base import UnitContext, UnitSkipped, UnitWarning, as_json
+from vboshell.graph.errors import DeltaResyncRequired, GraphError
+
+MESSAGE_FIELDS = ("id,changeKey,subject,from,sender,toRecipients,ccRecipients,bccRecipients,replyTo,receivedDateTime,"
+                  "sentDateTime,createdDateTime,lastModifiedDateTime,isRead,isDraft,hasAttachments,importance,"
+                  "categories,flag,internetMessageId,conversationId,parentFolderId")
+_NO_MAILBOX = ("mailboxnotenabledforrestapi", "mailboxnotsupportedforrestapi", "resourcenotfound",
+               "errorinvaliduser", "mailboxnotfound")
+
+
+def _no_mailbox(exc: GraphError) -> bool:
+    return exc.status == 404 and (exc.code or "").lower() in _NO_MAILBOX or \
+        (exc.code or "").lower() == "mailboxnotenabledforrestapi"
+
+
+def _paths(folders: dict[str, tuple[str, str | None]]) -> dict[str, str]:
+    """{folderId: display path} from {folderId: (displayName, parentFolderId)}."""
+    out: dict[str, str] = {}
+
+    def path(fid: str, depth: int = 0) -> str:
+        if fid in out:
+            return out[fid]
+        name, parent = folders[fid]
+        p = name if (parent not in folders or depth > 64) else path(parent, depth + 1) + "/" + name  # type: ignore[arg-type]
+        out[fid] = p
+        return p
+
+    for f in folders:
+        path(f)
+    return out
+
+
+def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str):
+    """Yield (item, full_round) of a container's delta; expired tokens fall back to a full round (with a warning).
+    Returns the new delta link through u.params['_link']."""
+    token, _extra = u.get_state(key)
+    full = token is None
+    try:
+        rnd = u.graph.delta(token or first_url, params=None if token else params)
+        for it in rnd:
+            yield it, full
+        u.params["_link"] = rnd.delta_link
+    except DeltaResyncRequired:
+        if token is None:
+            raise
+        u.warn(f"Delta token expired for {what}", "The change token was no longer valid (resync required); "
+               f"{what} is read again in full. Items already stored are not downloaded again.")
+        u.params["_resynced"] = True
+        rnd = u.graph.delta(first_url, params=params)
+        for it in rnd:
+            yield it, True
+        u.params["_link"] = rnd.delta_link
+
+
+def collect_mailbox(u: UnitContext) -> None:
+    """Primary mailbox of user u.obj: folders, messages (MIME), contacts, calendar."""
+    uid = u.obj.external_id
+    g = u.graph
+    # --- folder tree (a full flat listing each run: folders are few; moves/renames are tracked by id) ---
+    try:
+        rows = list(g.delta(f"/users/{uid}/mailFolders/delta",
+                            params={"$select": "id,displayName,parentFolderId,wellKnownName"}))
+    except GraphError as exc:
+        if _no_mailbox(exc):
+            raise UnitWarning(f"Mailbox is not available through Microsoft Graph ({exc.code}): {exc.message}") from None
+        raise
+    folders: dict[str, tuple[str, str | None]] = {}
+    meta: dict[str, dict[str, Any]] = {}
+    for f in rows:
+        if f.get("@removed"):
+            continue
+        folders[f["id"]] = (f.get("displayName") or "", f.get("parentFolderId"))
+        meta[f["id"]] = f
+    paths = _paths(folders)
+    _token, prev = u.get_state("mail:folders")
+    prev = prev or {}
+    gone = [fid for fid in prev if fid not in folders]
+    if gone:
+        for item_id, _parent in u.children(gone):
+            u.delete(item_id)
+        for fid in gone:
+            u.delete(fid)
+    for fid, (name, parent) in folders.items():
+        m = meta[fid]
+        ppath = paths.get(parent, "") if parent in folders else ""
+        u.put(fid, ppath, {"type": "folder", "id": fid, "displayName": name, "parentFolderId": parent,
+                           "path": paths[fid], "wellKnownName": m.get("wellKnownName")}, b"", parent_id=parent)
+    # --- messages, folder by folder; removals are decided after all folders (a move is a removal + an add) ---
+    removed: set[str] = set()
+    seen: set[str] = set()
+    full_folders: dict[str, set[str]] = {}
+    for fid in folders:
+        u.check_stop()
+        key = f"mail:{fid}"
+        had = u.had_state(key)
+        u.params.pop("_resynced", None)
+        ids_this: set[str] = set()
+        was_full = False
+        for msg, full in _delta_items(u, key, f"/users/{uid}/mailFolders/{fid}/messages/delta",
+                                      {"$select": MESSAGE_FIELDS}, f"folder '{paths[fid]}'"):
+            u.check_stop()
+            was_full = full
+            mid = msg.get("id")
+            if not mid:
+                continue
+            if msg.get("@removed"):
+                removed.add(mid)
+                continue
+            seen.add(mid)
+            ids_this.add(mid)
+            ck = msg.get("changeKey")
+            if u.known(mid, ck, fid):
+                u.counters.skipped += 1
+                continue
+            md = {k: v for k, v in msg.items() if not k.startswith("@") and k not in ("body", "uniqueBody")}
+            md["type"] = "message"
+            md["contentType"] = "message/rfc822"
+            try:
+                u.put(mid, paths[fid], md, g.stream(f"/users/{uid}/messages/{mid}/$value"), change_key=ck, parent_id=fid)
+            except GraphError as exc:
+                if exc.status == 404:  # deleted between the delta page and the download
+                    continue
+                u.warn(f"Cannot read message '{msg.get('subject') or mid}'", f"{exc.code}: {exc.message}")
+        if was_full and (had or u.full):
+            full_folders[fid] = ids_this
+        u.set_state(key, u.params.pop("_link", None), {"path": paths[fid]})
+    for mid in removed - seen:
+        u.delete(mid)
+    if full_folders:  # items that vanished while the token was invalid (or before a -Full run)
+        for item_id, parent in u.children(full_folders):
+            if item_id not in full_folders[parent] and item_id not in seen:
+                u.delete(item_id)
+    u.set_state("mail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
+    _collect_simple(u, "contacts", f"/users/{uid}/contacts/delta", "contact", "Contacts")
+    _collect_simple(u, "events", f"/users/{uid}/events/delta", "event", "Calendar")
+
+
+def _collect_simple(u: UnitContext, key: str, url: str, kind: str, folder: str) -> None:
+    had = u.had_state(key)
+    seen: set[str] = set()
+    was_full = False
+    try:
+        for it, full in _delta_items(u, key, url, None, folder):
+            u.check_stop()
+            was_full = full
+            iid = it.get("id")
+            if not iid:
+                continue
+            if it.get("@removed"):
+                u.delete(iid)
+                continue
+            seen.add(iid)
+            ck = it.get("changeKey")
+            parent = folder  # contacts/events hang under one pseudo container; Graph's folder id is in metadata
+            if u.known(iid, ck, parent):
+                u.counters.skipped += 1
+                continue
+            md = {k: v for k, v in it.items() if not k.startswith("@") and k != "body"}
+            md["type"] = kind
+            u.put(iid, folder, md, as_json({k: v for k, v in it.items() if not k.startswith("@odata")}),
+                  change_key=ck, parent_id=parent)
+    except GraphError as exc:
+        if exc.status in (403, 404):
+            u.warn(f"{folder} not backed up", f"{exc.code}: {exc.message}")
+            return
+        raise
+    if was_full and (had or u.full):  # deleted while the token was invalid (or before a -Full run)
+        for item_id, _p in u.children([folder]):
+            if item_id not in seen:
+                u.delete(item_id)
+    u.set_state(key, u.params.pop("_link", None))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Archive mailbox (mailbox import/export API)
+
+def collect_archive(u: UnitContext) -> None:
+    uid = u.obj.external_id
+    g = u.graph
+    try:
+        info = g.get_json(f"/users/{uid}/settings/exchange")
+    except GraphError as exc:
+        if _no_mailbox(exc):
+            raise UnitSkipped("no mailbox") from None
+        raise
+    mbx = info.get("inPlaceArchiveMailboxId") or info.get("archiveMailboxId")
+    if not mbx:
+        raise UnitSkipped("no archive mailbox")
+    base = f"/admin/exchange/mailboxes/{mbx}"
+    rows = list(g.paged(f"{base}/folders/delta"))
+    folders = {f["id"]: (f.get("displayName") or "", f.get("parentFolderId")) for f in rows if not f.get("@removed")}
+    paths = _paths(folders)
+    _t, prev = u.get_state("xmail:folders")
+    prev = prev or {}
+    gone = [fid for fid in prev if fid not in folders]
+    if gone:
+        for item_id, _parent in u.children(gone):
+            u.delete(item_id)
+        for fid in gone:
+            u.delete(fid)
+    for fid, (name, parent) in folders.items():
+        u.put(fid, paths.get(parent, "") if parent in folders else "",
+              {"type": "folder", "id": fid, "displayName": name, "parentFolderId": parent, "path": paths[fid],
+               "mailboxId": mbx}, b"", parent_id=parent)
+    removed: set[str] = set()
+    seen: set[str] = set()
+    full_folders: dict[str, set[str]] = {}
+    for fid in folders:
+        u.check_stop()
+        key = f"xmail:{fid}"
+        had = u.had_state(key)
+        pending: list[dict[str, Any]] = []
+        ids_this: set[str] = set()
+        was_full = False
+        for it, full in _delta_items(u, key, f"{base}/folders/{fid}/items/delta", None,
+                                     f"archive folder '{paths[fid]}'"):
+            u.check_stop()
+            was_full = full
+            iid = it.get("id")
+            if not iid:
+                continue
+            if it.get("@removed"):
+                removed.add(iid)
+                continue
+            seen.add(iid)
+            ids_this.add(iid)
+            if u.known(iid, it.get("changeKey"), fid):
+                u.counters.skipped += 1
+                continue
+            pending.append(it)
+            if len(pending) == 20:
+                _export(u, base, mbx, fid, paths[fid], pending)
+                pending = []
+        if pending:
+            _export(u, base, mbx, fid, paths[fid], pending)
+        if was_full and (had or u.full):
+            full_folders[fid] = ids_this
+        u.set_state(key, u.params.pop("_link", None), {"path": paths[fid]})
+    for iid in removed - seen:
+        u.delete(iid)
+    if full_folders:
+        for item_id, parent in u.children(full_folders):
+            if item_id not in full_folders[parent] and item_id not in seen:
+                u.delete(item_id)
+    u.set_state("xmail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
+
+
+def _export(u: UnitContext, base: str, mbx: str, fid: str, path: str, items: list[dict[str, Any]]) -> None:
+    res = u.graph.post_json(f"{base}/exportItems", {"itemIds": [i["id"] for i in items]})
+    by_id = {i["id"]: i for i in items}
+    for r in res.get("value") or []:
+        iid = r.get("itemId")
+        src = by_id.get(iid, {})
+        if r.get("error"):
+            err = r["error"]
+            if str(err.get("code", "")).lower() != "erroritemnotfound":
+                u.warn(f"Cannot export archive item {iid}", f"{err.get('code')}: {err.get('message')}")
+            continue
+        data = base64.b64decode(r.get("data") or "")
+        md: dict[str, Any] = {k: v for k, v in src.items() if not k.startswith("@")}
+        md.update({"type": "message", "mailboxId": mbx, "parentFolderId": fid,
+                   "contentType": "application/x-exchange-export"})
+        md.update(_mime_summary(data))
+        u.put(iid, path, md, data, change_key=r.get("changeKey") or src.get("changeKey"), parent_id=fid)
+
+
+def _mime_summary(data: bytes) -> dict[str, Any]:
+    """subject/from/receivedDateTime when the exported data is RFC 822 (else nothing)."""
+    head = data[:65536]
+    if b"\r\n\r\n" not in head and b"\n\n" not in head:
+        return {}
+    try:
+        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(head)
+    except Exception:  # noqa: BLE001 - not MIME
+        return {}
+    if not (msg.get("Subject") is not None or msg.get("From") is not None):
+        return {}
+    out: dict[str, Any] = {"contentType": "message/rfc822", "subject": str(msg.get("Subject") or "")}
+    if msg.get("From"):
+        name, addr = email.utils.parseaddr(str(msg.get("From")))
+        out["from"] = {"emailAddress": {"name": name, "address": addr}}
+    if msg.get("Date"):
+        try:
+            out["receivedDateTime"] = email.utils.parsedate_to_datetime(str(msg.get("Date"))).isoformat()
+        except (TypeError, ValueError):
+            pass
+    if msg.get("Message-ID"):
+        out["internetMessageId"] = str(msg.get("Message-ID"))
+    return out

@@ -1,0 +1,127 @@
+"""Microsoft Teams collector: team settings, channels, channel posts (message delta) with their replies, and the
+channel files through the team site's document library."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vboshell.backup.collectors.base import UnitContext, UnitWarning, as_json
+from vboshell.backup.collectors.drives import collect_drive
+from vboshell.graph.errors import DeltaResyncRequired, GraphError
+
+
+def _meta(m: dict[str, Any], kind: str, ch: dict[str, Any]) -> dict[str, Any]:
+    md = {k: v for k, v in m.items() if not k.startswith("@") and k != "body"}
+    md.update({"type": kind, "channelId": ch["id"], "channelName": ch.get("displayName")})
+    return md
+
+
+def _ck(m: dict[str, Any]) -> str | None:
+    return m.get("etag") or m.get("lastModifiedDateTime")
+
+
+def collect_team(u: UnitContext) -> None:
+    gid = u.obj.external_id
+    g = u.graph
+    try:
+        team = g.get_json(f"/teams/{gid}")
+    except GraphError as exc:
+        if exc.status in (403, 404):
+            raise UnitWarning(f"Team cannot be read ({exc.code}): {exc.message}") from None
+        raise
+    tmeta = {k: v for k, v in team.items() if not k.startswith("@")}
+    tmeta["type"] = "team"
+    u.put("team", "", tmeta, as_json(tmeta))
+    channels = list(g.paged(f"/teams/{gid}/channels"))
+    files_drive: tuple[str, str] | None = None
+    for ch in channels:
+        u.check_stop()
+        cmeta = {k: v for k, v in ch.items() if not k.startswith("@")}
+        cmeta["type"] = "channel"
+        u.put(ch["id"], "", cmeta, as_json(cmeta), parent_id="team")
+        _collect_channel(u, gid, ch)
+        if files_drive is None:
+            try:
+                ff = g.get_json(f"/teams/{gid}/channels/{ch['id']}/filesFolder")
+                did = (ff.get("parentReference") or {}).get("driveId")
+                if did:
+                    files_drive = (did, "Files")
+            except GraphError as exc:
+                if exc.status not in (403, 404):
+                    raise
+    if files_drive is not None:
+        collect_drive(u, files_drive[0], files_drive[1], prefix="Files")
+
+
+def _collect_channel(u: UnitContext, gid: str, ch: dict[str, Any]) -> None:
+    cid = ch["id"]
+    name = ch.get("displayName") or cid
+    key = f"channel:{cid}"
+    token, _extra = u.get_state(key)
+    had = u.had_state(key)
+    first = f"/teams/{gid}/channels/{cid}/messages/delta"
+    full = token is None
+    seen: set[str] = set()
+    g = u.graph
+
+    def run(url: str) -> str | None:
+        rnd = g.delta(url)
+        for m in rnd:
+            u.check_stop()
+            mid = m.get("id")
+            if not mid:
+                continue
+            if m.get("@removed") is not None or m.get("deletedDateTime"):
+                _delete_post(u, mid)
+                continue
+            seen.add(mid)
+            existed = u.stored(mid) is not None
+            if not u.known(mid, _ck(m), cid):
+                u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)
+            else:
+                u.counters.skipped += 1
+            _collect_replies(u, gid, ch, mid, reconcile=existed)
+        return rnd.delta_link
+
+    try:
+        link = run(token or first)
+    except DeltaResyncRequired:
+        if token is None:
+            raise
+        u.warn(f"Delta token expired for channel '{name}'", "The channel is read again in full; posts already "
+               "stored are not stored again.")
+        full = True
+        seen.clear()
+        link = run(first)
+    if full and (had or u.full):
+        for mid, _p in u.children([cid]):
+            if mid not in seen:
+                _delete_post(u, mid)
+    u.set_state(key, link)
+
+
+def _collect_replies(u: UnitContext, gid: str, ch: dict[str, Any], mid: str, reconcile: bool) -> None:
+    cid = ch["id"]
+    present: set[str] = set()
+    for r in u.graph.paged(f"/teams/{gid}/channels/{cid}/messages/{mid}/replies"):
+        rid = r.get("id")
+        if not rid:
+            continue
+        if r.get("deletedDateTime"):
+            u.delete(rid)
+            continue
+        present.add(rid)
+        if u.known(rid, _ck(r), mid):
+            u.counters.skipped += 1
+            continue
+        u.put(rid, ch.get("displayName") or cid, _meta(r, "reply", ch), as_json(r), change_key=_ck(r), parent_id=mid)
+    if reconcile:  # replies that disappeared without a soft delete
+        for rid, _p in u.children([mid]):
+            if rid not in present:
+                u.delete(rid)
+
+
+def _delete_post(u: UnitContext, mid: str) -> None:
+    for rid, _p in u.children([mid]):
+        u.delete(rid)
+    u.delete(mid)

@@ -1,0 +1,499 @@
+"""The job runner: one run of a backup job — lock, session, restore point, work units run concurrently under
+the Graph client's limits, per-object status and log, commit, retention — plus start/stop/wait helpers."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from vboshell.backup import schedule
+from vboshell.backup.collectors.base import StopRequested, UnitContext, UnitCounters, UnitSkipped, UnitWarning
+from vboshell.backup.locks import LockBusyError, job_lock
+from vboshell.backup.selection import ARCHIVE, EXCHANGE, ONEDRIVE, SHAREPOINT, TEAMS, WorkUnit, resolve
+from vboshell.store.catalog import Catalog
+from vboshell.store.records import JobRecord, JobSessionRecord, LogEntry
+
+log = logging.getLogger("vboshell.backup")
+
+WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "6"))
+_STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
+
+
+class JobAlreadyRunning(RuntimeError):
+    """Another run of the same job holds its lock."""
+
+
+class JobRunError(RuntimeError):
+    """The job cannot start (organization/repository missing or unusable)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _fmt_size(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.1f} {unit}" if unit != "B" else f"{int(n)} B"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+@dataclass
+class Progress:
+    """A snapshot for progress bars: objects done/total, items, bytes, rates and ETA."""
+
+    objects_done: int = 0
+    objects_total: int = 0
+    items: int = 0
+    bytes: int = 0
+    elapsed: float = 0.0
+    current: list[str] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.objects_done / self.objects_total) if self.objects_total else 0
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.bytes / 1048576 / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def items_per_s(self) -> float:
+        return self.items / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def eta(self) -> int:
+        if not self.objects_done or not self.objects_total:
+            return -1
+        return int(self.elapsed / self.objects_done * (self.objects_total - self.objects_done))
+
+
+def _service_label(service: str) -> str:
+    return {EXCHANGE: "mailbox", ARCHIVE: "archive mailbox", ONEDRIVE: "OneDrive", SHAREPOINT: "site",
+            TEAMS: "team"}.get(service, service)
+
+
+def _collector(service: str) -> Callable[[UnitContext], None]:
+    from vboshell.backup.collectors import drives, exchange, sharepoint, teams
+
+    return {EXCHANGE: exchange.collect_mailbox, ARCHIVE: exchange.collect_archive, ONEDRIVE: drives.collect_onedrive,
+            SHAREPOINT: sharepoint.collect_site, TEAMS: teams.collect_team}[service]
+
+
+class JobRunner:
+    """Runs a job once. `run()` returns the final JobSessionRecord; `stop()` (any thread) stops it cleanly."""
+
+    def __init__(self, job: JobRecord | str, catalog: Catalog | None = None, *, full: bool = False,
+                 progress: Callable[[Progress], None] | None = None, workers: int | None = None,
+                 organization: Any = None, session: JobSessionRecord | None = None) -> None:
+        self.catalog = catalog or Catalog.default()
+        self.job = self.catalog.get_job(job) if isinstance(job, str) else job
+        self.full = full
+        self.progress_cb = progress
+        self.workers = workers or WORKERS
+        self.stop_event = threading.Event()
+        self._org = organization
+        self.session: JobSessionRecord | None = session
+        self.progress = Progress()
+        self._lock_mu = threading.Lock()
+        self._units: dict[str, UnitCounters] = {}
+        self._obj_results: dict[Any, dict[str, Any]] = {}
+        self._started = time.monotonic()
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+    # ------------------------------------------------------------------------------------------------ control
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def _log(self, kind: str, title: str, message: str = "", obj: Any = None) -> None:
+        if self.session is None:
+            return
+        try:
+            self.catalog.add_job_session_log(self.session.id, LogEntry(
+                title=title, message=message, type=kind, object_id=getattr(obj, "external_id", None),
+                object_name=getattr(obj, "name", None)))
+        except Exception:  # noqa: BLE001 - logging never breaks a run
+            log.exception("cannot write the session log")
+        log.info("[%s] %s %s", kind, title, message)
+
+    # ------------------------------------------------------------------------------------------------ setup
+    def _organization(self) -> Any:
+        if self._org is not None:
+            return self._org
+        from vboshell.cmdlets.organizations import organization_from_record  # record -> connection settings
+
+        try:
+            rec = self.catalog.get_organization(self.job.organization_id)
+        except Exception as exc:
+            raise JobRunError(f"The organization of job '{self.job.name}' no longer exists.") from exc
+        return organization_from_record(rec)
+
+    def prepare_session(self) -> JobSessionRecord:
+        """Create the session record (status Running) before run(); run() creates it when not done here."""
+        if self.session is None:
+            self.session = self.catalog.add_job_session(JobSessionRecord(
+                job_id=self.job.id, job_name=self.job.name, organization_id=self.job.organization_id,
+                status="Running", host=socket.gethostname(), pid=os.getpid(),
+                details={"config": "Full" if self.full else "Incremental"}))
+        return self.session
+
+    # ------------------------------------------------------------------------------------------------ run
+    def run(self) -> JobSessionRecord:
+        lock = job_lock(self.job.id, {"job": self.job.name})
+        try:
+            lock.acquire()
+        except LockBusyError as exc:
+            h = exc.holder
+            where = f" (process {h.get('pid')} on {h.get('host')})" if h.get("pid") else ""
+            self.done.set()
+            raise JobAlreadyRunning(f"Job '{self.job.name}' is already running{where}; wait for it to finish "
+                                    "or stop it with Stop-VBOJob.") from None
+        try:
+            self._fail_stale_sessions()
+            self.prepare_session()
+            return self._run_locked()
+        except BaseException as exc:
+            self.error = exc
+            raise
+        finally:
+            lock.release()
+            self.done.set()
+
+    def _fail_stale_sessions(self) -> None:
+        """Sessions left 'Running' by a process that died (the lock is ours now, so nobody runs them)."""
+        for s in self.catalog.list_job_sessions(self.job.id, status="Running"):
+            if self.session is not None and s.id == self.session.id:
+                continue
+            self.catalog.update_job_session(s.id, status="Failed", end_time=_now())
+            self.catalog.add_job_session_log(s.id, LogEntry(
+                title="Job session was interrupted", type="Error",
+                message="The process running it ended unexpectedly. The next run resumes from what was stored."))
+
+    def _finish(self, status: str, stats: dict[str, Any], rp_id: str | None = None) -> JobSessionRecord:
+        assert self.session is not None
+        end = _now()
+        self.session = self.catalog.update_job_session(
+            self.session.id, status=status, end_time=end, progress=100 if status != "Stopped" else self.progress.percent,
+            statistics=stats, restore_point_id=rp_id)
+        policy = self.job.schedule_policy or {}
+        nxt = schedule.next_run(policy, end)
+        self.catalog.update_job(self.job.id, last_run=self.session.creation_time, last_status=status,
+                                last_session_id=self.session.id, next_run=nxt)
+        return self.session
+
+    def _stats(self, final: bool = False) -> dict[str, Any]:
+        with self._lock_mu:
+            units = dict(self._units)
+            objs = {f"{k.kind}:{k.external_id}": dict(v) for k, v in self._obj_results.items()}
+        items = sum(c.items for c in units.values())
+        nbytes = sum(c.bytes for c in units.values())
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        writer = getattr(self, "_writer", None)
+        return {
+            "ProcessedObjects": self.progress.objects_done, "TotalObjects": self.progress.objects_total,
+            "ProcessedItems": items, "ProcessedBytes": nbytes,
+            "TransferredBytes": int(writer.stats.get("stored_bytes", 0)) if writer is not None else 0,
+            "DeletedItems": sum(c.deleted for c in units.values()),
+            "SkippedItems": sum(c.skipped for c in units.values()),
+            "Duration": round(elapsed, 3), "ItemsPerSecond": round(items / elapsed, 2),
+            "BytesPerSecond": round(nbytes / elapsed, 1), "Objects": objs,
+        }
+
+    def _tick(self) -> None:
+        s = self._stats()
+        self.progress.items = s["ProcessedItems"]
+        self.progress.bytes = s["ProcessedBytes"]
+        self.progress.elapsed = time.monotonic() - self._started
+        if self.session is not None:
+            try:
+                self.catalog.update_job_session(self.session.id, progress=self.progress.percent, statistics=s)
+                fresh = self.catalog.get_job_session(self.session.id)
+                if (fresh.details or {}).get("stop_requested"):
+                    self.stop_event.set()
+            except Exception:  # noqa: BLE001
+                log.exception("cannot update the session")
+        if self.progress_cb is not None:
+            try:
+                self.progress_cb(self.progress)
+            except Exception:  # noqa: BLE001
+                log.exception("progress callback failed")
+
+    def _run_locked(self) -> JobSessionRecord:
+        from vboshell.repository import RepositoryError
+        from vboshell.repository.manage import apply_retention, open_repository
+
+        job = self.job
+        self._started = time.monotonic()
+        self._log("Info", f"Job {job.name} started", f"{'Full' if self.full else 'Incremental'} backup "
+                  f"on {socket.gethostname()}")
+        try:
+            org = self._organization()
+            repo_rec = self.catalog.get_repository(job.repository_id)
+        except Exception as exc:  # noqa: BLE001
+            self._log("Error", "Job failed", str(exc))
+            return self._finish("Failed", self._stats())
+        try:
+            repo = open_repository(repo_rec, self.catalog)
+        except RepositoryError as exc:
+            self._log("Error", f"Repository '{repo_rec.name}' cannot be opened", str(exc))
+            return self._finish("Failed", self._stats())
+        try:
+            g_ex = org.graph("exchange")
+            g_sp = org.graph("sharepoint")
+        except Exception as exc:  # noqa: BLE001
+            self._log("Error", "Organization is not connected", str(exc))
+            return self._finish("Failed", self._stats())
+        org_id = str(org.Id)
+        try:
+            res = resolve(job, g_ex, org_id)
+        except Exception as exc:  # noqa: BLE001
+            msg = getattr(exc, "message", None) or str(exc)
+            self._log("Error", "Cannot read the organization's objects", msg)
+            return self._finish("Failed", self._stats())
+        for title, msg in res.warnings:
+            self._log("Warning", title, msg)
+        units = res.units
+        by_obj: dict[Any, list[WorkUnit]] = {}
+        for u in units:
+            by_obj.setdefault(u.obj, []).append(u)
+        self.progress.objects_total = len(by_obj)
+        self._log("Info", f"Found {len(by_obj)} objects to process", f"{len(units)} work units "
+                  f"({', '.join(sorted({u.service for u in units})) or 'none'})")
+        try:
+            writer = repo.writer(job_id=job.id, organization_id=org_id)
+        except RepositoryError as exc:
+            self._log("Error", f"Repository '{repo_rec.name}' is busy", str(exc))
+            return self._finish("Failed", self._stats())
+        self._writer = writer
+        status = "Success"
+        rp_id = None
+        stopped = False
+        try:
+            rp = writer.begin_restore_point()
+            rp_id = rp.id
+            if writer.adopted:
+                self._log("Info", "Resuming the interrupted restore point",
+                          "Items stored by the interrupted run are reused, not downloaded again.")
+            remaining = {obj: len(us) for obj, us in by_obj.items()}
+            pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="vbo-unit")
+            futures: dict[Future, WorkUnit] = {}
+            try:
+                for u in units:
+                    g = g_ex if u.service in (EXCHANGE, ARCHIVE, TEAMS) else g_sp
+                    futures[pool.submit(self._run_unit, writer, u, g)] = u
+                pending = set(futures)
+                last_tick = 0.0
+                while pending:
+                    done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+                    for f in done:
+                        u = futures[f]
+                        remaining[u.obj] -= 1
+                        if remaining[u.obj] == 0:
+                            self._object_done(writer, u.obj)
+                    if time.monotonic() - last_tick > 0.5 or not pending:
+                        last_tick = time.monotonic()
+                        self._tick()
+            finally:
+                if self.stop_event.is_set():
+                    for f in futures:
+                        f.cancel()
+                pool.shutdown(wait=True)
+            stopped = self.stop_event.is_set()
+            with self._lock_mu:
+                worst = max((_STATUS_RANK.get(r["status"], 0) for r in self._obj_results.values()), default=0)
+                all_failed = bool(self._obj_results) and all(r["status"] == "Failed" for r in self._obj_results.values())
+            if res.warnings and worst == 0:
+                worst = 1
+            status = "Failed" if all_failed else ("Warning" if worst else "Success")
+            if stopped:
+                writer.checkpoint()
+                self._log("Warning", "Job stopped by user", "Items stored so far are kept; the next run resumes "
+                          "from them without downloading them again.")
+                status = "Stopped"
+            else:
+                rp = writer.commit(status=status)
+                self._log("Info", "Restore point created", f"{rp.id} ({rp.finished:%Y-%m-%d %H:%M:%S} UTC)")
+        except BaseException as exc:
+            self._log("Error", "Job failed", getattr(exc, "message", None) or repr(exc))
+            try:
+                writer.close()
+            finally:
+                self._finish("Failed", self._stats())
+            raise
+        finally:
+            writer.close()
+        stats = self._stats(final=True)
+        if not stopped:
+            try:
+                rr = apply_retention(repo_rec, self.catalog)
+                removed = getattr(rr, "restore_points_removed", None) or getattr(rr, "removed_restore_points", None)
+                self._log("Info", "Retention applied", f"Policy {repo_rec.retention_period} "
+                          f"({repo_rec.retention_type})" + (f"; {removed} restore points removed" if removed else ""))
+            except Exception as exc:  # noqa: BLE001 - retention problems never fail the backup
+                self._log("Warning", "Retention was not applied", getattr(exc, "message", None) or str(exc))
+        self.progress.objects_done = sum(1 for _ in self._obj_results)
+        self._log("Success" if status == "Success" else ("Warning" if status in ("Warning", "Stopped") else "Error"),
+                  f"Job finished with {status}",
+                  f"Processed {stats['ProcessedObjects']} of {stats['TotalObjects']} objects, {stats['ProcessedItems']} "
+                  f"items ({_fmt_size(stats['ProcessedBytes'])} read, {_fmt_size(stats['TransferredBytes'])} "
+                  f"transferred), {stats['DeletedItems']} deletions; {stats['ItemsPerSecond']} items/s, "
+                  f"{stats['BytesPerSecond'] / 1048576:.2f} MB/s; duration {stats['Duration']:.1f} s")
+        return self._finish(status, stats, rp_id if not stopped else None)
+
+    def _run_unit(self, writer: Any, u: WorkUnit, g: Any) -> None:
+        counters = UnitCounters()
+        with self._lock_mu:
+            self._units[u.key] = counters
+        label = _service_label(u.service)
+        r = {"name": u.obj.name, "status": "Success", "items": 0, "bytes": 0, "deleted": 0, "message": ""}
+        if self.stop_event.is_set():
+            r.update(status="Warning", message="not processed (job stopped)")
+            self._record(u, r, counters)
+            return
+        ctx = UnitContext(writer=writer, obj=u.obj, service=u.service, graph=g, full=self.full, stop=self.stop_event,
+                          log=lambda kind, title, message="": self._log(kind, title, message, u.obj),
+                          counters=counters, params={"explicit": u.explicit})
+        self._log("Info", f"Processing {label} {u.obj.name}", "", u.obj)
+        try:
+            _collector(u.service)(ctx)
+            if counters.warnings:
+                r["status"] = "Warning"
+                r["message"] = f"{counters.warnings} warning(s)"
+        except StopRequested:
+            r.update(status="Warning", message="stopped before the end")
+        except UnitSkipped as exc:
+            r["skipped"] = str(exc)
+            self._log("Info", f"{u.obj.name}: {label} skipped", f"Nothing to back up ({exc}).", u.obj)
+        except UnitWarning as exc:
+            r.update(status="Warning", message=str(exc))
+            self._log("Warning", f"{u.obj.name}: {label} not processed", str(exc), u.obj)
+        except Exception as exc:  # noqa: BLE001 - one object failing never stops the others
+            msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            code = getattr(exc, "code", None)
+            if getattr(exc, "status", None) == 403 or (code and "denied" in str(code).lower()):
+                msg = f"Access denied — the application is missing a permission ({code}): {msg}"
+            r.update(status="Failed", message=msg)
+            self._log("Error", f"{u.obj.name}: {label} failed", msg, u.obj)
+            log.debug("unit %s failed", u.key, exc_info=True)
+        self._record(u, r, counters)
+
+    def _record(self, u: WorkUnit, r: dict[str, Any], c: UnitCounters) -> None:
+        r.update(items=c.items, bytes=c.bytes, deleted=c.deleted, skipped_known=c.skipped)
+        with self._lock_mu:
+            o = self._obj_results.setdefault(u.obj, {"name": u.obj.name, "kind": u.obj.kind, "id": u.obj.external_id,
+                                                     "status": "Success", "items": 0, "bytes": 0, "deleted": 0,
+                                                     "services": {}})
+            o["services"][u.service] = r
+            o["items"] += c.items
+            o["bytes"] += c.bytes
+            o["deleted"] += c.deleted
+            if _STATUS_RANK[r["status"]] > _STATUS_RANK[o["status"]]:
+                o["status"] = r["status"]
+        if r["status"] == "Success" and not r.get("skipped"):
+            self._log("Success", f"{u.obj.name}: {_service_label(u.service)} processed",
+                      f"{c.items} items ({_fmt_size(c.bytes)}), {c.deleted} deletions, {c.skipped} already stored",
+                      u.obj)
+
+    def _object_done(self, writer: Any, obj: Any) -> None:
+        with self._lock_mu:
+            o = dict(self._obj_results.get(obj) or {})
+        if o:
+            try:
+                writer.set_object_status(obj, o["status"], {"items": o["items"], "bytes": o["bytes"],
+                                                            "deleted": o["deleted"], "services": o["services"]})
+            except Exception:  # noqa: BLE001
+                log.exception("cannot record the object status")
+        self.progress.objects_done += 1
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Process-wide registry: Start-VBOJob -RunAsync, Stop-VBOJob, Wait-VBOJobSession
+
+_running: dict[str, JobRunner] = {}  # job id -> runner
+_reg_mu = threading.Lock()
+
+
+def running_runner(job_id: str) -> JobRunner | None:
+    with _reg_mu:
+        r = _running.get(job_id)
+    return r if r is not None and not r.done.is_set() else None
+
+
+def start_job(job: JobRecord, catalog: Catalog | None = None, *, full: bool = False, wait: bool = True,
+              progress: Callable[[Progress], None] | None = None, organization: Any = None) -> JobRunner:
+    """Start a run. wait=True runs in the calling thread; wait=False in a background thread (the session record
+    exists when this returns). JobAlreadyRunning when a run of the job is active (any process)."""
+    from vboshell.backup.locks import job_running_elsewhere
+
+    catalog = catalog or Catalog.default()
+    if running_runner(job.id) is not None or job_running_elsewhere(job.id):
+        raise JobAlreadyRunning(f"Job '{job.name}' is already running; wait for it to finish or stop it with "
+                                "Stop-VBOJob.")
+    runner = JobRunner(job, catalog, full=full, progress=progress, organization=organization)
+    with _reg_mu:
+        _running[job.id] = runner
+    if wait:
+        runner.run()
+        return runner
+    runner.prepare_session()
+    started = threading.Event()
+
+    def bg() -> None:
+        started.set()
+        try:
+            runner.run()
+        except JobAlreadyRunning as exc:
+            if runner.session is not None:
+                catalog.update_job_session(runner.session.id, status="Failed", end_time=_now())
+                catalog.add_job_session_log(runner.session.id, LogEntry(title="Job not started", message=str(exc),
+                                                                        type="Error"))
+        except Exception:  # noqa: BLE001 - logged in the session
+            log.exception("background job run failed")
+
+    t = threading.Thread(target=bg, name=f"vbo-job-{job.name}", daemon=True)
+    runner.thread = t  # type: ignore[attr-defined]
+    t.start()
+    started.wait(5)
+    return runner
+
+
+def stop_job(job_id: str, catalog: Catalog | None = None) -> bool:
+    """Ask a running job to stop. In this process the runner stops at once; a run in another process sees the
+    request on the session record within a second. Returns whether a running session was found."""
+    catalog = catalog or Catalog.default()
+    r = running_runner(job_id)
+    if r is not None:
+        r.stop()
+    found = r is not None
+    for s in catalog.list_job_sessions(job_id, status="Running"):
+        catalog.modify_job_session(s.id, lambda rec: setattr(rec, "details", {**(rec.details or {}),
+                                                                               "stop_requested": True}))
+        found = True
+    return found
+
+
+def wait_session(session_id: str, catalog: Catalog | None = None, timeout: float | None = None,
+                 poll: float = 0.2, on_poll: Callable[[JobSessionRecord], bool | None] | None = None
+                 ) -> JobSessionRecord:
+    """Wait until the session is no longer Running (or timeout). on_poll may return True to stop waiting."""
+    catalog = catalog or Catalog.default()
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        s = catalog.get_job_session(session_id)
+        if s.status != "Running":
+            return s
+        if on_poll is not None and on_poll(s):
+            return s
+        if deadline is not None and time.monotonic() >= deadline:
+            return s
+        time.sleep(poll)
