@@ -422,3 +422,48 @@ def test_get_process_table_header(run) -> None:
 def test_get_process_missing_name(run, shell) -> None:
     run("Get-Process -Name no_such_process_xyz")
     assert 'Cannot find a process with the name "no_such_process_xyz".' in shell.errors()
+
+
+ADVANCED = '''
+function Get-JobReport {
+    <#
+    .SYNOPSIS
+        Builds the job report.
+    .PARAMETER JobName
+        Job to report on.
+    .EXAMPLE
+        PS C:\\> Get-JobReport -JobName Daily
+        Reports on Daily.
+    .NOTES
+        Author: admin
+    #>
+    [CmdletBinding(SupportsShouldProcess)]
+    param(
+        [Parameter(Mandatory=$true, Position=0, ValueFromPipeline=$true)]
+        [Alias("Name")]
+        [string[]]$JobName,
+        [ValidateSet("Csv","Html")][string]$Format = "Csv",
+        [switch]$Force
+    )
+    process { $JobName }
+}
+'''
+
+
+def test_get_help_advanced_function_syntax(run) -> None:
+    out = run(ADVANCED + "Get-Help Get-JobReport")
+    assert "    Get-JobReport [-JobName] <string[]> [-Format <string>] [-Force] [-WhatIf] [-Confirm] " \
+           "[<CommonParameters>]" in out
+
+
+def test_get_help_advanced_function_full(run) -> None:
+    out = run(ADVANCED + "Get-Help Get-JobReport -Full")
+    assert "        Accept pipeline input?       True (ByValue)\n        Aliases                      Name" in out
+    assert "        Default value                Csv" in out
+    assert "NOTES\n    Author: admin" in out
+    assert "    PS C:\\>Get-JobReport -JobName Daily\n\n    Reports on Daily." in out
+
+
+def test_get_help_function_parameter(run) -> None:
+    out = run(ADVANCED + "Get-Help Get-JobReport -Parameter Force")
+    assert out.splitlines()[1] == "    -Force" and "        Default value                False" in out

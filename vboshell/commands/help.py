@@ -223,6 +223,11 @@ def _function_params(body: Any, fn_ast: Any) -> list[ParamHelp]:
         params_ast = list(fn_ast.parameters)
     out: list[ParamHelp] = []
     implicit_pos = 0
+    # PowerShell: once any parameter declares Position, the others are named
+    any_explicit = any(
+        a.type_name.lower() in ("parameter", "system.management.automation.parameterattribute")
+        and any(na.argument_name.lower() == "position" for na in getattr(a, "named_arguments", []))
+        for p in params_ast for a in getattr(p, "attributes", []))
     for p in params_ast:
         vname = p.name.name if hasattr(p.name, "name") else str(p.name)
         ph = ParamHelp(name=vname, type_display="Object", position=None)
@@ -259,10 +264,15 @@ def _function_params(body: Any, fn_ast: Any) -> list[ParamHelp]:
             elif low == "alias":
                 ph.aliases = tuple(_ast_text(x).strip("'\"") for x in getattr(a, "positional_arguments", []))
         if p.default_value is not None:
-            ph.default = _ast_text(p.default_value)
+            text = _ast_text(p.default_value)
+            if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                text = text[1:-1]
+            ph.default = text
+        elif ph.is_switch:
+            ph.default = "False"
         if explicit_position is not None:
             ph.position = explicit_position
-        elif not ph.is_switch and not positional_off:
+        elif not ph.is_switch and not positional_off and not any_explicit:
             ph.position = implicit_pos
             implicit_pos += 1
         out.append(ph)
