@@ -140,6 +140,8 @@ def help_from_cmdlet(cls: type[Cmdlet]) -> HelpInfo:
         examples=[(e.code, e.description) for e in cls.examples],
         notes=cls.notes,
         related=list(cls.related),
+        inputs="\n".join(dict.fromkeys(p.type_display().removesuffix("[]") for p in cls.parameters
+                                       if p.value_from_pipeline and not p.dont_show)) or "None",
         outputs=cls.output_type or "",
     )
 
