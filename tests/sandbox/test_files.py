@@ -165,3 +165,16 @@ def test_hostile_names(env: Any) -> None:
     folders, _, _ = collect(gc, f"/users/{alice}/mailFolders/delta")
     assert {"..", "a/b"} <= {f["displayName"] for f in folders}
     assert len(out["messages"]) == 3
+
+
+def test_rename_and_move_keep_content(env: Any) -> None:
+    sb, gc, alice, did = env
+    f = next(i for i in sb.truth.drive_items(did) if not i["isFolder"] and not i["package"])
+    folder = next(i for i in sb.truth.drive_items(did) if i["isFolder"] and i["path"] != "Notebooks")
+    before = sb.truth.file_content(did, f["id"])
+    r = gc.patch(f"/drives/{did}/items/{f['id']}", json={"name": "renamed.dat", "parentReference": {"id": folder["id"]}})
+    assert r.status_code == 200 and r.json()["name"] == "renamed.dat"
+    assert r.json()["parentReference"]["id"] == folder["id"]
+    assert sb.truth.file_content(did, f["id"]) == before
+    with httpx.Client(verify=sb.ssl_context()) as raw:
+        assert raw.get(r.json()["@microsoft.graph.downloadUrl"]).content == before
