@@ -176,3 +176,8 @@ def test_securestring_bad_key_length(run, shell) -> None:
 def test_dpapi_string_gives_clear_error(run, shell, bad: str) -> None:
     run(f"ConvertTo-SecureString '{bad}'")
     assert "was not created by ConvertFrom-SecureString on this installation" in shell.errors()
+
+
+def test_get_date_display_hint(run) -> None:
+    assert run("Get-Date -Date '2024-01-31 10:05' -DisplayHint Date; Get-Date -Date '2024-01-31 10:05' -DisplayHint Time") == \
+        "\nWednesday, January 31, 2024\n\n\n10:05:00 AM\n\n"

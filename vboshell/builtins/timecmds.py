@@ -104,7 +104,15 @@ class GetDate(Cmdlet):
         if self.UFormat is not None:
             self.write_object(uformat_datetime(d, self.UFormat))
             return
-        self.write_object(_wrap_dt(d))
+        out = _wrap_dt(d)
+        if self.DisplayHint and self.DisplayHint.lower() != "datetime":
+            try:
+                out = type(out)(out.year, out.month, out.day, out.hour, out.minute, out.second, out.microsecond,
+                                out.tzinfo)  # a copy: never tag the caller's own DateTime
+                out.ps_display_hint = self.DisplayHint.capitalize()  # type: ignore[attr-defined]
+            except AttributeError:  # pragma: no cover - a DateTime without a __dict__
+                pass
+        self.write_object(out)
 
 
 @register

@@ -13,6 +13,7 @@ from typing import Any
 
 from vboshell.format.properties import Invoker, PropertySpec, resolve_specs
 from vboshell.format.values import (
+    dotnet_format_datetime,
     format_double,
     is_enumerable,
     is_number,
@@ -350,6 +351,11 @@ def top_level_text(obj: Any) -> str:
     if isinstance(obj, float):
         return format_double(obj)
     if isinstance(obj, _dt.datetime):
+        hint = getattr(obj, "ps_display_hint", None)  # Get-Date -DisplayHint Date|Time
+        if hint == "Date":
+            return dotnet_format_datetime(obj, "D")
+        if hint == "Time":
+            return dotnet_format_datetime(obj, "T")
         return long_datetime(obj)
     if isinstance(obj, _dt.date):
         return long_datetime(obj)
