@@ -392,13 +392,16 @@ def protected_users(cmdlet: Cmdlet | None = None) -> tuple[list[VBOLicensedUser]
                 continue
             password = cat.encryption_key_password(rec.encryption_key_id) if rec.encryption_key_id else None
             with Repository.open(rec.path, password) as repo:
+                objects = repo.objects(kind="user")
                 last: dict[tuple[str, str], datetime] = {}
-                for rp in reversed(repo.restore_points()):
+                for rp in reversed(repo.restore_points()):  # newest first; stop once every user is dated
+                    if len(last) >= len(objects):
+                        break
                     when = rp.finished or rp.started
                     for st in repo.object_statuses(rp):
                         if st.object.kind == "user":
                             last.setdefault((st.object.organization_id, st.object.external_id), when)
-                for obj in repo.objects(kind="user"):
+                for obj in objects:
                     key = (obj.organization_id, obj.external_id)
                     date = last.get(key)
                     prev = found.get(key)
