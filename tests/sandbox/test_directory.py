@@ -92,3 +92,21 @@ def test_permission_denied(sandbox: Any) -> None:
     with sandbox.graph_client("vboshell-sandbox-nomail") as c:
         r = c.get("/users/alice/mailboxSettings")
         assert r.status_code == 403 and r.json()["error"]["code"] == "ErrorAccessDenied"
+
+
+def test_users_delta_add_and_delete(fresh_sandbox: Any) -> None:
+    from tests.sandbox.util import collect
+    sb = fresh_sandbox
+    with sb.graph_client() as gc:
+        first, link, pages = collect(gc, "/users/delta?$select=id,displayName&$top=4")
+        assert len(first) == sum(1 for u in sb.truth.users() if u["listedInGraph"]) and pages > 1
+        new = sb.mutate.add_user(alias="zed", display_name="Zed New", archive=True)
+        bob = next(u["id"] for u in sb.truth.users() if u["alias"] == "bob")
+        sb.mutate.delete_user(user="bob")
+        changes, _, _ = collect(gc, link)
+        assert {c["id"] for c in changes if "@removed" not in c} == {new}
+        assert [c["id"] for c in changes if "@removed" in c] == [bob]
+        assert gc.get(f"/users/{bob}").status_code == 404
+        assert gc.get(f"/users/{new}/mailFolders/inbox").status_code == 200
+        assert gc.get(f"/users/{new}/drive").status_code == 200
+        assert gc.get(f"/users/{new}/settings/exchange").json()["inPlaceArchiveMailboxId"]

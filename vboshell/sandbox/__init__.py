@@ -41,7 +41,8 @@ Test APIs on the handle (thread mode calls Python directly; process mode goes th
                           delete_drive_item; add_list_item(site, list, fields) -> id; update_list_item; delete_list_item;
                           add_channel_message(team, channel, html, reply_to=None) -> id; edit_channel_message;
                           delete_channel_message (soft delete); add_chat_message(chat, html); delete_chat_message;
-                          add_hostile_items(user) ('..', 'a/b', 'CON', 400-char names...); expire_delta_tokens().
+                          add_user(alias, display_name, purpose="user", archive=False, drive=True) -> id;
+                          delete_user(user) (soft delete, /users/delta reports it); add_hostile_items(user) ('..', 'a/b', 'CON', 400-char names...); expire_delta_tokens().
                           user refs: id, UPN or alias ('alice'); folder refs: id, well-known name or path 'Inbox/Projects';
                           drive refs: drive id or a user ref (their OneDrive); item refs: id or path 'Folder/file.txt'.
     sb.truth.<q>(**kw)    users(), groups(), mail_folders(user), messages(user, folder=None, with_mime=False),

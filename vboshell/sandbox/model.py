@@ -249,11 +249,13 @@ class Container:
 class User:
     __slots__ = ("index", "id", "upn", "display_name", "given", "surname", "mail", "purpose", "account_enabled",
                  "user_type", "listed", "has_mailbox", "has_archive", "has_drive", "rest_enabled", "job_title",
-                 "department", "created", "licensed", "alias")
+                 "department", "created", "licensed", "alias", "seq", "deleted")
 
     def __init__(self, **kw: Any) -> None:
         for k in self.__slots__:
             setattr(self, k, kw.get(k))
+        self.seq = self.seq or 0
+        self.deleted = bool(self.deleted)
 
 
 class Group:
@@ -1439,6 +1441,34 @@ class Tenant:
             if ch is None:
                 raise SandboxError(404, "NotFound", "Chat not found")
             ch.messages.update(self.chat_idx(ch, message_id), deleted=time.time(), body="")
+
+    # Directory
+    def add_user(self, alias: str, display_name: str, purpose: str = "user", *, archive: bool = False,
+                 drive: bool = True) -> str:
+        """A new licensed user (with a mailbox, and a OneDrive unless drive=False) that shows up in /users/delta."""
+        with self.lock:
+            if any((u.alias or "").lower() == alias.lower() for u in self.users):
+                raise SandboxError(400, "Request_BadRequest", "Another object with the same value for property "
+                                                              "userPrincipalName already exists.")
+            first, _, last = display_name.partition(" ")
+            u = self._add_user(alias, display_name, purpose, given=first, surname=last or None, has_archive=archive,
+                               has_drive=drive and purpose == "user", account_enabled=purpose == "user")
+            u.created = time.time()
+            self._gen_mailbox(u, "primary")
+            if archive:
+                self._gen_mailbox(u, "archive")
+            if u.has_drive:
+                self._gen_user_drive(u)
+            u.seq = self.next_seq()
+            return u.id
+
+    def delete_user(self, user: str) -> None:
+        """Soft-deletes a user: Graph stops returning it (404) and /users/delta reports it removed."""
+        with self.lock:
+            u = self.user(user)
+            u.listed = False
+            u.deleted = True
+            u.seq = self.next_seq()
 
     def expire_delta_tokens(self) -> None:
         """Every delta/next link issued so far becomes invalid (410 SyncStateNotFound / resyncRequired)."""

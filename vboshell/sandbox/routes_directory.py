@@ -218,12 +218,35 @@ def register(app: SandboxApp) -> None:
 
     @app.route("GET", "/users/delta", "dir", DIR_READ)
     def users_delta(ctx: Ctx) -> Resp:
-        # directory delta: a full round each time (the sandbox keeps no directory history)
-        sel = ctx.select()
-        r = paged(ctx, "/users/delta", (user_json(t, u, sel) for u in t.users if u.listed), "users", 100, 999)
-        if "@odata.nextLink" not in r.body:
-            r.body["@odata.deltaLink"] = ctx.link("/users/delta", {"$deltatoken": pack_token({"s": t.seq})})
-        return r
+        from vboshell.sandbox.delta import read_token
+        tok = read_token(ctx, "users", "drive", "/users/delta")
+        if tok is not None and tok.get("latest"):
+            return Resp(200, {"value": [], "@odata.deltaLink": ctx.link("/users/delta", {"$deltatoken": pack_token(
+                {"sc": "users", "s": t.seq, "e": t.delta_epoch})})})
+        sel = set(tok["sel"]) if tok and tok.get("sel") else ctx.select()
+        top = int(tok["p"]) if tok and tok.get("p") else ctx.max_page(100, 999)
+        if tok is None or "o" in tok:
+            since, until = (None, t.seq) if tok is None else (tok.get("s"), tok["u"])
+        else:
+            since, until = tok["s"], t.seq
+        off = int(tok.get("o", 0)) if tok else 0
+        rows: list[dict[str, Any]] = []
+        for u in t.users:
+            if since is None:
+                if u.listed and u.seq <= until:
+                    rows.append(shape_user(user_full(t, u), sel))
+            elif since < u.seq <= until and (u.listed or u.deleted):
+                rows.append(shape_user(user_full(t, u), sel) if u.listed else
+                            {"id": u.id, "@removed": {"reason": "changed"}})
+        page = rows[off:off + top]
+        base = {"sc": "users", "e": t.delta_epoch, "p": top, "sel": sorted(sel) if sel else None}
+        body: dict[str, Any] = {"@odata.context": f"{ctx.graph}/$metadata#users", "value": page}
+        if off + top < len(rows):
+            body["@odata.nextLink"] = ctx.link("/users/delta", {"$skiptoken": pack_token(
+                {**base, "s": since, "u": until, "o": off + top})})
+        else:
+            body["@odata.deltaLink"] = ctx.link("/users/delta", {"$deltatoken": pack_token({**base, "s": until})})
+        return Resp(200, body)
 
     @app.route("GET", "/users/{uid}", "dir", DIR_READ)
     def user_one(ctx: Ctx, uid: str) -> Resp:
