@@ -183,3 +183,13 @@ def test_sharepoint_ratelimit_headers_near_limit(sandbox: Any) -> None:
             r = gc.get(f"/drives/{did}")
         assert r.status_code == 200 and r.headers["RateLimit-Limit"] == "10"
         assert int(r.headers["RateLimit-Remaining"]) <= 2
+
+
+def test_outlook_upload_limit(fresh_sandbox: Any) -> None:
+    sb = fresh_sandbox
+    sb.configure_throttle(outlook_upload_bytes=3000)
+    alice = _alice(sb)
+    with sb.graph_client() as gc:
+        codes = [gc.post(f"/users/{alice}/mailFolders/inbox/messages",
+                         json={"subject": "x", "body": {"content": "y" * 1000}}).status_code for _ in range(3)]
+    assert codes[:2] == [201, 201] and codes[2] == 429

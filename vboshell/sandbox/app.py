@@ -440,6 +440,11 @@ class SandboxApp:
                 th = self.throttle.outlook_enter(ctx.client_id, mbx)
                 if th is not None:
                     return self._throttled(th, headers, 429)
+                if method in ("POST", "PUT", "PATCH") and body:
+                    th = self.throttle.outlook_upload(ctx.client_id, mbx, len(body))
+                    if th is not None:
+                        self.throttle.outlook_exit(ctx.client_id, mbx)
+                        return self._throttled(th, headers, 429)
             elif route.svc in ("files", "sites"):
                 cost = route.cost
                 if route.cost == 2 and "delta" in rp and (ctx.q("token") or ctx.q("$deltatoken") or ctx.q("$skiptoken")):

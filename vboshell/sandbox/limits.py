@@ -21,6 +21,8 @@ class ThrottleConfig:
     outlook_concurrency: int = 4
     outlook_requests: int = 10_000
     outlook_window_s: float = 600.0
+    outlook_upload_bytes: int = 150 * 1024 * 1024  # PATCH/POST/PUT body bytes per app per mailbox per window
+    outlook_upload_window_s: float = 300.0
     spo_resource_units: int = 1_200  # per app per tenant per minute (0-1k licences)
     spo_window_s: float = 60.0
     spo_status: int = 429  # 429, or 503 as SharePoint sometimes answers
@@ -113,6 +115,7 @@ class Throttle:
         self.mbx_log: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self.spo_log: dict[str, deque[tuple[float, int]]] = defaultdict(deque)
         self.spo_sum: dict[str, int] = defaultdict(int)
+        self.upload_log: dict[tuple[str, str], deque[tuple[float, int]]] = defaultdict(deque)
 
     def outlook_enter(self, app: str, mailbox: str) -> tuple[int, str, str] | None:
         """None if admitted (call outlook_exit later), else (retry_after, code, message)."""
@@ -134,6 +137,24 @@ class Throttle:
                 return (max(1, math.ceil(wait)), "ApplicationThrottled",
                         "Application is over its MailboxRequests limit.")
             self.inflight[key] += 1
+        return None
+
+    def outlook_upload(self, app: str, mailbox: str, nbytes: int) -> tuple[int, str, str] | None:
+        """Outlook's upload limit (150 MB of request bodies per 5 minutes per app and mailbox)."""
+        c = self.config
+        if not c.enabled or nbytes <= 0:
+            return None
+        now = time.monotonic()
+        with self.lock:
+            log = self.upload_log[(app, mailbox)]
+            win = c.window(c.outlook_upload_window_s)
+            while log and log[0][0] <= now - win:
+                log.popleft()
+            used = sum(n for _, n in log)
+            if used + nbytes > c.outlook_upload_bytes and log:
+                return (max(1, math.ceil(log[0][0] + win - now)), "ApplicationThrottled",
+                        "Application is over its MailboxUpload limit.")
+            log.append((now, nbytes))
         return None
 
     def outlook_exit(self, app: str, mailbox: str) -> None:
