@@ -433,3 +433,8 @@ def test_copy_item_whatif(run, shell) -> None:
     out = run("Copy-Item w.txt w2.txt -WhatIf")
     assert out.startswith('What if: Performing the operation "Copy File" on target "Item: ')
     assert not (shell.cwd / "w2.txt").exists()
+
+
+def test_set_content_null_makes_empty_file(run, shell) -> None:
+    run("Set-Content empty.txt $null")
+    assert (shell.cwd / "empty.txt").read_bytes() == b""

@@ -268,7 +268,7 @@ class _WriteContent(Cmdlet):
         if self.is_bound("Value"):
             self._any = True
             v = self.Value
-            self._values.extend(v if isinstance(v, list) else [v])
+            self._values.extend(x for x in (v if isinstance(v, list) else [v]) if x is not None)
 
     def end_processing(self) -> None:
         texts = [to_string(v) for v in self._values]
