@@ -343,3 +343,17 @@ def test_transcript_records_console_text_without_secrets(run, shell) -> None:
     assert "Windows PowerShell transcript start" in text and "Windows PowerShell transcript end" in text
     assert "logged\n" in text and "hosty\n" in text and "WARNING: w1\n" in text
     assert "System.Security.SecureString" in text and "Secret1" not in text and "after" not in text
+
+
+def test_get_enumerator_sorted_prints_like_hashtable(run) -> None:
+    assert run("$h = @{b=2; a=1}; $h.GetEnumerator() | Sort-Object Name") == (
+        "\nName                           Value\n----                           -----\n"
+        "a                              1\nb                              2\n\n")
+
+
+def test_format_list_hashtable_entries(run) -> None:
+    assert run("[ordered]@{a=1; b='x'} | Format-List") == "\nName  : a\nValue : 1\n\nName  : b\nValue : x\n\n"
+
+
+def test_empty_pscustomobject_prints_nothing(run) -> None:
+    assert run("[PSCustomObject]@{}; 'end'") == "end\n"

@@ -509,6 +509,16 @@ def _hashtable_block() -> TableBlock:
     return TableBlock(columns=[Column("Name", 30), Column("Value")])
 
 
+def _dictionary_entry(obj: Any) -> tuple[Any, Any] | None:
+    """(key, value) for a DictionaryEntry ($h.GetEnumerator() items), which prints like a hashtable row."""
+    if type(obj).__name__ != "DictionaryEntry":
+        return None
+    key = getattr(obj, "Key", None)
+    if key is None:
+        key = getattr(obj, "Name", None)
+    return key, getattr(obj, "Value", None)
+
+
 def _hashtable_rows(h: Mapping[Any, Any]) -> list[list[str]]:
     return [[scalar_text(k), scalar_text(v)] for k, v in h.items()]
 
@@ -561,14 +571,17 @@ class DefaultGrouper:
             return
         if obj is None:
             return
-        if isinstance(obj, Mapping):
+        entry = _dictionary_entry(obj)
+        if isinstance(obj, Mapping) or entry is not None:
             if self.cur_key != "#hashtable":
                 self.close()
                 self.current = _hashtable_block()
                 self.cur_key = "#hashtable"
             assert isinstance(self.current, TableBlock)
-            self.current.rows.extend(_hashtable_rows(obj))
+            self.current.rows.extend(_hashtable_rows(obj if entry is None else dict([entry])))
             return
+        if isinstance(obj, PSObject) and not obj.names():
+            return  # an empty [PSCustomObject] prints nothing
         if isinstance(obj, (_dt.datetime, _dt.date)) and self.current is None:
             self.close()
             self.blocks.append(TextBlock(lines=["", top_level_text(obj), ""]))
@@ -783,9 +796,8 @@ def build_list(objects: list[Any], properties: list[Any] | None = None, invoke: 
                 block.entries.append(OutOfBand(top_level_text(obj)))
                 continue
             if isinstance(obj, Mapping) and not properties:
-                hb = _hashtable_block()
-                hb.rows.extend(_hashtable_rows(obj))
-                block.entries.append(OutOfBand("\n".join(render_table(hb, None)[1:-1])))
+                for k, v in obj.items():  # each DictionaryEntry is one Name/Value list entry
+                    block.entries.append([("Name", scalar_text(k)), ("Value", scalar_text(v))])
                 continue
             if properties:
                 specs = resolve_specs(properties, obj, invoke)
