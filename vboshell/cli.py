@@ -107,12 +107,33 @@ def _dispatch_subcommand(name: str, argv: list[str]) -> int:
     return int(rc or 0)
 
 
+def _install_ctrl_c(ctx: Any) -> None:
+    """First Ctrl+C stops the running pipeline (finally blocks run); a second one interrupts hard."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if ctx.is_stopping:
+            raise KeyboardInterrupt
+        ctx.stop()
+
+    try:
+        signal.signal(signal.SIGINT, handler)
+    except (ValueError, OSError):
+        pass
+
+
 def _make_context(opts: dict[str, Any], script_name: str | None = None) -> Any:
     from vboshell.runtime.context import ExecutionContext, Host
 
     host = Host()
     interactive = host.is_interactive and not opts.get("noninteractive")
     ctx = ExecutionContext(host, interactive=interactive, script_name=script_name)
+    if opts.get("file") is not None or opts.get("command") is not None:
+        _install_ctrl_c(ctx)
     if not opts.get("noprofile"):
         _load_profile(ctx)
     return ctx

@@ -137,3 +137,20 @@ def test_real_process_exit_code(tmp_path):
     r = subprocess.run([sys.executable, "-m", "vboshell", "-NoProfile", "-Command", "'x'; exit 4"],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 4 and r.stdout == "x\n" and r.stderr == ""
+
+
+def test_ctrl_c_stops_and_runs_finally(tmp_path):
+    import signal
+    import time
+
+    p = subprocess.Popen([sys.executable, "-m", "vboshell", "-NoProfile", "-Command",
+                          "try { 'started'; while ($true) { } } finally { 'cleanup' }"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert p.stdout is not None
+    line = p.stdout.readline()
+    assert line == "started\n"
+    time.sleep(0.2)
+    p.send_signal(signal.SIGINT)
+    out, err = p.communicate(timeout=30)
+    assert "cleanup" in out
+    assert p.returncode == 1

@@ -126,3 +126,21 @@ def test_error_in_function_is_statement_terminating_outside_try(ps):
 def test_finally_runs_on_pipeline_stop(ps):
     out = ps.run("function gen { try { foreach ($i in 1..1000) { $i } } finally { $global:fin = 'ran' } }; gen | Select-Object -First 2; $fin")
     assert out == [1, 2, "ran"]
+
+
+def test_typed_catch_maps_cmdlet_error_exception_types(ps):
+    from vboshell.commands.base import Cmdlet
+    from vboshell.runtime.errors import CmdletError, ErrorCategory
+
+    class NotFound(Cmdlet):
+        name = "Get-Missing"
+
+        def process_record(self) -> None:
+            raise CmdletError("gone", "ItemGone", ErrorCategory.ObjectNotFound, exception_type="ItemNotFoundException")
+
+    ps.ctx.aliases["get-missing"] = NotFound
+    assert ps.run("try { Get-Missing } catch [System.Management.Automation.ItemNotFoundException] { 'inf' }") == ["inf"]
+    assert ps.run("try { Get-Missing } catch [System.Management.Automation.SessionStateException] { 'sse' }") == ["sse"]
+    assert ps.run("try { Get-Missing } catch [System.IO.IOException] { 'io' } catch [Exception] { 'ex' }") == ["ex"]
+    assert ps.run("try { Get-Missing } catch { $_.FullyQualifiedErrorId }") == ["ItemGone,Microsoft.PowerShell.Commands.GetMissingCommand"]
+    assert ps.run("try { Get-Missing } catch { $_.CategoryInfo.Activity }") == ["Get-Missing"]

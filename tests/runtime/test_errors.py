@@ -216,3 +216,13 @@ def test_recursion_is_call_depth_overflow(ps):
 def test_category_info_target(target, expected):
     rec = ErrorRecord("m", "id", ErrorCategory.InvalidData, target_object=target, exception_type="E", activity="A")
     assert rec.category_info == f"InvalidData: {expected} [A], E"
+
+
+def test_stop_preference_makes_statement_errors_end_the_script(ps):
+    assert ps.run("$ErrorActionPreference = 'Stop'; Write-Output -Bogus; 'unreached'") == []
+
+
+def test_silently_continue_preference_hides_statement_errors(ps):
+    assert ps.run("$ErrorActionPreference = 'SilentlyContinue'; 1/0; 'after'") == ["after"]
+    assert ps.host.error_text == ""
+    assert ps.last_error().message == "Attempted to divide by zero."

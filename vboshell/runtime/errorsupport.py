@@ -1,5 +1,14 @@
 """The .NET exception model behind ErrorRecords: exception type chains for typed `catch [T]`/`trap [T]`,
-the `$_.Exception` object, and building ErrorRecords for runtime failures (throw, method errors, internal bugs)."""
+the `$_.Exception` object, and building ErrorRecords for runtime failures (throw, method errors, internal bugs).
+
+How `catch [T]` matches (the mapping for CmdletError): an ErrorRecord's `exception_type` names its .NET exception
+(short or full name). `catch [T]` matches when T's short name is that type or one of its base types in `_PARENTS`
+(e.g. ItemNotFoundException -> SessionStateException -> RuntimeException -> SystemException -> Exception).
+Names not in the table derive from SystemException. So `CmdletError(..., exception_type="ItemNotFoundException")`
+is caught by `catch [System.Management.Automation.ItemNotFoundException]`, `[RuntimeException]`, `[Exception]`.
+Errors turned terminating by -ErrorAction Stop keep their own record, so they match their own exception type
+(and ActionPreferenceStopException via RuntimeException). `throw "text"` is a RuntimeException; cmdlet errors
+default to InvalidOperationException (CmdletError's default); conversion errors are RuntimeException."""
 
 from __future__ import annotations
 

@@ -327,6 +327,13 @@ class Evaluator:
         out = self.call_script_block_simple(sb, value, [], True)
         return out[0] if len(out) == 1 else out
 
+    def _tick(self) -> None:
+        """Per loop iteration: honour Ctrl+C and let buffered top-level output reach the screen."""
+        self.ctx.check_stop()
+        sink = self.out_default
+        if sink is not None and sink.items and time.monotonic() - sink.first_time > 0.3:
+            sink.flush()
+
     def call_depth_enter(self) -> None:
         self.call_depth += 1
         if self.call_depth > MAX_CALL_DEPTH:
@@ -597,6 +604,14 @@ class Evaluator:
                         raise
                     if self.try_depth or self.trap_depth or _script_terminating(e):
                         raise
+                    pref = to_string(self.ctx.preference("ErrorActionPreference")).lower()
+                    if pref == "stop":  # with 'Stop' every error ends the script
+                        e.script_terminating = True  # type: ignore[attr-defined]
+                        raise
+                    if pref in ("silentlycontinue", "ignore"):  # PowerShell's quirk: not even displayed
+                        if pref == "silentlycontinue":
+                            self.record_error(e.error_record)
+                        continue
                     self.report_terminating(e)
         finally:
             if traps:
@@ -700,7 +715,7 @@ class Evaluator:
                 out(value)
             else:
                 for x in it:
-                    self.ctx.check_stop()
+                    self._tick()
                     out(x)
             return
         procs = [self.make_processor(el) for el in elements]
@@ -1119,7 +1134,7 @@ class Evaluator:
         else:
             items = self.collect(cond)
         for item in items:
-            self.ctx.check_stop()
+            self._tick()
             self.set_variable_value(stmt.variable, item)
             if not self._loop_body(stmt, stmt.body, out):
                 break
@@ -1128,7 +1143,7 @@ class Evaluator:
         if stmt.initializer is not None:
             self.exec_statement(stmt.initializer, out)
         while True:
-            self.ctx.check_stop()
+            self._tick()
             if stmt.condition is not None and not to_bool(self.statement_value(stmt.condition)):
                 break
             if not self._loop_body(stmt, stmt.body, out):
@@ -1138,7 +1153,7 @@ class Evaluator:
 
     def exec_while(self, stmt: A.WhileStatementAst, out: Callable[[Any], None]) -> None:
         while True:
-            self.ctx.check_stop()
+            self._tick()
             if not to_bool(self.statement_value(stmt.condition)):
                 break
             if not self._loop_body(stmt, stmt.body, out):
@@ -1146,7 +1161,7 @@ class Evaluator:
 
     def exec_do_while(self, stmt: A.DoWhileStatementAst, out: Callable[[Any], None]) -> None:
         while True:
-            self.ctx.check_stop()
+            self._tick()
             if not self._loop_body(stmt, stmt.body, out):
                 break
             if not to_bool(self.statement_value(stmt.condition)):
@@ -1154,7 +1169,7 @@ class Evaluator:
 
     def exec_do_until(self, stmt: A.DoUntilStatementAst, out: Callable[[Any], None]) -> None:
         while True:
-            self.ctx.check_stop()
+            self._tick()
             if not self._loop_body(stmt, stmt.body, out):
                 break
             if to_bool(self.statement_value(stmt.condition)):
@@ -1183,7 +1198,7 @@ class Evaluator:
         saved = scope.vars.get("_"), scope.vars.get("psitem")
         try:
             for value in values:
-                self.ctx.check_stop()
+                self._tick()
                 scope.vars["_"] = Variable("_", value)
                 scope.vars["psitem"] = Variable("PSItem", value)
                 matched = False
