@@ -177,6 +177,10 @@ class SandboxApp:
             mod.register(self)
         # literal segments win over parameters ("/events/delta" before "/events/{id}")
         self.routes.sort(key=lambda r: (r.pattern.count("{"), "*}" in r.pattern))
+        self._index: dict[tuple[str, str], list[Route]] = {}
+        for r in self.routes:
+            first = r.pattern.split("/")[1]
+            self._index.setdefault((r.method, first), []).append(r)
         from vboshell.sandbox import admin
         self.admin = admin.Admin(self)
 
@@ -369,7 +373,8 @@ class SandboxApp:
             self.counters.faults_by_kind[kind] += 1
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
-        for r in self.routes:
+        first = path.split("/", 2)[1] if path.count("/") else ""
+        for r in self._index.get((method, first), ()):
             if r.method != method:
                 continue
             m = r.regex.match(path)

@@ -88,7 +88,7 @@ class ServerCertificates:
 def make_server_certs(directory: str | os.PathLike[str]) -> ServerCertificates:
     """A fresh CA (written as the CA bundle) and a server cert for 127.0.0.1/localhost signed by it."""
     d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)  # private keys inside
     now = dt.datetime.now(dt.UTC)
     ca_key = _key("ca")
     ca_name = _name("vboshell sandbox CA")
@@ -128,7 +128,7 @@ def make_server_certs(directory: str | os.PathLike[str]) -> ServerCertificates:
 def make_app_certificate(directory: str | os.PathLike[str], name: str, password: str) -> AppCertificate:
     """A self-signed app certificate as Entra app registrations use: PEM (key+cert), key, cert and PFX files."""
     d = Path(directory)
-    d.mkdir(parents=True, exist_ok=True)
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)  # private keys inside
     now = dt.datetime.now(dt.UTC)
     key = _key(f"app:{name}")
     subject = _name(f"{name} app")

@@ -106,7 +106,15 @@ class Container:
         if idx in self.overlay:
             return self.overlay[idx]
         if 0 <= idx < self.base_count:
-            return self._gen(self, idx)
+            cache = self.tenant._base_items
+            key = (self.cno, idx)
+            it = cache.get(key)
+            if it is None:
+                it = self._gen(self, idx)
+                if len(cache) > 4096:
+                    cache.clear()
+                cache[key] = it
+            return it
         return None
 
     def base_indices(self, parent: Any) -> Any:
@@ -474,6 +482,7 @@ class Tenant:
         self.chats: list[Chat] = []
         self.chats_by_id: dict[str, Chat] = {}
         self.delta_epoch = 0  # delta tokens issued before an epoch bump get 410
+        self._base_items: dict[tuple[int, int], Item] = {}  # recently generated base items (read-only)
         self._hashes: dict[tuple[int, int, int, int], str] = {}  # quickXorHash per (container, idx, version, seq)
         self._mime: dict[tuple[int, int, int, int], bytes] = {}  # small MIME cache (bench: repeated $value GETs)
         self.generate()
@@ -1102,7 +1111,7 @@ class Tenant:
         data = cache.get(key)
         if data is None:
             data = C.file_bytes(f"{self.seed}:file:{d.items.cno}:{it.idx}", it.attrs.get("gen", it.name), it.size)
-            while cache and sum(len(v) for v in cache.values()) + len(data) > 64 * 1024 * 1024:
+            while cache and sum(len(v) for v in cache.values()) + len(data) > 32 * 1024 * 1024:
                 cache.pop(next(iter(cache)))
             cache[key] = data
         return data
