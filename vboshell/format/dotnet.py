@@ -138,7 +138,22 @@ def _custom_number(value: Any, fmt: str) -> str:
 
 
 def format_value(value: Any, fmt: str) -> str:
-    """`{0:fmt}` for one value: dates use date formats, numbers number formats, anything else its string."""
+    """`{0:fmt}` for one value: dates use date formats, numbers number formats, anything else its string.
+    The runtime's formatter (the one behind `-f`) is used when present, so both always agree."""
+    try:
+        from vboshell.runtime.dotnetfmt import format_value as rt_format_value
+    except ImportError:
+        rt_format_value = None
+    if rt_format_value is not None:
+        try:
+            return str(rt_format_value(value, fmt))
+        except Exception:  # noqa: BLE001 - fall back to this module's formatter
+            pass
+    return local_format_value(value, fmt)
+
+
+def local_format_value(value: Any, fmt: str) -> str:
+    """This module's own `{0:fmt}` (used when the runtime formatter is unavailable or refuses a value)."""
     if isinstance(value, _dt.datetime):
         return dotnet_format_datetime(value, fmt)
     if isinstance(value, _dt.date):
