@@ -346,3 +346,55 @@ process {
 }
 end { $total }
 '''
+
+
+# ------------------------------------------------------------------------------------------ classes, enums, using
+def test_class_definition() -> None:
+    td = one(
+        "class Job : Base, IDisposable {\n"
+        "    [string]$Name = 'x'\n"
+        "    static [int]$Count\n"
+        "    hidden $Raw\n"
+        "    Job([string]$n) : base($n) { $this.Name = $n }\n"
+        "    [int] Size($x) { return 1 }\n"
+        "    static [void] Reset() { }\n"
+        "}"
+    )
+    assert isinstance(td, A.TypeDefinitionAst) and td.name == "Job" and not td.is_enum
+    assert td.base_types == ["Base", "IDisposable"]
+    name, count, raw, ctor, size, reset = td.members
+    assert isinstance(name, A.PropertyMemberAst) and name.property_type == "string"
+    assert outline(name.initial_value) == ("StringConstantExpression", "x", "SingleQuoted")
+    assert isinstance(count, A.PropertyMemberAst) and count.is_static and count.property_type == "int"
+    assert isinstance(raw, A.PropertyMemberAst) and raw.is_hidden and raw.property_type is None
+    assert isinstance(ctor, A.FunctionMemberAst) and ctor.is_constructor and ctor.return_type is None
+    assert [p.name.name for p in ctor.parameters] == ["n"]
+    assert isinstance(size, A.FunctionMemberAst) and size.return_type == "int" and not size.is_constructor
+    assert isinstance(size.body.end_block.statements[0], A.ReturnStatementAst)  # type: ignore[union-attr]
+    assert isinstance(reset, A.FunctionMemberAst) and reset.is_static and reset.return_type == "void"
+
+
+def test_enum_definition_with_attribute() -> None:
+    td = one("[Flags()] enum Colors { Red = 1; Green = 2\n  Blue }")
+    assert isinstance(td, A.TypeDefinitionAst) and td.is_enum and td.name == "Colors"
+    assert [a.type_name for a in td.attributes] == ["Flags"]
+    assert [(m.name, outline(m.initial_value)) for m in td.members] == [  # type: ignore[attr-defined]
+        ("Red", ("ConstantExpression", 1)), ("Green", ("ConstantExpression", 2)), ("Blue", None)]  # fmt: skip
+
+
+def test_using_statements() -> None:
+    assert outline(one("using namespace System.Collections.Generic")) == (
+        "UsingStatement", "namespace", "System.Collections.Generic")
+    assert outline(one("using module .\\Tools.psm1")) == ("UsingStatement", "module", ".\\Tools.psm1")
+    assert isinstance(one("using foo"), A.PipelineAst)  # not a using form: a command named `using`
+
+
+def test_class_errors() -> None:
+    from vboshell.language import ParseError
+
+    with pytest.raises(ParseError) as info:
+        parse("class A {\n  [int] M() {")
+    assert info.value.error_id == "MissingEndCurlyBrace" and info.value.incomplete_input
+    with pytest.raises(ParseError) as info:
+        parse("class")
+    assert info.value.error_id == "MissingNameAfterKeyword" and info.value.incomplete_input

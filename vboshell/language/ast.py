@@ -505,6 +505,57 @@ class UsingExpressionAst(ExpressionAst):
     sub_expression: ExpressionAst
 
 
+# ----------------------------------------------------------------------------------------------
+# Type definitions and using statements (added by the parser owner; additive)
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class MemberAst(Ast):
+    """A member of a class or enum."""
+
+    name: str
+    attributes: list[AttributeBaseAst] = field(default_factory=list)  # attributes and the [type] constraint, in order
+    is_static: bool = False
+    is_hidden: bool = False
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class PropertyMemberAst(MemberAst):
+    """`[string]$Name = 'x'` in a class; `Red = 1` in an enum (property_type None)."""
+
+    property_type: str | None = None  # the last type constraint, e.g. 'string'
+    initial_value: ExpressionAst | None = None
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class FunctionMemberAst(MemberAst):
+    """`[int] Count($x) { ... }`; a constructor `Name(...) { ... }` has is_constructor=True."""
+
+    return_type: str | None = None
+    parameters: list[ParameterAst] = field(default_factory=list)
+    body: ScriptBlockAst
+    is_constructor: bool = False
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class TypeDefinitionAst(StatementAst):
+    """`class Name : Base, IFace { members }` or `enum Name { A; B = 2 }`."""
+
+    name: str
+    is_enum: bool = False
+    base_types: list[str] = field(default_factory=list)
+    attributes: list[AttributeAst] = field(default_factory=list)
+    members: list[MemberAst] = field(default_factory=list)
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class UsingStatementAst(StatementAst):
+    """`using namespace System.IO`, `using module X`, `using assembly X.dll`."""
+
+    using_kind: str  # 'namespace' | 'module' | 'assembly'
+    name: str
+
+
 def outline(node: Ast | None) -> Any:
     """A compact, comparable outline of a tree for tests: (NodeKind, key values..., children...)."""
     if node is None:

@@ -438,6 +438,10 @@ class Parser:
     # ================================================================== statements
     def _statement(self) -> A.StatementAst:
         t = self.peek(CMD)
+        if t.kind == T_LBRACKET:
+            td = self._attributed_type_definition(t)
+            if td is not None:
+                return td
         if t.kind == T_GENERIC and t.value is not None:
             word = t.text.lower()
             if word[0] == ":" and _LABEL.match(word):
@@ -446,6 +450,34 @@ class Parser:
             if handler is not None:
                 return handler(self, t)
         return self._pipeline_chain()
+
+    def _attributed_type_definition(self, lb: Token) -> A.StatementAst | None:
+        """`[Flags()] enum X {...}`: attributes, then class/enum; None (nothing consumed) otherwise."""
+        p = lb.start + 1
+        r = self.tz.scan_type_name(p)
+        if r is None:
+            return None
+        q = r[1]
+        if q >= self.limit or self.src[q] != "(":
+            return None  # `[int]$x` and the like: an expression
+        save = self.pos
+        try:
+            attrs = []
+            t = lb
+            while t.kind == T_LBRACKET:
+                a = self._attribute(t)
+                if not isinstance(a, A.AttributeAst):
+                    raise ParseError("x", "x", self.ext(0, 0))
+                attrs.append(a)
+                self.skip_newlines()
+                t = self.peek(CMD)
+        except ParseError:
+            self.pos = save
+            return None
+        if t.kind == T_GENERIC and t.text.lower() in ("class", "enum"):
+            return self._type_definition(t, attrs)
+        self.pos = save
+        return None
 
     def _labeled(self, label_tok: Token) -> A.StatementAst:
         self.pos = label_tok.end
@@ -825,6 +857,166 @@ class Parser:
         self._functions.append((fd, kw.start, t.start, body.extent.end_offset))
         return fd
 
+    def _using(self, kw: Token) -> A.StatementAst:
+        """`using namespace X` / `using module X` / `using assembly X`; anything else stays a command."""
+        save = self.pos
+        self.pos = kw.end
+        k = self.peek(CMD)
+        kind = k.text.lower() if k.kind == T_GENERIC else ""
+        if kind not in ("namespace", "module", "assembly"):
+            self.pos = save
+            return self._pipeline_chain()
+        self.pos = k.end
+        n = self.peek(CMD)
+        if n.kind in _STATEMENT_TERMINATORS:
+            self.fail_at("MissingUsingItemName", n, after=k.end)
+        arg = self._command_argument()
+        if arg is None:
+            self.unexpected(n)
+        assert arg is not None
+        name = arg.value if isinstance(arg, A.StringConstantExpressionAst) else arg.extent.text
+        return A.UsingStatementAst(extent=self.ext(kw.start, arg.extent.end_offset), using_kind=kind, name=str(name))
+
+    def _type_definition(self, kw: Token, attributes: list[A.AttributeAst] | None = None) -> A.StatementAst:
+        """`class Name [: Base, IFace] { members }` and `enum Name { A; B = 2 }`."""
+        is_enum = kw.text.lower() == "enum"
+        start = attributes[0].extent.start_offset if attributes else kw.start
+        self.pos = kw.end
+        n = self.peek(CMD)
+        if n.kind != T_GENERIC or n.value is None:
+            self.fail_at("MissingNameAfterKeyword", n, after=kw.end)
+        self.pos = n.end
+        name = str(n.value)
+        base_types: list[str] = []
+        if name.endswith(":"):  # `class A: B`
+            name = name[:-1]
+            self.pos = n.end - 1
+        p = self.tz.skip_trivia(self.pos)
+        if p < self.limit and self.src[p] == ":" and not is_enum:
+            p += 1
+            while True:
+                while p < self.limit and self.src[p] in " \t":
+                    p += 1
+                r = self.tz.scan_type_name(p)
+                if r is None:
+                    self.fail("MissingTypename", p, p, self.at_real_end(self.tz.skip_trivia(p)))
+                assert r is not None
+                base_types.append(r[0])
+                p = r[1]
+                while p < self.limit and self.src[p] in " \t":
+                    p += 1
+                if p < self.limit and self.src[p] == ",":
+                    p += 1
+                    continue
+                break
+            self.pos = p
+        after = self.pos
+        self.skip_newlines()
+        lc = self.peek(CMD)
+        if lc.kind != T_LCURLY:
+            self.fail_at("MissingTypeBody", lc, after=after)
+        self.pos = lc.end
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.enter(lc.start)
+        members: list[A.MemberAst] = []
+        while True:
+            self.skip_newlines_and_semis()
+            t = self.peek(CMD)
+            if t.kind == T_RCURLY:
+                self.pos = t.end
+                break
+            if t.kind == T_END_OF_INPUT:
+                self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(t.start))
+            members.append(self._enum_member(t) if is_enum else self._class_member(t, name))
+            t = self.peek(CMD)
+            if t.kind not in (T_NEWLINE, T_SEMI, T_RCURLY):
+                self.unexpected(t)
+        self.depth -= 1
+        return A.TypeDefinitionAst(extent=self.ext(start, self.pos), name=name, is_enum=is_enum, base_types=base_types,
+                                   attributes=list(attributes or []), members=members)  # fmt: skip
+
+    def _enum_member(self, t: Token) -> A.MemberAst:
+        if t.kind != T_GENERIC or t.value is None:
+            self.unexpected(t)
+        self.pos = t.end
+        value = None
+        eq = self.peek(EXPR)
+        if eq.kind == T_ASSIGN and eq.value == "=":
+            self.pos = eq.end
+            value = self._expression(False)
+            if value is None:
+                self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=eq.end)
+        end = value.extent.end_offset if value is not None else t.end
+        return A.PropertyMemberAst(extent=self.ext(t.start, end), name=t.text, initial_value=value)
+
+    def _class_member(self, t: Token, class_name: str) -> A.MemberAst:
+        start = t.start
+        attrs: list[A.AttributeBaseAst] = []
+        is_static = is_hidden = False
+        while True:
+            if t.kind == T_LBRACKET:
+                attrs.append(self._attribute(t))
+            elif t.kind == T_GENERIC and t.text.lower() in ("static", "hidden"):
+                self.pos = t.end
+                if t.text.lower() == "static":
+                    is_static = True
+                else:
+                    is_hidden = True
+            else:
+                break
+            self.skip_newlines()
+            t = self.peek(CMD)
+        type_name = next((a.type_name for a in reversed(attrs) if isinstance(a, A.TypeConstraintAst)), None)
+        if t.kind == T_VARIABLE or (t.kind == T_GENERIC and t.text.startswith("$")):
+            v = self.peek(EXPR)
+            if v.kind != T_VARIABLE:
+                self.unexpected(v)
+            self.pos = v.end
+            value = None
+            eq = self.peek(EXPR)
+            if eq.kind == T_ASSIGN and eq.value == "=":
+                self.pos = eq.end
+                self.skip_newlines()
+                value = self._expression(True)
+                if value is None:
+                    self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=eq.end)
+            end = value.extent.end_offset if value is not None else v.end
+            return A.PropertyMemberAst(extent=self.ext(start, end), name=v.value[0], attributes=attrs,  # type: ignore[index]
+                                       is_static=is_static, is_hidden=is_hidden, property_type=type_name,
+                                       initial_value=value)  # fmt: skip
+        if t.kind == T_GENERIC and t.value is not None:
+            self.pos = t.end
+            lp = self.peek(CMD)
+            if lp.kind != T_LPAREN:
+                self.fail_at("MissingFunctionBody", lp, after=t.end)
+            params = self._parameter_list(lp)
+            after = self.pos
+            # `: base(...)` after a constructor's parameter list
+            p = self.tz.skip_trivia(self.pos)
+            if p < self.limit and self.src[p] == ":":
+                self.pos = p + 1
+                b = self.peek(CMD)
+                if b.kind == T_GENERIC:
+                    self.pos = b.end
+                    lp2 = self.peek(CMD)
+                    if lp2.kind == T_LPAREN:
+                        self.pos = lp2.end
+                        self._call_arguments(lp2.start)
+                after = self.pos
+            self.skip_newlines()
+            lc = self.peek(CMD)
+            if lc.kind != T_LCURLY:
+                self.fail_at("MissingFunctionBody", lc, after=after)
+            body = self._script_block_expr_body(lc)
+            ctor = t.text.lower() == class_name.lower()
+            return A.FunctionMemberAst(extent=self.ext(start, body.extent.end_offset), name=t.text, attributes=attrs,
+                                       is_static=is_static, is_hidden=is_hidden,
+                                       return_type=None if ctor else type_name, parameters=params, body=body,
+                                       is_constructor=ctor)  # fmt: skip
+        self.unexpected(t)
+        raise AssertionError  # pragma: no cover
+
     def _unexpected_keyword(self, kw: Token) -> A.StatementAst:
         self.unexpected(kw)
         raise AssertionError  # pragma: no cover
@@ -1081,7 +1273,7 @@ class Parser:
             self.pos = t.end
             self.skip_newlines()
             n, nk = self._element_start()
-            if n.kind in _ARG_TERMINATORS:
+            if nk != 2 and n.kind in _ARG_TERMINATORS:
                 self.fail_at("EmptyPipeElement", n, after=t.end)
             if nk == 0:
                 self.fail("ExpressionsMustBeFirstInPipeline", n.start, n.end)
@@ -1827,6 +2019,9 @@ _KEYWORD_HANDLERS = {
     "catch": Parser._unexpected_keyword,
     "finally": Parser._unexpected_keyword,
     "until": Parser._unexpected_keyword,
+    "class": Parser._type_definition,
+    "enum": Parser._type_definition,
+    "using": Parser._using,
 }
 
 _MESSAGES = {
@@ -1890,6 +2085,8 @@ _MESSAGES = {
     "MissingArgument": "Missing argument.",
     "MissingFileSpecification": "Missing file specification after redirection operator.",
     "MissingTypename": "Missing type name after '['.",
+    "MissingTypeBody": "Missing '{' in type definition.",
+    "MissingUsingItemName": "Missing name after using statement.",
     "EndSquareBracketExpectedAtEndOfType": "Missing ']' at end of type token.",
     "EndSquareBracketExpectedAtEndOfAttribute": "Missing ']' at end of attribute or type literal.",
     "UnexpectedAttribute": "Unexpected attribute.",
