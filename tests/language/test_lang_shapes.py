@@ -76,6 +76,8 @@ CASES = [
     ('.\\run.ps1 -Mode x', 'cmd(bare:.\\run.ps1 -Mode bare:x)'),
     ('& $cmd @args', 'cmd(& $cmd @args)'),
     ('7z.exe a x.zip', 'cmd(bare:7z.exe bare:a bare:x.zip)'),
+    ('$input | & "$dir/node$exe" $args', 'cmd(bare:Get-X) | cmd(& exp"{$dir}/node{$exe}" $args)'.replace('cmd(bare:Get-X)', '$input')),
+    ('Get-X | . { 1 }', 'cmd(bare:Get-X) | cmd(. sb{1})'),
     ('1+1', '(1 + 1)'),
     # --- pipelines and chains
     ('Get-A | Get-B | Get-C', 'cmd(bare:Get-A) | cmd(bare:Get-B) | cmd(bare:Get-C)'),
