@@ -102,3 +102,14 @@ def test_parse_comment_help_sections() -> None:
 def test_parse_comment_help_hash_lines() -> None:
     sections = parse_comment_help("# .SYNOPSIS\n# Hash style help.\n")
     assert sections["synopsis"] == "Hash style help."
+
+
+class _Multi(Cmdlet):
+    name = "Get-Multi"
+    synopsis = "Multi-line example."
+    examples = [Example("$a = 1\n$a + 1", "Two lines.")]
+
+
+def test_multiline_example_code_indented() -> None:
+    text = render_help(_Multi, examples=True)
+    assert "    PS C:\\>$a = 1\n    $a + 1\n\n    Two lines." in text

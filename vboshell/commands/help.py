@@ -357,7 +357,9 @@ def _examples(info: HelpInfo) -> list[str]:
         title = f" EXAMPLE {i} "
         lines.append("    " + title.center(len(title) + 52, "-"))
         lines.append("")
-        lines.append(f"    PS C:\\>{code}")
+        code_lines = code.split("\n")
+        lines.append(f"    PS C:\\>{code_lines[0]}")
+        lines.extend(f"    {ln}" if ln else "" for ln in code_lines[1:])
         lines.append("")
         if desc:
             lines += _indent(desc, 4)
