@@ -221,7 +221,7 @@ def test_empty_hashtable_prints_header_only() -> None:
 # ---------------------------------------------------------------------------- type views
 
 
-@ps_type("Test.Job", view=TypeView(table=("Name", "Enabled")))
+@ps_type("FormatTests.FormatTestJob", view=TypeView(table=("Name", "Enabled")))
 class _Job:
     def __init__(self, name: str, enabled: bool) -> None:
         self.name = name
@@ -231,13 +231,13 @@ class _Job:
         return [("Name", self.name), ("Enabled", self.enabled), ("Id", 1), ("A", 1), ("B", 2), ("C", 3)]
 
 
-@ps_type("Test.Repo", view=TypeView(table=(("Name", "Repository", 12), "Path"), kind="table"))
+@ps_type("FormatTests.FormatTestRepo", view=TypeView(table=(("Name", "Repository", 12), "Path"), kind="table"))
 class _Repo:
     def ps_properties(self) -> list[tuple[str, object]]:
         return [("Name", "r1"), ("Path", "/data"), ("X", 1), ("Y", 2), ("Z", 3)]
 
 
-@ps_type("Test.Many", view=TypeView(kind="list"))
+@ps_type("FormatTests.FormatTestMany", view=TypeView(kind="list"))
 class _Many:
     def ps_properties(self) -> list[tuple[str, object]]:
         return [("A", 1)]
