@@ -193,3 +193,23 @@ def test_outlook_upload_limit(fresh_sandbox: Any) -> None:
         codes = [gc.post(f"/users/{alice}/mailFolders/inbox/messages",
                          json={"subject": "x", "body": {"content": "y" * 1000}}).status_code for _ in range(3)]
     assert codes[:2] == [201, 201] and codes[2] == 429
+
+
+def test_quota_and_protected_api_knobs(fresh_sandbox: Any) -> None:
+    sb = fresh_sandbox
+    alice = _alice(sb)
+    team = sb.truth.teams()[0]
+    ch = team["channels"][0]["id"]
+    sb.set_mailbox_quota_exceeded("alice")
+    sb.set_protected_api_approved(approved=False)
+    with sb.graph_client() as gc:
+        r = gc.get(f"/users/{alice}/mailFolders/inbox/messages/delta")
+        assert r.status_code == 403 and r.json()["error"]["code"] == "ErrorQuotaExceeded"
+        assert gc.get(f"/users/{alice}/mailFolders/inbox").status_code == 200
+        r = gc.get(f"/teams/{team['id']}/channels/{ch}/messages")
+        assert r.status_code == 403 and "Protected API" in r.json()["error"]["message"]
+        assert gc.get(f"/teams/{team['id']}/channels").status_code == 200
+        sb.set_protected_api_approved(approved=True)
+        sb.set_mailbox_quota_exceeded("alice", False)
+        assert gc.get(f"/teams/{team['id']}/channels/{ch}/messages").status_code == 200
+        assert gc.get(f"/users/{alice}/mailFolders/inbox/messages/delta").status_code == 200

@@ -56,6 +56,8 @@ Test APIs on the handle (thread mode calls Python directly; process mode goes th
     sb.configure_throttle(**settings)                     limits.ThrottleConfig (time_scale=0.01: 10 min -> 6 s)
     sb.counters() / sb.reset_counters()                   requests, per_endpoint, throttled, faults, bytes_out, min_time_s …
     sb.expire_access_tokens(), sb.set_token_lifetime(s), sb.expire_delta_tokens(), sb.set_mailbox_rest_enabled(user, False)
+    sb.set_mailbox_quota_exceeded(user) (403 ErrorQuotaExceeded on delta), sb.set_protected_api_approved(app, False)
+    (403 "Invoked API requires Protected API access..." on Teams channel/chat message reads)
     sb.tenant (thread mode): the live model (vboshell.sandbox.model.Tenant)
     Sandbox(..., state_dir=DIR, reuse=True): keep certificates, app ids, secrets and the port across runs.
     sb.token(app=...), sb.graph_client(app=...), sb.httpx_client(): small conveniences for tests.

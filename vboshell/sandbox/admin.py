@@ -102,6 +102,14 @@ class Admin:
                 else:
                     app.rest_disabled.add(uid)
                 return Resp(200, {"ok": True})
+            if parts == ["mailbox-quota"]:
+                uid = app.tenant.user(str(args["user"])).id
+                (app.quota_exceeded.add if args.get("exceeded", True) else app.quota_exceeded.discard)(uid)
+                return Resp(200, {"ok": True})
+            if parts == ["protected-api"]:
+                cid = str(args["client_id"])
+                (app.protected_unapproved.discard if args.get("approved", True) else app.protected_unapproved.add)(cid)
+                return Resp(200, {"ok": True})
             if len(parts) == 2 and parts[0] == "mutate" and parts[1] in MUTATIONS:
                 res = getattr(app.tenant, parts[1])(**_decode_args(args))
                 return Resp(200, {"result": _encode(res)})

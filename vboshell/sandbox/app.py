@@ -164,6 +164,8 @@ class SandboxApp:
         self.secret = secrets.token_bytes(32)
         self.upload_sessions: dict[str, dict[str, Any]] = {}
         self.rest_disabled: set[str] = set()  # user ids answered MailboxNotEnabledForRESTAPI
+        self.quota_exceeded: set[str] = set()  # user ids whose delta queries answer 403 ErrorQuotaExceeded
+        self.protected_unapproved: set[str] = set()  # client ids without Teams protected-API approval
         self.admin_token = secrets.token_urlsafe(24)
         from vboshell.sandbox import (
             routes_directory,
@@ -428,6 +430,12 @@ class SandboxApp:
             self._count_endpoint(method, rp, route)
             if route.roles and not (claims["_roles"] & set(route.roles)):
                 return self._denied(route, headers)
+            if route.svc == "teams" and "/messages" in rp and ctx.client_id in self.protected_unapproved \
+                    and method == "GET":
+                return self.error(403, "Forbidden", "Invoked API requires Protected API access in application-only "
+                                  "context when not using Resource Specific Consent. Visit "
+                                  "https://docs.microsoft.com/en-us/graph/teams-protected-apis for more details.",
+                                  None, headers)
             # throttling
             mbx = None
             if route.svc == "mail" and "uid" in params:
@@ -439,6 +447,9 @@ class SandboxApp:
                         mbx = params["uid"]
                     if mbx in self.rest_disabled:
                         return self.error(404, "MailboxNotEnabledForRESTAPI", "REST API is not yet supported for this mailbox.",
+                                          None, headers)
+                    if mbx in self.quota_exceeded and rp.endswith("/delta"):
+                        return self.error(403, "ErrorQuotaExceeded", "The process failed to get the correct properties.",
                                           None, headers)
                 with self.counters.lock:
                     self.counters.per_mailbox[mbx] += 1

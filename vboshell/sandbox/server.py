@@ -533,6 +533,22 @@ class Sandbox:
         else:
             self._admin("POST", "mailbox-rest", {"user": user, "enabled": enabled})
 
+    def set_mailbox_quota_exceeded(self, user: str, exceeded: bool = True) -> None:
+        """exceeded=True: delta queries on that mailbox answer 403 ErrorQuotaExceeded (delta writes sync state)."""
+        if self.app is not None:
+            uid = self.app.tenant.user(user).id
+            (self.app.quota_exceeded.add if exceeded else self.app.quota_exceeded.discard)(uid)
+        else:
+            self._admin("POST", "mailbox-quota", {"user": user, "exceeded": exceeded})
+
+    def set_protected_api_approved(self, app: str = DEFAULT_APP, approved: bool = True) -> None:
+        """approved=False: the app's reads of Teams channel/chat messages answer 403 (protected API not approved)."""
+        cid = self.app_info(app).client_id
+        if self.app is not None:
+            (self.app.protected_unapproved.discard if approved else self.app.protected_unapproved.add)(cid)
+        else:
+            self._admin("POST", "protected-api", {"client_id": cid, "approved": approved})
+
     # convenience: clients for tests
     def httpx_client(self, **kw: Any) -> Any:
         """An httpx.Client that trusts the sandbox CA (no Authorization header)."""
