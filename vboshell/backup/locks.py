@@ -23,7 +23,7 @@ class LockBusyError(RuntimeError):
 
 def locks_dir() -> Path:
     d = vboshell_home() / "locks"
-    d.mkdir(parents=True, exist_ok=True)
+    d.mkdir(parents=True, exist_ok=True, mode=0o700)
     return d
 
 

@@ -43,7 +43,14 @@ class Scheduler:
 
     def _due(self, job: Any, now: datetime) -> datetime | None:
         if job.id not in self.next_due:
-            self.next_due[job.id] = schedule.next_run(job.schedule_policy, now)
+            stored = job.next_run
+            if stored is not None and stored.tzinfo is None:
+                stored = stored.replace(tzinfo=UTC)
+            last = job.last_run if job.last_run is None or job.last_run.tzinfo else job.last_run.replace(tzinfo=UTC)
+            missed = stored is not None and (last is None or last < stored) and stored <= now \
+                and (job.schedule_policy or {}).get("EnableSchedule", True)
+            # a run the schedule asked for while no service was running (e.g. `--once` from cron) is started now
+            self.next_due[job.id] = stored if missed else schedule.next_run(job.schedule_policy, now)
             self._publish(job, self.next_due[job.id])
         return self.next_due[job.id]
 

@@ -164,3 +164,48 @@ def stored_children(w: Writer, obj: ObjectRef, service: str, parents: set[str]) 
                 f"SELECT item_id, parent_id FROM item_versions WHERE object_id=? AND service=? AND to_seq IS NULL "  # noqa: S608
                 f"AND parent_id IN ({q})", (oid, service, *part)).fetchall())
         return [(str(a), str(b)) for a, b in out]
+
+
+class DeltaReader:
+    """Iterate one container's delta round from its saved token (or from the start). An expired token — at the
+    first request or on a later page — restarts a full round (`full` becomes True, `on_restart` runs, a warning is
+    logged once); after the round `link` holds the new delta link."""
+
+    MAX_RESTARTS = 3
+
+    def __init__(self, u: UnitContext, what: str, token: str | None, first_url: str,
+                 params: dict[str, Any] | None = None, on_restart: Callable[[], None] | None = None) -> None:
+        self.u = u
+        self.what = what
+        self.token = token
+        self.first_url = first_url
+        self.params = params
+        self.on_restart = on_restart
+        self.full = token is None
+        self.link: str | None = None
+        self.resynced = False
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        from vboshell.graph.errors import DeltaResyncRequired
+
+        url, params = (self.token, None) if self.token else (self.first_url, self.params)
+        restarts = 0
+        while True:
+            try:
+                rnd = self.u.graph.delta(url, params=params)
+                yield from rnd
+                self.link = rnd.delta_link
+                return
+            except DeltaResyncRequired:
+                restarts += 1
+                if restarts > self.MAX_RESTARTS:
+                    raise
+                if not self.resynced:
+                    self.u.warn(f"Delta token expired for {self.what}",
+                                "The change token was no longer valid (resync required); it is read again in full. "
+                                "Items already stored are not downloaded again.")
+                self.resynced = True
+                self.full = True
+                if self.on_restart is not None:
+                    self.on_restart()
+                url, params = self.first_url, self.params

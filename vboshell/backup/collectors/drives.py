@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from vboshell.backup.collectors.base import UnitContext, UnitSkipped, UnitWarning
-from vboshell.graph.errors import DeltaResyncRequired, GraphError
+from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitSkipped, UnitWarning
+from vboshell.graph.errors import GraphError
 
 KEEP = ("id", "name", "size", "createdDateTime", "lastModifiedDateTime", "eTag", "cTag", "webUrl", "createdBy",
         "lastModifiedBy", "file", "folder", "package", "fileSystemInfo", "shared", "description")
@@ -43,15 +43,18 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
     items: dict[str, list[Any]] = dict(extra.get("items") or {})
     root = extra.get("root")
     first = f"/drives/{drive_id}/root/delta"
-    full = token is None
     changed: list[dict[str, Any]] = []
     deleted: list[str] = []
     seen: set[str] = set()
 
-    def run_round(url: str) -> str | None:
-        nonlocal root
-        rnd = u.graph.delta(url)
-        for it in rnd:
+    def restart() -> None:
+        changed.clear()
+        deleted.clear()
+        seen.clear()
+
+    rd = DeltaReader(u, f"library '{drive_name}'", token, first, None, on_restart=restart)
+    try:
+        for it in rd:
             u.check_stop()
             iid = it.get("id")
             if not iid:
@@ -66,24 +69,12 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
             pref = it.get("parentReference") or {}
             items[iid] = [it.get("name") or "", pref.get("id"), _kind(it)]
             changed.append({k: it[k] for k in (*KEEP, "@microsoft.graph.downloadUrl", "parentReference") if k in it})
-        return rnd.delta_link
-
-    try:
-        link = run_round(token or first)
-    except DeltaResyncRequired:
-        if token is None:
-            raise
-        u.warn(f"Delta token expired for library '{drive_name}'", "The change token was no longer valid (resync "
-               "required); the library is read again in full. Items already stored are not downloaded again.")
-        full = True
-        changed.clear()
-        deleted.clear()
-        seen.clear()
-        link = run_round(first)
     except GraphError as exc:
         if exc.status in (401, 403):
             raise UnitWarning(f"Access to library '{drive_name}' was denied ({exc.code}): {exc.message}") from None
         raise
+    full = rd.full
+    link = rd.link
 
     def path_of(iid: str | None, depth: int = 0) -> str:
         parts: list[str] = []

@@ -9,8 +9,8 @@ import email.policy
 import email.utils
 from typing import Any
 
-from vboshell.backup.collectors.base import UnitContext, UnitSkipped, UnitWarning, as_json
-from vboshell.graph.errors import DeltaResyncRequired, GraphError
+from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitSkipped, UnitWarning, as_json
+from vboshell.graph.errors import GraphError
 
 MESSAGE_FIELDS = ("id,changeKey,subject,from,sender,toRecipients,ccRecipients,bccRecipients,replyTo,receivedDateTime,"
                   "sentDateTime,createdDateTime,lastModifiedDateTime,isRead,isDraft,hasAttachments,importance,"
@@ -42,25 +42,13 @@ def _paths(folders: dict[str, tuple[str, str | None]]) -> dict[str, str]:
 
 
 def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str):
-    """Yield (item, full_round) of a container's delta; expired tokens fall back to a full round (with a warning).
-    Returns the new delta link through u.params['_link']."""
+    """Yield (item, full_round) of a container's delta (expired tokens restart a full round, see DeltaReader);
+    the new delta link is left in u.params['_link']."""
     token, _extra = u.get_state(key)
-    full = token is None
-    try:
-        rnd = u.graph.delta(token or first_url, params=None if token else params)
-        for it in rnd:
-            yield it, full
-        u.params["_link"] = rnd.delta_link
-    except DeltaResyncRequired:
-        if token is None:
-            raise
-        u.warn(f"Delta token expired for {what}", "The change token was no longer valid (resync required); "
-               f"{what} is read again in full. Items already stored are not downloaded again.")
-        u.params["_resynced"] = True
-        rnd = u.graph.delta(first_url, params=params)
-        for it in rnd:
-            yield it, True
-        u.params["_link"] = rnd.delta_link
+    rd = DeltaReader(u, what, token, first_url, params)
+    for it in rd:
+        yield it, rd.full
+    u.params["_link"] = rd.link
 
 
 def collect_mailbox(u: UnitContext) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from vboshell.backup.collectors.base import UnitContext, UnitWarning, as_json
+from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json
 from vboshell.backup.collectors.drives import collect_drive
-from vboshell.graph.errors import DeltaResyncRequired, GraphError
+from vboshell.graph.errors import GraphError
 
 _SKIP_TEMPLATES = {"documentlibrary", "webpagelibrary", "mysitedocumentlibrary"}
 _PAGE_TEMPLATES = {"webpagelibrary"}
@@ -68,41 +68,28 @@ def _collect_list(u: UnitContext, sid: str, li: dict[str, Any]) -> None:
     had = u.had_state(key)
     first = f"/sites/{sid}/lists/{lid}/items/delta"
     params = {"$expand": "fields"}
-    full = token is None
     seen: set[str] = set()
 
-    def run(url: str, p: dict[str, Any] | None) -> str | None:
-        rnd = g.delta(url, params=p)
-        for it in rnd:
-            u.check_stop()
-            iid = it.get("id")
-            if not iid:
-                continue
-            item_id = f"{list_item_id}:item:{iid}"
-            if it.get("@removed") is not None or it.get("deleted") is not None:
-                u.delete(item_id)
-                continue
-            seen.add(item_id)
-            ck = it.get("eTag") or it.get("@odata.etag")
-            if u.known(item_id, ck, list_item_id):
-                u.counters.skipped += 1
-                continue
-            fields = it.get("fields") or {}
-            md = {k: v for k, v in it.items() if not k.startswith("@") and k != "fields"}
-            md.update({"type": "listItem", "listId": lid, "listName": name, "fields": fields})
-            u.put(item_id, f"Lists/{name}", md, as_json(fields), change_key=ck, parent_id=list_item_id)
-        return rnd.delta_link
-
-    try:
-        link = run(token or first, None if token else params)
-    except DeltaResyncRequired:
-        if token is None:
-            raise
-        u.warn(f"Delta token expired for list '{name}'", "The list is read again in full; items already stored are "
-               "not stored again.")
-        full = True
-        seen.clear()
-        link = run(first, params)
+    rd = DeltaReader(u, f"list '{name}'", token, first, params, on_restart=seen.clear)
+    for it in rd:
+        u.check_stop()
+        iid = it.get("id")
+        if not iid:
+            continue
+        item_id = f"{list_item_id}:item:{iid}"
+        if it.get("@removed") is not None or it.get("deleted") is not None:
+            u.delete(item_id)
+            continue
+        seen.add(item_id)
+        ck = it.get("eTag") or it.get("@odata.etag")
+        if u.known(item_id, ck, list_item_id):
+            u.counters.skipped += 1
+            continue
+        fields = it.get("fields") or {}
+        md = {k: v for k, v in it.items() if not k.startswith("@") and k != "fields"}
+        md.update({"type": "listItem", "listId": lid, "listName": name, "fields": fields})
+        u.put(item_id, f"Lists/{name}", md, as_json(fields), change_key=ck, parent_id=list_item_id)
+    full, link = rd.full, rd.link
     if full and (had or u.full):
         for item_id, _p in u.children([list_item_id]):
             if item_id not in seen:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from vboshell.backup.collectors.base import UnitContext, UnitWarning, as_json
+from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json
 from vboshell.backup.collectors.drives import collect_drive
-from vboshell.graph.errors import DeltaResyncRequired, GraphError
+from vboshell.graph.errors import GraphError
 
 
 def _meta(m: dict[str, Any], kind: str, ch: dict[str, Any]) -> dict[str, Any]:
@@ -60,39 +60,25 @@ def _collect_channel(u: UnitContext, gid: str, ch: dict[str, Any]) -> None:
     token, _extra = u.get_state(key)
     had = u.had_state(key)
     first = f"/teams/{gid}/channels/{cid}/messages/delta"
-    full = token is None
     seen: set[str] = set()
-    g = u.graph
 
-    def run(url: str) -> str | None:
-        rnd = g.delta(url)
-        for m in rnd:
-            u.check_stop()
-            mid = m.get("id")
-            if not mid:
-                continue
-            if m.get("@removed") is not None or m.get("deletedDateTime"):
-                _delete_post(u, mid)
-                continue
-            seen.add(mid)
-            existed = u.stored(mid) is not None
-            if not u.known(mid, _ck(m), cid):
-                u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)
-            else:
-                u.counters.skipped += 1
-            _collect_replies(u, gid, ch, mid, reconcile=existed)
-        return rnd.delta_link
-
-    try:
-        link = run(token or first)
-    except DeltaResyncRequired:
-        if token is None:
-            raise
-        u.warn(f"Delta token expired for channel '{name}'", "The channel is read again in full; posts already "
-               "stored are not stored again.")
-        full = True
-        seen.clear()
-        link = run(first)
+    rd = DeltaReader(u, f"channel '{name}'", token, first, None, on_restart=seen.clear)
+    for m in rd:
+        u.check_stop()
+        mid = m.get("id")
+        if not mid:
+            continue
+        if m.get("@removed") is not None or m.get("deletedDateTime"):
+            _delete_post(u, mid)
+            continue
+        seen.add(mid)
+        existed = u.stored(mid) is not None
+        if not u.known(mid, _ck(m), cid):
+            u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)
+        else:
+            u.counters.skipped += 1
+        _collect_replies(u, gid, ch, mid, reconcile=existed)
+    full, link = rd.full, rd.link
     if full and (had or u.full):
         for mid, _p in u.children([cid]):
             if mid not in seen:
