@@ -198,3 +198,22 @@ def test_member_api():
     assert get_member_value(None, "Count") == 0
     assert get_member_value("abc", "Length") == 3
     assert get_member_value(7, "Count") == 1
+
+
+EXTRA = [
+    ("[char[]]'abc' -join '-'", ["a-b-c"]),
+    ("$a = 3,1,2; [array]::Sort($a); $a -join ''", ["123"]),
+    ("$a = 1,2,3; [array]::Reverse($a); $a -join ''", ["321"]),
+    ("[array]::IndexOf(@('a','b'), 'b')", [1]),
+    ("$l = [System.Collections.ArrayList]::new(@(1,2)); $l.Add(3)", [2]),
+    ("[IO.Path]::Combine('C:\\data', 'x.txt')", ["C:\\data\\x.txt"]),
+    ("Write-Error 'x' 2>$null; $Error.Count; $Error.Clear(); $Error.Count", [1, 0]),
+    ("'abcdef'[0..2] -join ''", ["abc"]),
+    ("$h = @{1='one'}; $h[1]", ["one"]),
+    ("$x = @{a=1}; foreach ($i in $x) { $i.a }", [1]),
+]
+
+
+@pytest.mark.parametrize("script,expected", EXTRA, ids=[c[0] for c in EXTRA])
+def test_member_extra(ps, script, expected):
+    assert ps.ctx.invoke(script, raise_errors=True) == expected

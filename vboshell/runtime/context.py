@@ -266,7 +266,9 @@ class ExecutionContext:
         self._cwd = Path(cwd).resolve() if cwd else Path.cwd()
         self.session = SessionState(self)
         self.aliases: dict[str, str] = {}  # lower-case alias -> command name (user-defined via Set-Alias)
-        self.error_list: list[Any] = []  # $Error (newest first); ErrorRecords
+        from vboshell.runtime.values import ArrayList
+
+        self.error_list: list[Any] = ArrayList()  # $Error (newest first); ErrorRecords; $Error.Clear() works
         self.services = SimpleNamespace()  # engine teams hang lazily-built services here (catalogue, ...)
         self._stop_event = threading.Event()
         self.last_exit_code: int = 0

@@ -1689,6 +1689,8 @@ def construct(t: PSType, args: list[Any]) -> Any:
 
     full = t.full_name
     if full == "System.Collections.ArrayList":
+        if args and args[0] is not None and is_enumerable(args[0]):
+            return ArrayList(iter_enumerable(args[0]) or [])
         return ArrayList()
     if full.startswith("System.Collections.Generic.List"):
         items = args[0] if args and isinstance(args[0], (list, tuple)) else []

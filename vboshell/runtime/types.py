@@ -520,7 +520,10 @@ def _cmp_str(a: Any, b: Any, ignore_case: Any = False) -> int:
 
 def _path_combine(*parts: Any) -> str:
     out = ""
+    items: list[Any] = []
     for p in parts:
+        items.extend(p if isinstance(p, (list, tuple)) else [p])
+    for p in items:
         s = to_string(p)
         if not s:
             continue
@@ -529,7 +532,7 @@ def _path_combine(*parts: Any) -> str:
         elif out.endswith(("/", "\\")):
             out += s
         else:
-            out += os.sep + s
+            out += ("\\" if ("\\" in out and "/" not in out) else os.sep) + s
     return out
 
 
@@ -782,7 +785,14 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.Guid", (uuid.UUID,), _guid,
                statics={"NewGuid": _new_guid, "Empty": uuid.UUID(int=0), "Parse": lambda s: _guid(to_string(s)),
                         "TryParse": _try_parse_factory(_guid)}),
-        PSType("System.Array", (list, tuple), _array),
+        PSType("System.Array", (list, tuple), _array, statics={
+            "Reverse": lambda a: a.reverse() if isinstance(a, list) else None,
+            "Sort": lambda a: _array_sort(a),
+            "IndexOf": lambda a, v: next((i for i, x in enumerate(_array(a)) if _eq(x, v)), -1),
+            "Exists": lambda a, pred: any(_sb_true(pred, x) for x in _array(a)),
+            "Find": lambda a, pred: next((x for x in _array(a) if _sb_true(pred, x)), None),
+            "FindAll": lambda a, pred: [x for x in _array(a) if _sb_true(pred, x)],
+            "Empty": lambda: [], "CreateInstance": lambda t, n: [None] * int(n)}),
         PSType("System.Object[]", (list, tuple), _array),
         PSType("System.Collections.Hashtable", (dict,), _hashtable),
         PSType("System.Collections.Specialized.OrderedDictionary", (OrderedHashtable,), _ordered),
@@ -961,6 +971,8 @@ class ArrayType(PSType):
         return isinstance(value, (list, tuple))
 
     def convert(self, value: Any) -> list[Any]:
+        if isinstance(value, str) and self.element.full_name == "System.Char":
+            return [Char(c) for c in value]
         items = _array(value)
         if self.element.full_name == "System.Object":
             return list(items)
@@ -1217,3 +1229,26 @@ def _enum_convert(cls: type[enum.Enum], value: Any, full: str) -> enum.Enum:
         f'Cannot convert value "{text}" to type "{full}". Error: "Unable to match the identifier name {text} to a '
         f'valid enumerator name. Specify one of the following enumerator names and try again:\n{names}"',
         "InvalidCastParseTargetInvocation")
+
+
+def _eq(a: Any, b: Any) -> bool:
+    from vboshell.runtime.operators import equals
+
+    return equals(a, b, True)
+
+
+def _array_sort(a: Any) -> None:
+    import functools
+
+    from vboshell.runtime.operators import compare
+
+    if isinstance(a, list):
+        a.sort(key=functools.cmp_to_key(compare))
+
+
+def _sb_true(pred: Any, x: Any) -> bool:
+    ctx = _current_context()
+    if ctx is None:
+        return False
+    out = ctx.invoke_script_block(pred, x, [x])
+    return to_bool(out[0] if len(out) == 1 else out)
