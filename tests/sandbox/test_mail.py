@@ -211,3 +211,20 @@ def test_archive_via_import_export_api(sandbox: Any) -> None:
         assert data == sandbox.truth.message_mime(user="alice", message_id=items[0]["id"], mailbox="archive")
         assert gc.post(f"/admin/exchange/mailboxes/{ex['inPlaceArchiveMailboxId']}/exportItems",
                        json={"itemIds": ["x"] * 21}).status_code == 400
+
+
+def test_delete_goes_to_deleted_items_then_recoverable_items(env: Any) -> None:
+    sb, gc, alice = env
+    mid = sb.truth.messages(alice, "inbox")[0]["id"]
+    assert gc.delete(f"/users/{alice}/messages/{mid}").status_code == 204
+    assert gc.get(f"/users/{alice}/messages/{mid}").json()["parentFolderId"] == \
+        gc.get(f"/users/{alice}/mailFolders/deleteditems").json()["id"]
+    assert gc.delete(f"/users/{alice}/messages/{mid}").status_code == 204
+    rec = gc.get(f"/users/{alice}/mailFolders/recoverableitemsdeletions").json()
+    assert rec["totalItemCount"] == 1
+    items, _, _ = collect(gc, f"/users/{alice}/mailFolders/{rec['id']}/messages/delta")
+    assert [i["id"] for i in items] == [mid]
+    flat, _, _ = collect(gc, f"/users/{alice}/mailFolders/delta")
+    assert rec["id"] not in {f["id"] for f in flat}
+    assert gc.delete(f"/users/{alice}/messages/{mid}").status_code == 204
+    assert gc.get(f"/users/{alice}/messages/{mid}").status_code == 404

@@ -327,6 +327,17 @@ class Mailbox:
             raise not_found()
         return found
 
+    def in_ipm(self, fid: str) -> bool:
+        """Whether a folder is under msgfolderroot (what mailFolders and mailFolders/delta enumerate)."""
+        f = self.folders.get(fid)
+        guard = 0
+        while f is not None and guard < 64:
+            if f.id == self.root_id:
+                return True
+            f = self.folders.get(f.parent_id)
+            guard += 1
+        return False
+
     def path_of(self, fid: str) -> str:
         parts: list[str] = []
         f = self.folders.get(fid)
@@ -637,6 +648,11 @@ class Tenant:
         for wk, name in WELL_KNOWN:
             mb.folders[fid(wk)] = Folder(fid(wk), name, root.id, wk)
         mb.folders[fid("syncissues")] = Folder(fid("syncissues"), "Sync Issues", root.id, "syncissues", hidden=True)
+        # the Recoverable Items subtree sits beside the IPM subtree: reachable by well-known name, not listed
+        rroot = Folder(fid("recoverableitemsroot"), "Recoverable Items", "", "recoverableitemsroot", hidden=True)
+        mb.folders[rroot.id] = rroot
+        mb.folders[fid("recoverableitemsdeletions")] = Folder(fid("recoverableitemsdeletions"), "Deletions", rroot.id,
+                                                             "recoverableitemsdeletions", hidden=True)
         inbox = fid("inbox")
         custom: list[str] = []
         if u.purpose in ("user", "shared"):

@@ -218,7 +218,7 @@ def register(app: SandboxApp) -> None:
         rows: list[tuple[tuple[int, str], dict[str, Any]]] = []
         lo = -1 if since is None else since
         for f in mb.folders.values():
-            if f.id == mb.root_id:
+            if f.id == mb.root_id or not mb.in_ipm(f.id):
                 continue
             if lo < f.seq <= until:
                 rows.append(((f.seq, f.id), apply_select(folder_json(mb, f), sel)))
@@ -431,7 +431,9 @@ def register(app: SandboxApp) -> None:
     def message_delete(ctx: Ctx, uid: str, mid: str) -> Resp:
         mb, it = get_msg(uid, mid)
         deleted = mb.folder("deleteditems").id
-        if it.parent == deleted:
+        if it.parent == deleted:  # soft delete: Recoverable Items/Deletions
+            t.move_message(uid, mid, "recoverableitemsdeletions")
+        elif mb.folders[it.parent].well_known == "recoverableitemsdeletions":
             t.delete_message(uid, mid)
         else:
             t.move_message(uid, mid, deleted)
@@ -673,7 +675,8 @@ def register(app: SandboxApp) -> None:
     def x_folders_all(ctx: Ctx, mbxid: str) -> Resp:
         mb = by_mbx_id(mbxid)
         r = paged(ctx, f"/admin/exchange/mailboxes/{mbxid}/folders/delta",
-                  (xfolder(mb, f) for f in mb.folders.values() if f.id != mb.root_id), "mailboxFolders", 100, 1000)
+                  (xfolder(mb, f) for f in mb.folders.values() if f.id != mb.root_id and mb.in_ipm(f.id)),
+                  "mailboxFolders", 100, 1000)
         if "@odata.nextLink" not in r.body:
             from vboshell.sandbox.app import pack_token
             r.body["@odata.deltaLink"] = ctx.link(f"/admin/exchange/mailboxes/{mbxid}/folders/delta",

@@ -29,12 +29,13 @@ class Truth:
     def _mb(self, user: str, mailbox: str) -> Mailbox:
         return self.t.mailbox(user, mailbox)
 
-    def mail_folders(self, user: str, mailbox: str = "primary") -> list[dict[str, Any]]:
+    def mail_folders(self, user: str, mailbox: str = "primary", include_recoverable: bool = False) -> list[dict[str, Any]]:
+        """The folders under msgfolderroot (what Graph enumerates); include_recoverable adds Recoverable Items."""
         with self.t.lock:
             mb = self._mb(user, mailbox)
             return [{"id": f.id, "displayName": f.name, "parentFolderId": f.parent_id, "path": mb.path_of(f.id),
                      "wellKnownName": f.well_known, "isHidden": f.hidden, "count": mb.messages.count(f.id)}
-                    for f in mb.folders.values() if f.id != mb.root_id]
+                    for f in mb.folders.values() if f.id != mb.root_id and (include_recoverable or mb.in_ipm(f.id))]
 
     def messages(self, user: str, folder: str | None = None, mailbox: str = "primary",
                  with_mime: bool = False) -> list[dict[str, Any]]:
