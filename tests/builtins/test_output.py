@@ -357,3 +357,9 @@ def test_format_list_hashtable_entries(run) -> None:
 
 def test_empty_pscustomobject_prints_nothing(run) -> None:
     assert run("[PSCustomObject]@{}; 'end'") == "end\n"
+
+
+def test_write_error_in_function_id_suffix(run) -> None:
+    out = run("function Test-It { Write-Error 'bad' -ErrorAction SilentlyContinue }; Test-It; "
+              "$Error[0].FullyQualifiedErrorId")
+    assert out == "Microsoft.PowerShell.Commands.WriteErrorException,Test-It\n"

@@ -487,10 +487,24 @@ class WriteError(Cmdlet):
             target_object=self.TargetObject,
             exception_type=self.CategoryReason or exc_type,
             activity=self.CategoryActivity or "Write-Error",
-            fully_qualified_command="",  # Write-Error's ids carry no command suffix
+            fully_qualified_command=self._enclosing_command(),  # 5.1: `...WriteErrorException,Func-Name`
             recommended_action=self.RecommendedAction,
         )
         self.write_error(rec)
+
+    def _enclosing_command(self) -> str:
+        """The function or script that called Write-Error ('' at the prompt), which 5.1 appends to the id."""
+        ev = getattr(getattr(self, "_runtime", None), "ev", None)
+        for proc in reversed(getattr(ev, "invocation_stack", None) or []):
+            if getattr(proc, "dot_source", False) or not getattr(proc, "invocation_name", None):
+                continue
+            info = getattr(proc, "info", None)
+            if getattr(info, "kind", "") == "ExternalScript":
+                import os
+
+                return os.path.basename(getattr(info, "path", None) or proc.invocation_name)
+            return str(getattr(info, "name", None) or proc.invocation_name)
+        return ""
 
 
 @register
