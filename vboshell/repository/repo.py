@@ -230,7 +230,9 @@ class Repository:
                 raise RepositoryError(f"The folder {root} is not empty and is not a vboshell repository.")
             for n in names & {"index.db", "index.db-wal", "index.db-shm", "index.db-journal"}:
                 (root / n).unlink()  # an earlier init was interrupted before config.json was written
-        root.mkdir(parents=True, exist_ok=True)
+        if not root.exists():
+            root.parent.mkdir(parents=True, exist_ok=True)
+            root.mkdir(mode=0o700)  # backups of every mailbox: owner only
         for sub in ("data", "locks", "tmp"):
             (root / sub).mkdir(exist_ok=True)
         rid = str(uuid.uuid4())
