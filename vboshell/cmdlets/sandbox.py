@@ -86,7 +86,8 @@ def _state_dir(spec: str, seed: int) -> str:
         import platformdirs
         home = Path(platformdirs.user_data_dir("vboshell"))
     d = home / "sandbox" / f"{Path(spec).stem if spec else 'default'}-{seed}"
-    d.mkdir(parents=True, exist_ok=True)
+    for p in (d.parent, d):  # the tenant's secrets and keys live here: owner only
+        p.mkdir(mode=0o700, exist_ok=True)
     return str(d)
 
 
