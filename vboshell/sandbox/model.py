@@ -164,7 +164,7 @@ class Container:
             for it in ov.values():
                 if it is None or (parent is not ... and it.parent != parent):
                     continue
-                if lo < it.seq <= until and (it.seq, it.idx) > cur and not (since is None and it.seq == 0 and False):
+                if lo < it.seq <= until and (it.seq, it.idx) > cur:
                     cands.append(((it.seq, it.idx), it, it.idx, it.parent))
                 present.add(it.idx)
             if since is not None:
@@ -679,7 +679,6 @@ class Tenant:
             cnt = n - start if j == len(weights) - 1 else (n * w) // total_w
             ranges[f] = range(start, start + cnt)
             start += cnt
-        folder_of = array("i", [0] * 0)
         fl = list(ranges.items())
 
         def layout(c: Container, _fl: list[tuple[Any, range]] = fl) -> dict[Any, Any]:
@@ -687,7 +686,6 @@ class Tenant:
 
         mb.messages = Container(self, "message", f"{u.id}:{kind}:messages", n, self._gen_message, layout)
         mb.messages.owner = mb
-        del folder_of
         # contacts and calendar (primary only)
         if kind == "primary":
             cf = Folder(fid("contacts"), "Contacts", root.id, "contacts", fclass="IPF.Contact")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select, pack_token, unpack_token
-from vboshell.sandbox.model import EPOCH, Group, SandboxError, Tenant, User, guid, iso
+from vboshell.sandbox.model import EPOCH, Group, SandboxError, Tenant, User, iso
 
 DIR_READ = ("User.Read.All", "Directory.Read.All", "User.ReadWrite.All", "Directory.ReadWrite.All")
 GROUP_READ = ("Group.Read.All", "Directory.Read.All", "Group.ReadWrite.All", "Directory.ReadWrite.All")
@@ -338,7 +338,4 @@ def register(app: SandboxApp) -> None:
                                      "capabilityStatus": "Enabled", "consumedUnits": n, "appliesTo": "User",
                                      "prepaidUnits": {"enabled": max(n, 25), "suspended": 0, "warning": 0}}]})
 
-    _ = guid
 
-
-_ = SandboxError

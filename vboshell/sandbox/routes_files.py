@@ -192,7 +192,9 @@ def _unique_name(d: Drive, parent: int, name: str) -> str:
 
 
 def put_content(app: SandboxApp, d: Drive, parent: Item | None, name: str | None, target: Item | None, data: bytes,
-                conflict: str = "replace") -> tuple[int, Item]:
+                conflict: str = "replace", simple: bool = False) -> tuple[int, Item]:
+    if simple and len(data) > MAX_SIMPLE_UPLOAD:
+        raise SandboxError(413, "requestTooLarge", "Simple upload is limited to 250 MB; use an upload session.")
     if target is None:
         assert parent is not None and name is not None
         if not parent.attrs.get("folder"):
@@ -273,9 +275,9 @@ def register(app: SandboxApp) -> None:
         conflict = ctx.q("@microsoft.graph.conflictBehavior", "replace") or "replace"
         if conflict in ("fail", "rename") and it.parent is not None:
             parent = d.items.get(it.parent)
-            status, new = put_content(app, d, parent, it.name, None, ctx.body, conflict)
+            status, new = put_content(app, d, parent, it.name, None, ctx.body, conflict, simple=True)
         else:
-            status, new = put_content(app, d, None, None, it, ctx.body)
+            status, new = put_content(app, d, None, None, it, ctx.body, simple=True)
         return Resp(status, item_json(app, d, new, None))
 
     @app.route("PUT", "/drives/{did}/items/{iid}/_new/content", "files", FILES_WRITE, cost=2)
@@ -283,7 +285,7 @@ def register(app: SandboxApp) -> None:
         d = get_drive(t, did)
         parent = get_item(t, d, iid)
         conflict = ctx.q("@microsoft.graph.conflictBehavior", "replace") or "replace"
-        status, new = put_content(app, d, parent, ctx.extra["new_name"], None, ctx.body, conflict)
+        status, new = put_content(app, d, parent, ctx.extra["new_name"], None, ctx.body, conflict, simple=True)
         return Resp(status, item_json(app, d, new, None))
 
     def new_session(ctx: Ctx, d: Drive, parent: Item | None, name: str | None, target: Item | None) -> Resp:

@@ -11,9 +11,9 @@ import email.policy
 import time
 from typing import Any
 
-from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select, unpack_token
+from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select
 from vboshell.sandbox.delta import delta_round
-from vboshell.sandbox.model import Folder, Item, Mailbox, SandboxError, Tenant, iso, message_body, render_mime
+from vboshell.sandbox.model import Folder, Item, Mailbox, SandboxError, Tenant, iso, message_body
 from vboshell.sandbox.routes_directory import listed_user, paged
 
 MAIL_READ = ("Mail.Read", "Mail.ReadWrite", "Mail.ReadBasic.All")
@@ -662,9 +662,6 @@ def register(app: SandboxApp) -> None:
                 "totalItemCount": mb.messages.count(f.id), "type": f.fclass,
                 "parentMailboxUrl": f"{app.base_url}/beta/admin/exchange/mailboxes('{mb.id}')"}
 
-    for ver in ("", ):
-        _ = ver
-
     @app.route("GET", "/admin/exchange/mailboxes/{mbxid}/folders", "mail", EXPORT + ("MailboxFolder.Read.All",))
     def x_folders(ctx: Ctx, mbxid: str) -> Resp:
         mb = by_mbx_id(mbxid)
@@ -727,8 +724,6 @@ def register(app: SandboxApp) -> None:
         exp = time.time() + 3600
         tok = app.sign({"k": "import", "m": mb.id, "exp": exp, "app": ctx.client_id})
         return Resp(200, {"importUrl": f"{app.base_url}/_upload/import/{tok}", "expirationDateTime": iso(exp)})
-
-    _ = (render_mime, unpack_token)
 
 
 def import_item(app: SandboxApp, payload: dict[str, Any], body: bytes) -> Resp:
