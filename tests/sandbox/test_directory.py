@@ -110,3 +110,12 @@ def test_users_delta_add_and_delete(fresh_sandbox: Any) -> None:
         assert gc.get(f"/users/{new}/mailFolders/inbox").status_code == 200
         assert gc.get(f"/users/{new}/drive").status_code == 200
         assert gc.get(f"/users/{new}/settings/exchange").json()["inPlaceArchiveMailboxId"]
+
+
+def test_search_needs_consistency_level(gc: Any) -> None:
+    r = gc.get("/users", params={"$search": '"displayName:ali"'})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "Request_UnsupportedQuery"
+    r = gc.get("/users", params={"$search": '"displayName:ali"'}, headers={"ConsistencyLevel": "eventual"})
+    assert [u["displayName"].split()[0] for u in r.json()["value"]] == ["Alice"]
+    g = gc.get("/groups", params={"$search": '"displayName:market"'}, headers={"ConsistencyLevel": "eventual"})
+    assert [x["displayName"] for x in g.json()["value"]] == ["Marketing"]

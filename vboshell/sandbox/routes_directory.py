@@ -134,6 +134,26 @@ def _clause(c: str) -> Callable[[dict[str, Any]], bool]:
     raise GraphError(400, "Request_UnsupportedQuery", f"Unsupported or invalid query filter clause specified: '{c}'.")
 
 
+def compile_search(ctx: Ctx) -> Callable[[dict[str, Any]], bool] | None:
+    """`$search="displayName:al" OR "mail:bo"` (advanced query: needs ConsistencyLevel: eventual)."""
+    expr = ctx.q("$search")
+    if not expr:
+        return None
+    if ctx.headers.get("consistencylevel", "").lower() != "eventual":
+        raise GraphError(400, "Request_UnsupportedQuery", "Request with $search query parameter only works through "
+                         "MSGraph with a special request header: 'ConsistencyLevel: eventual'")
+    terms = re.findall(r'"(\w+):([^"]*)"', expr)
+    if not terms:
+        raise GraphError(400, "Request_UnsupportedQuery", "Syntax error: invalid $search expression.")
+    conj = " AND " in expr
+
+    def pred(d: dict[str, Any]) -> bool:
+        hits = [any(str(w).lower().startswith(v.lower()) for w in str(_get(d, f) or "").replace("@", " ").split())
+                or str(_get(d, f) or "").lower().startswith(v.lower()) for f, v in terms]
+        return all(hits) if conj else any(hits)
+    return pred
+
+
 def paged(ctx: Ctx, path: str, rows: Iterable[dict[str, Any]], context: str, default_top: int = 100,
           max_top: int = 999, extra: dict[str, Any] | None = None) -> Resp:
     """Offset paging with an opaque $skiptoken; @odata.nextLink carries the original query options."""
@@ -208,6 +228,9 @@ def register(app: SandboxApp) -> None:
         rows: Iterable[dict[str, Any]] = (user_full(t, u) for u in t.users if u.listed)
         if flt:
             rows = (r for r in rows if flt(r))
+        srch = compile_search(ctx)
+        if srch:
+            rows = (r for r in rows if srch(r))
         rows = (shape_user(r, sel) for r in rows)
         extra = None
         if (ctx.q("$count") or "").lower() == "true":
@@ -293,6 +316,9 @@ def register(app: SandboxApp) -> None:
         rows: Iterable[dict[str, Any]] = (group_json(t, g, None) for g in t.groups if g.listed)
         if flt:
             rows = (r for r in rows if flt(r))
+        srch = compile_search(ctx)
+        if srch:
+            rows = (r for r in rows if srch(r))
         rows = (apply_select(r, sel) for r in rows)
         return paged(ctx, "/groups", rows, "groups", 100, 999)
 
