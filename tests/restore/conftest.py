@@ -55,6 +55,16 @@ class Env:
         return r
 
 
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
+    """A tenant of its own per test module, connected and backed up once (restore point 1)."""
+    gen = make_env(tmp_path_factory)
+    e = next(gen)
+    e.backup()
+    yield e
+    gen.close()
+
+
 def make_env(tmp_path_factory: pytest.TempPathFactory, spec: dict[str, Any] | None = None) -> Iterator[Env]:
     from vboshell.runtime.context import BufferHost, ExecutionContext
     from vboshell.sandbox import Sandbox
