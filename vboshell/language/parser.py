@@ -425,7 +425,7 @@ class Parser:
             self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(rc.start))
         self.pos = rc.end
         self.depth -= 1
-        return A.StatementBlockAst(extent=self.ext(lc.start, rc.end), statements=stmts, traps=traps)
+        return _mk_block(self.ext(lc.start, rc.end), stmts, traps)
 
     def _block_after(self, error_id: str, after: int) -> A.StatementBlockAst:
         """Skip newlines, then a statement block is required."""
@@ -1120,7 +1120,7 @@ class Parser:
                         named.append(A.NamedAttributeArgumentAst(extent=self.ext(t.start, val.extent.end_offset),
                                                                  argument_name=t.text, argument=val))  # fmt: skip
                     else:
-                        const = A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=True)
+                        const = _mk_const(self.ext(t.start, t.end), True)
                         named.append(A.NamedAttributeArgumentAst(extent=self.ext(t.start, t.end), argument_name=t.text,
                                                                  argument=const, expression_omitted=True))  # fmt: skip
                 else:
@@ -1246,15 +1246,14 @@ class Parser:
                 if right is None:
                     self.fail_at("ExpectedValueExpression", self.peek(CMD), after=a.end)
                 assert right is not None
-                return A.AssignmentStatementAst(extent=self.ext(start, right.extent.end_offset), left=expr,
-                                                operator=str(a.value), right=right)  # fmt: skip
-            el: A.CommandBaseAst = A.CommandExpressionAst(extent=expr.extent, expression=expr)
+                return _mk_assign(self.ext(start, right.extent.end_offset), expr, str(a.value), right)  # fmt: skip
+            el: A.CommandBaseAst = _mk_cmdexpr(expr.extent, expr)
             ak = a.kind
             if ak is T_SEMI or ak is T_RCURLY or ak is T_RPAREN or ak is T_END_OF_INPUT or (
                 ak is T_NEWLINE and _PIPE_NEXT_LINE.match(self.src, a.end, self.limit) is None
             ):
                 # fast path: a lone expression statement
-                return A.PipelineAst(extent=expr.extent, elements=[el])
+                return _mk_pipeline(expr.extent, [el])
             if ak is T_REDIRECTION:
                 self._redirections(el, EXPR)
         else:
@@ -1278,7 +1277,7 @@ class Parser:
             if nk == 0:
                 self.fail("ExpressionsMustBeFirstInPipeline", n.start, n.end)
             elements.append(self._command(n, nk == 2))
-        return A.PipelineAst(extent=self.ext(start, elements[-1].extent.end_offset), elements=elements)
+        return _mk_pipeline(self.ext(start, elements[-1].extent.end_offset), elements)
 
     def _check_lhs(self, expr: A.ExpressionAst, op: str) -> None:
         ok = _valid_lhs(expr, allow_array=(op == "="))
@@ -1327,7 +1326,7 @@ class Parser:
         else:
             self.pos = first.end
             elements.append(self._bareword(first))
-        cmd = A.CommandAst(extent=self.ext(start, start), elements=elements, invocation_operator=op)
+        cmd = _mk_command(self.ext(start, start), elements, op)
         while True:
             t = self.peek(CMD)
             k = t.kind
@@ -1345,13 +1344,11 @@ class Parser:
                     if arg is None:
                         self.fail("ParameterRequiresArgument", t.end, t.end)
                 end = arg.extent.end_offset if arg is not None else t.end
-                elements.append(A.CommandParameterAst(extent=self.ext(t.start, end), parameter_name=pname,
-                                                      argument=arg, has_colon=colon))  # fmt: skip
+                elements.append(_mk_param(self.ext(t.start, end), pname, arg, colon))  # fmt: skip
                 continue
             if k == T_STOP_PARSING:
                 self.pos = t.end
-                elements.append(A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
-                                                              string_kind="Verbatim"))  # fmt: skip
+                elements.append(_mk_str(self.ext(t.start, t.end), t.value, "Verbatim"))  # fmt: skip
                 continue
             if k == T_COMMA:
                 # unary comma in argument mode: `Write-Output ,$list`
@@ -1376,11 +1373,10 @@ class Parser:
         if t.value is None:
             end, _, parts, value = self.tz.scan_expandable(t.start, t.end, quoted=False)
             if parts is None:
-                return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=value,
-                                                     string_kind="BareWord")  # fmt: skip
+                return _mk_str(self.ext(t.start, t.end), value, "BareWord")  # fmt: skip
             return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=t.text,
                                                    string_kind="BareWord", parts=self._parts(parts))  # fmt: skip
-        return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value, string_kind="BareWord")
+        return _mk_str(self.ext(t.start, t.end), t.value, "BareWord")
 
     def _argument_with_commas(self) -> A.ExpressionAst | None:
         first = self._command_argument()
@@ -1411,7 +1407,7 @@ class Parser:
             return self._bareword(t)
         if k == T_NUMBER:
             self.pos = t.end
-            return A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value)
+            return _mk_const(self.ext(t.start, t.end), t.value)
         if k == T_LBRACKET or k == T_DOT:
             g = self.tz._scan_generic(t.start)
             self.pos = g.end
@@ -1487,8 +1483,7 @@ class Parser:
             if not self._can_start_expression(n):
                 self.fail_at("ExpectedValueExpression", n, after=t.end)
             right = self._binary(prec + 1, comma)
-            left = A.BinaryExpressionAst(extent=self.ext(left.extent.start_offset, right.extent.end_offset),
-                                         left=left, operator=op, right=right)  # fmt: skip
+            left = _mk_binary(self.ext(left.extent.start_offset, right.extent.end_offset), left, op, right)  # fmt: skip
 
     def _array_literal(self, comma: bool) -> A.ExpressionAst:
         first = self._unary()
@@ -1527,8 +1522,7 @@ class Parser:
                 if (op == "-" or op == "+") and type(child) is A.ConstantExpressionAst and n.kind == T_NUMBER \
                         and n.start == t.end:  # fmt: skip
                     v = child.value
-                    return A.ConstantExpressionAst(extent=self.ext(t.start, child.extent.end_offset),
-                                                   value=-v if op == "-" else v)  # fmt: skip
+                    return _mk_const(self.ext(t.start, child.extent.end_offset), -v if op == "-" else v)  # fmt: skip
                 return A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=op,
                                             child=child)  # fmt: skip
             self.unexpected(t)
@@ -1578,7 +1572,7 @@ class Parser:
 
     def _variable(self, t: Token) -> A.VariableExpressionAst:
         name, braced = t.value  # type: ignore[misc]
-        return A.VariableExpressionAst(extent=self.ext(t.start, t.end), name=name, braced=braced)
+        return _mk_var(self.ext(t.start, t.end), name, braced)
 
     def _primary_from(self, t: Token) -> A.ExpressionAst:
         """Build the primary expression that starts with the (peeked) token t."""
@@ -1587,26 +1581,24 @@ class Parser:
             self.pos = t.end
             v = self._variable(t)
             if v.name[:6].lower() == "using:":
-                inner = A.VariableExpressionAst(extent=v.extent, name=v.name[6:], braced=v.braced)
+                inner = _mk_var(v.extent, v.name[6:], v.braced)
                 return A.UsingExpressionAst(extent=v.extent, sub_expression=inner)
             return v
         if k == T_NUMBER:
             self.pos = t.end
-            return A.ConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value)
+            return _mk_const(self.ext(t.start, t.end), t.value)
         if k == T_STRING_LITERAL:
             self.pos = t.end
-            return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
-                                                 string_kind="SingleQuoted")  # fmt: skip
+            return _mk_str(self.ext(t.start, t.end), t.value, "SingleQuoted")  # fmt: skip
         if k == T_HERE_STRING_LITERAL:
             self.pos = t.end
-            return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value,
-                                                 string_kind="SingleQuotedHereString")  # fmt: skip
+            return _mk_str(self.ext(t.start, t.end), t.value, "SingleQuotedHereString")  # fmt: skip
         if k == T_STRING_EXPANDABLE or k == T_HERE_STRING_EXPANDABLE:
             self.pos = t.end
             here = k == T_HERE_STRING_EXPANDABLE
             kind = "DoubleQuotedHereString" if here else "DoubleQuoted"
             if t.parts is None:
-                return A.StringConstantExpressionAst(extent=self.ext(t.start, t.end), value=t.value, string_kind=kind)
+                return _mk_str(self.ext(t.start, t.end), t.value, kind)
             raw = _here_body(t.text) if here else t.text[1:-1]
             return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=raw, string_kind=kind,
                                                    parts=self._parts(t.parts))  # fmt: skip
@@ -1641,7 +1633,7 @@ class Parser:
                 self.fail_at("MissingEndParenthesisInSubexpression", r)
             self.pos = r.end
             self.depth -= 1
-            block = A.StatementBlockAst(extent=self.ext(t.start, r.end), statements=stmts, traps=traps)
+            block = _mk_block(self.ext(t.start, r.end), stmts, traps)
             if k == T_DOLLAR_PAREN:
                 return A.SubExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
             return A.ArrayExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
@@ -1685,8 +1677,7 @@ class Parser:
                 self.fail("MissingEndCurlyBrace", t.end, t.end, self.at_real_end(n.start))
             if n.kind == T_GENERIC:
                 self.pos = n.end
-                key: A.ExpressionAst = A.StringConstantExpressionAst(extent=self.ext(n.start, n.end), value=n.text,
-                                                                     string_kind="BareWord")  # fmt: skip
+                key: A.ExpressionAst = _mk_str(self.ext(n.start, n.end), n.text, "BareWord")  # fmt: skip
             elif n.kind in _PRIMARY_START or (n.kind == T_OPERATOR and n.value[0] in ("-", "+")):  # type: ignore[index]
                 key = self._unary()
             else:
@@ -1717,7 +1708,7 @@ class Parser:
                 out.append(p)
             elif p[0] == "var":
                 _, s, e, name, braced = p
-                v = A.VariableExpressionAst(extent=self.ext(s, e), name=name, braced=braced)
+                v = _mk_var(self.ext(s, e), name, braced)
                 out.append(v)
             else:
                 _, s, e = p
@@ -1734,7 +1725,7 @@ class Parser:
                 finally:
                     self.pos, self.limit, self.tz.end, self._cache = saved
                     self.depth -= 1
-                block = A.StatementBlockAst(extent=self.ext(s, e), statements=stmts, traps=traps)
+                block = _mk_block(self.ext(s, e), stmts, traps)
                 out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
         return out
 
@@ -1774,8 +1765,7 @@ class Parser:
         member: A.ExpressionAst
         if name_tok is not None:
             self.set_pos(name_tok.end)
-            member = A.StringConstantExpressionAst(extent=self.ext(name_tok.start, name_tok.end), value=name_tok.text,
-                                                   string_kind="BareWord")  # fmt: skip
+            member = _mk_str(self.ext(name_tok.start, name_tok.end), name_tok.text, "BareWord")  # fmt: skip
         else:
             self.set_pos(q)
             t = self.peek(EXPR)
@@ -1789,8 +1779,7 @@ class Parser:
             args = self._call_arguments(p)
             return A.InvokeMemberExpressionAst(extent=self.ext(start, self.pos), expression=e, member=member,
                                                static=static, null_conditional=null_cond, arguments=args)  # fmt: skip
-        return A.MemberExpressionAst(extent=self.ext(start, p), expression=e, member=member, static=static,
-                                     null_conditional=null_cond)  # fmt: skip
+        return _mk_member(self.ext(start, p), e, member, static, null_cond)  # fmt: skip
 
     def _call_arguments(self, lp: int) -> list[A.ExpressionAst]:
         args: list[A.ExpressionAst] = []
@@ -1995,6 +1984,45 @@ def _valid_lhs(e: A.ExpressionAst, allow_array: bool) -> bool:
     if isinstance(e, A.ArrayLiteralAst) and allow_array:
         return all(_valid_lhs(x, False) for x in e.elements)
     return False
+
+
+
+def _maker(cls: type, *names: str):  # type: ignore[no-untyped-def]
+    """A fast positional constructor for an AST dataclass: keyword-only dataclass __init__ calls are slow in
+    CPython, and the parser builds tens of thousands of nodes. Generated from the class's *current* fields, so
+    fields added to the contract later get their declared defaults here too."""
+    import dataclasses
+
+    ns: dict = {"_new": object.__new__, "_cls": cls}
+    lines = [f"def make({', '.join(names)}):", "    o = _new(_cls)"]
+    lines += [f"    o.{n} = {n}" for n in names]
+    for f in dataclasses.fields(cls):
+        if f.name in names:
+            continue
+        if f.default_factory is not dataclasses.MISSING:
+            ns[f"_f_{f.name}"] = f.default_factory
+            lines.append(f"    o.{f.name} = _f_{f.name}()")
+        elif f.default is not dataclasses.MISSING:
+            ns[f"_d_{f.name}"] = f.default
+            lines.append(f"    o.{f.name} = _d_{f.name}")
+        else:
+            raise TypeError(f"{cls.__name__}.{f.name} has no default")
+    lines.append("    return o")
+    exec("\n".join(lines), ns)  # noqa: S102 - generated from dataclass fields, like dataclasses itself does
+    return ns["make"]
+
+
+_mk_var = _maker(A.VariableExpressionAst, "extent", "name", "braced")
+_mk_str = _maker(A.StringConstantExpressionAst, "extent", "value", "string_kind")
+_mk_const = _maker(A.ConstantExpressionAst, "extent", "value")
+_mk_pipeline = _maker(A.PipelineAst, "extent", "elements")
+_mk_cmdexpr = _maker(A.CommandExpressionAst, "extent", "expression")
+_mk_member = _maker(A.MemberExpressionAst, "extent", "expression", "member", "static", "null_conditional")
+_mk_binary = _maker(A.BinaryExpressionAst, "extent", "left", "operator", "right")
+_mk_assign = _maker(A.AssignmentStatementAst, "extent", "left", "operator", "right")
+_mk_param = _maker(A.CommandParameterAst, "extent", "parameter_name", "argument", "has_colon")
+_mk_block = _maker(A.StatementBlockAst, "extent", "statements", "traps")
+_mk_command = _maker(A.CommandAst, "extent", "elements", "invocation_operator")
 
 
 _KEYWORD_HANDLERS = {
