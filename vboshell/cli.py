@@ -72,7 +72,10 @@ def _parse(argv: list[str]) -> dict[str, Any]:
 
             if i + 1 >= len(argv):
                 raise SystemExit(_usage_error("Missing the argument for -EncodedCommand."))
-            opts["command"] = base64.b64decode(argv[i + 1]).decode("utf-16-le")
+            try:
+                opts["command"] = base64.b64decode(argv[i + 1], validate=True).decode("utf-16-le")
+            except ValueError:  # binascii.Error and UnicodeDecodeError
+                raise SystemExit(_usage_error("-EncodedCommand needs base64 of UTF-16LE text.")) from None
             i += 2
             continue
         if sw in ("executionpolicy", "inputformat", "outputformat", "windowstyle"):
