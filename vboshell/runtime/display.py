@@ -94,12 +94,15 @@ def vboshell_home() -> str:
 def log_internal_error(exc: BaseException, where: str = "") -> str:
     """Append a traceback to <VBOSHELL_HOME>/log/internal-errors.log; returns the log path ('' if unwritable)."""
     try:
-        log_dir = os.path.join(vboshell_home(), "log")
-        os.makedirs(log_dir, exist_ok=True)
+        home = vboshell_home()
+        os.makedirs(home, mode=0o700, exist_ok=True)  # owner-only, as vboshell.store creates it
+        log_dir = os.path.join(home, "log")
+        os.makedirs(log_dir, mode=0o700, exist_ok=True)
         path = os.path.join(log_dir, "internal-errors.log")
         import datetime
 
-        with open(path, "a", encoding="utf-8") as f:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)  # messages may quote user data
+        with open(fd, "a", encoding="utf-8") as f:
             f.write(f"--- {datetime.datetime.now().isoformat()} {where}\n")
             f.write("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
         return path
