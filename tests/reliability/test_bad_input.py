@@ -196,16 +196,13 @@ def test_cli_command_never_prints_a_traceback(script: str, home: Path, tmp_path:
     _assert_no_traceback(p, repr(script))
 
 
-_ENCODED_BUG = pytest.mark.xfail(
-    reason="vboshell/cli.py _parse decodes -EncodedCommand outside main()'s error handling: invalid base64 or "
-           "UTF-16 prints a binascii/UnicodeDecodeError traceback", strict=False)
 CLI_CASES: list[Any] = [
     (["-Command", "-"], b"Get-VBOOrganization -Name \xff\xfe\n1 +\n", None),   # invalid UTF-8 on stdin, incomplete
     (["-File", "SCRIPT"], None, b"\xff\xfe\x00garbage { ( '"),                # invalid UTF-8 / UTF-16 BOM script
     (["-File", "SCRIPT"], None, b"param([int]$n) $n"),                       # parameter of the wrong type below
     (["-File", "missing.ps1"], None, None),
-    pytest.param(["-EncodedCommand", "!!!notbase64"], None, None, marks=_ENCODED_BUG),
-    pytest.param(["-EncodedCommand", "/w=="], None, None, marks=_ENCODED_BUG),  # half a UTF-16 code unit
+    (["-EncodedCommand", "!!!notbase64"], None, None),
+    (["-EncodedCommand", "/w=="], None, None),                                # half a UTF-16 code unit
     (["-Command"], None, None),
     (["-NoSuchSwitch", "-Command", "1"], None, None),
     (["-ExecutionPolicy"], None, None),

@@ -11,7 +11,6 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
@@ -299,6 +298,16 @@ def test_no_secret_in_job_session_log(session: SimpleNamespace) -> None:
 def test_files_and_directories_in_home_are_private(session: SimpleNamespace) -> None:
     bad = loose_modes(session.home)
     assert not bad, "\n".join(bad)
+
+
+def test_internal_error_log_is_private(home: Path) -> None:
+    """The log of vboshell's own bugs (tracebacks; messages may quote user data) is owner-only too."""
+    from vboshell.runtime.display import internal_error_record
+
+    rec = internal_error_record(RuntimeError("simulated bug"), "reliability test")
+    log = home / "log" / "internal-errors.log"
+    assert log.exists() and "simulated bug" in rec.message
+    assert not loose_modes(home), loose_modes(home)
 
 
 def test_repository_directory_is_private(session: SimpleNamespace) -> None:
