@@ -228,3 +228,32 @@ def test_delete_goes_to_deleted_items_then_recoverable_items(env: Any) -> None:
     assert rec["id"] not in {f["id"] for f in flat}
     assert gc.delete(f"/users/{alice}/messages/{mid}").status_code == 204
     assert gc.get(f"/users/{alice}/messages/{mid}").status_code == 404
+
+
+def test_restore_large_message_with_attachment_session(env: Any) -> None:
+    sb, gc, alice = env
+    r = gc.post(f"/users/{alice}/mailFolders/inbox/messages",
+                content=base64.b64encode(b"From: a@b.example\r\nSubject: big one\r\n\r\nbody\r\n"),
+                headers={"Content-Type": "text/plain"})
+    mid = r.json()["id"]
+    small = gc.post(f"/users/{alice}/messages/{mid}/attachments",
+                    json={"@odata.type": "#microsoft.graph.fileAttachment", "name": "a.txt", "contentBytes":
+                          base64.b64encode(b"small").decode()})
+    assert small.status_code == 201
+    data = bytes(range(256)) * 20000  # 5.12 MB
+    s = gc.post(f"/users/{alice}/messages/{mid}/attachments/createUploadSession",
+                json={"AttachmentItem": {"attachmentType": "file", "name": "big.bin", "size": len(data)}})
+    assert s.status_code == 201
+    url = s.json()["uploadUrl"]
+    step = 4 * 1024 * 1024
+    import httpx
+    with httpx.Client(verify=sb.ssl_context()) as raw:
+        for a in range(0, len(data), step):
+            chunk = data[a:a + step]
+            r = raw.put(url, content=chunk, headers={"Content-Range": f"bytes {a}-{a + len(chunk) - 1}/{len(data)}"})
+        assert r.status_code == 201 and "attachments/" in r.headers["Location"]
+    atts = gc.get(f"/users/{alice}/messages/{mid}/attachments").json()["value"]
+    assert [a["name"] for a in atts] == ["a.txt", "big.bin"]
+    assert base64.b64decode(atts[1]["contentBytes"]) == data
+    mime = gc.get(f"/users/{alice}/messages/{mid}/$value").content
+    assert len(mime) > len(data) and b"big one" in mime

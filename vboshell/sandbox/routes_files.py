@@ -455,6 +455,16 @@ def upload_chunk(app: SandboxApp, method: str, sid: str, headers: dict[str, str]
                       if a < have else "The uploaded fragment does not start at the next expected range.")
         return r
     last = total_n is not None and b + 1 == total_n
+    if s.get("kind") == "att":  # Outlook attachment session: chunks up to 4 MB, any size
+        from vboshell.sandbox.routes_mail import finish_attachment_upload
+        if total_n != s["size"] or len(body) > 4 * 1024 * 1024:
+            return app.error(400, "ErrorInvalidRequest", "The Content-Range total must equal the attachment size and "
+                                                         "chunks must not exceed 4 MB.")
+        s["data"] += body
+        if not last:
+            return Resp(200, {"expirationDateTime": iso(s["exp"]), "nextExpectedRanges": [f"{len(s['data'])}-"]})
+        app.upload_sessions.pop(sid, None)
+        return finish_attachment_upload(app, s)
     if not last and len(body) % CHUNK:
         return app.error(400, "invalidRequest", "Fragment size must be a multiple of 320 KiB (327,680 bytes).")
     if len(body) > 60 * 1024 * 1024:

@@ -11,6 +11,7 @@ import email.policy
 import time
 from typing import Any
 
+from vboshell.sandbox import content as C
 from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select
 from vboshell.sandbox.delta import delta_round
 from vboshell.sandbox.model import Folder, Item, Mailbox, SandboxError, Tenant, iso, message_body
@@ -359,6 +360,44 @@ def register(app: SandboxApp) -> None:
         if n >= len(atts):
             raise SandboxError(404, "ErrorItemNotFound", "The specified object was not found in the store.")
         return (*atts[n], n)
+
+    @app.route("POST", "/users/{uid}/messages/{mid}/attachments", "mail", MAIL_WRITE)
+    def attachment_add(ctx: Ctx, uid: str, mid: str) -> Resp:
+        mb, it = get_msg(uid, mid)
+        if len(ctx.body) > MAX_REQUEST_BYTES:
+            raise GraphError(413, "ErrorRequestEntityTooLarge", "Attachments over 3 MB need an upload session.")
+        b = ctx.json_body()
+        if b.get("@odata.type") != "#microsoft.graph.fileAttachment" or not isinstance(b.get("name"), str):
+            raise GraphError(400, "ErrorInvalidRequest", "A #microsoft.graph.fileAttachment with a name is required.")
+        try:
+            data = base64.b64decode(b.get("contentBytes") or "")
+        except (binascii.Error, ValueError) as e:
+            raise GraphError(400, "ErrorInvalidRequest", "contentBytes is not valid base64.") from e
+        n = add_attachment(t, mb, it, b["name"], b.get("contentType") or C.mime_type(b["name"]), data,
+                           bool(b.get("isInline")))
+        return Resp(201, {"@odata.type": "#microsoft.graph.fileAttachment",
+                          "id": t.outlook_id("AAMkAT", mb.messages.cno, it.idx * 64 + n), "name": b["name"],
+                          "contentType": b.get("contentType"), "size": len(data), "isInline": bool(b.get("isInline"))})
+
+    @app.route("POST", "/users/{uid}/messages/{mid}/attachments/createUploadSession", "mail", MAIL_WRITE)
+    def attachment_session(ctx: Ctx, uid: str, mid: str) -> Resp:
+        mb, it = get_msg(uid, mid)
+        item = ctx.json_body().get("AttachmentItem") or {}
+        if item.get("attachmentType", "file") != "file" or not isinstance(item.get("name"), str) \
+                or not isinstance(item.get("size"), int) or item["size"] <= 0:
+            raise GraphError(400, "ErrorInvalidRequest", "AttachmentItem needs attachmentType 'file', a name and a size.")
+        if item["size"] > 150 * 1024 * 1024:
+            raise GraphError(400, "ErrorAttachmentSizeLimitExceeded", "Attachments are limited to 150 MB.")
+        import uuid as _uuid
+        sid = _uuid.uuid4().hex
+        exp = time.time() + 3600
+        app.upload_sessions[sid] = {"kind": "att", "mbx": mb.id, "mid": mid, "name": item["name"],
+                                    "ctype": item.get("contentType") or C.mime_type(item["name"]),
+                                    "inline": bool(item.get("isInline")), "size": item["size"], "data": bytearray(),
+                                    "exp": exp}
+        return Resp(201, {"@odata.context": f"{ctx.graph}/$metadata#microsoft.graph.uploadSession",
+                          "uploadUrl": f"{app.base_url}/_upload/{sid}", "expirationDateTime": iso(exp),
+                          "nextExpectedRanges": ["0-"]})
 
     @app.route("GET", "/users/{uid}/messages/{mid}/attachments/{aid}", "mail", MAIL_READ)
     def attachment_one(ctx: Ctx, uid: str, mid: str, aid: str) -> Resp:
@@ -760,3 +799,31 @@ def import_item(app: SandboxApp, payload: dict[str, Any], body: bytes) -> Resp:
         except SandboxError as e:
             return app.error(e.status, e.code, e.message)
         return Resp(200, {"itemId": mid, "changeKey": change_key(it)})
+
+
+def add_attachment(t: Tenant, mb: Mailbox, it: Item, name: str, ctype: str, data: bytes, inline: bool = False) -> int:
+    """Adds a file attachment to a message (its MIME gains a part); returns the attachment's index."""
+    mime = t.message_mime(mb, it)
+    msg = email.message_from_bytes(mime, policy=email.policy.SMTP)
+    maintype, _, subtype = ctype.partition("/")
+    msg.add_attachment(data, maintype=maintype or "application", subtype=subtype or "octet-stream", filename=name,
+                       disposition="inline" if inline else "attachment")
+    new_mime = msg.as_bytes()
+    atts = list(it.attrs.get("atts", [])) + [(name, ctype, len(data))]
+    mb.messages.update(it.idx, content=new_mime, atts=atts)
+    return len(atts) - 1
+
+
+def finish_attachment_upload(app: SandboxApp, s: dict[str, Any]) -> Resp:
+    t = app.tenant
+    with t.lock:
+        mb = next((m for m in list(t.mailboxes.values()) + list(t.archives.values()) if m.id == s["mbx"]), None)
+        if mb is None:
+            return app.error(404, "ErrorItemNotFound", "The mailbox was not found.")
+        try:
+            it, _ = t.find_message(mb, s["mid"])
+        except SandboxError as e:
+            return app.error(e.status, e.code, e.message)
+        n = add_attachment(t, mb, it, s["name"], s["ctype"], bytes(s["data"]), s["inline"])
+        aid = t.outlook_id("AAMkAT", mb.messages.cno, it.idx * 64 + n)
+    return Resp(201, b"", {"Location": f"{app.base_url}/v1.0/users/{mb.user.id}/messages/{s['mid']}/attachments/{aid}"})
