@@ -1543,9 +1543,7 @@ class Parser:
                                   or (n.value[0] in ("-", "+") and n.end < self.limit  # type: ignore[index]
                                       and self.src[n.end] not in " \t\r\n"))
         )  # fmt: skip
-        if nk == T_LCURLY and not n.ws_before:
-            is_operand = True
-        elif nk == T_LCURLY:
+        if nk == T_LCURLY:  # `[scriptblock]{ ... }`
             is_operand = True
         if isinstance(attr, A.AttributeAst):
             if not is_operand:

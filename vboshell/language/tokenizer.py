@@ -282,8 +282,6 @@ class Tokenizer:
             return self._redirection(m)
         if c == "<":
             return self._error(p, p + 1, "RedirectionNotSupported")
-        if c == "]":
-            return self._scan_generic(p)
         return self._scan_generic(p)
 
     def _redirection(self, m: re.Match[str]) -> Token:
@@ -385,8 +383,6 @@ class Tokenizer:
                 return Token(K.NUMBER, p, q, src[p:q], number_value(m))
         if c in DASHES:
             if n in DASHES and n != "":
-                if p + 2 < end and src[p + 2] == "%":
-                    pass
                 return Token(K.OPERATOR, p, p + 2, src[p : p + 2], ("--", 0), F_OPERATOR)
             if n == "=":
                 return Token(K.ASSIGN, p, p + 2, "-=", "-=", F_OPERATOR)
@@ -694,7 +690,6 @@ class Tokenizer:
         _, _, parts, value = self.scan_expandable(body_start, body_end, quoted=False, here=True)
         tok = Token(K.HERE_STRING_EXPANDABLE, p, tok_end, src[p:tok_end], value)
         tok.parts = parts
-        tok.error_id = None
         return tok
 
     # ------------------------------------------------------------------ special scans used by the parser

@@ -79,7 +79,7 @@ class Token:
         self.value = value
         self.flags = flags
         self.ws_before = False
-        self.parts: list | None = None  # expandable strings: segments (see tokenizer.expandable_segments)
+        self.parts: list | None = None  # expandable strings: segments (see Tokenizer.scan_expandable)
         self.extent: Extent | None = None  # filled by tokenize(); the parser works on offsets
         self.error_id: str | None = None
 
