@@ -71,11 +71,14 @@ What the tenant serves (v1.0 and /beta; everything answers Graph's error body on
     identity   /{tenant}/v2.0/.well-known/openid-configuration, /{tenant}/oauth2/v2.0/token (secret, RS256/PS256
                assertions with x5t / x5t#S256 / x5c), /{tenant}/discovery/v2.0/keys; AADSTS 7000215, 700016, 90002,
                700024, 700027, 700023, 7000218, 1002012, 50196 (identity_error_rate knob)
-    directory  /organization, /users ($select/$top/$filter subset/$count/paging), /users/{id}, /mailboxSettings
+    directory  /organization, /users ($select/$top/$filter subset/$search/$count/paging, /users/delta), /users/{id},
+               /mailboxSettings
                (userPurpose), /settings/exchange, /groups (+members/owners/transitiveMembers), /subscribedSkus
-    mail       mailFolders (+childFolders, delta, create, delete), messages (list, delta per folder with @removed,
-               $value MIME, attachments, create from MIME -> isDraft, JSON create, PATCH, DELETE -> Deleted Items,
-               move, copy), contacts (+delta), calendars/events (+calendarView/delta), the import/export API
+    mail       mailFolders (+childFolders, delta, create, delete; Recoverable Items/Deletions by well-known name),
+               messages (list, delta per folder with @removed, $value MIME, attachments + POST fileAttachment +
+               attachments/createUploadSession, create from MIME -> isDraft, JSON create, PATCH, DELETE -> Deleted
+               Items -> Recoverable Items, move, copy), contacts (+delta), calendars/events (+calendarView/delta),
+               the import/export API
                (/admin/exchange/mailboxes/{MBX}/folders[/delta], items/delta, exportItems, createImportSession):
                the only route to archive mailboxes
     files      /drives/{id}, /users|groups|sites/{id}/drive aliases, root:/path: addressing, children, root/delta
