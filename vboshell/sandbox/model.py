@@ -877,6 +877,20 @@ class Tenant:
                                   lambda c, _n=n_items: {None: range(_n)})
             lst.items.owner = lst
             site.lists.append(lst)
+        if key == "root":
+            # a second document library and a survey list (its "allow multiple responses" is a restore caveat)
+            d2 = self._new_drive(f"site:{key}:Templates", "Templates", "documentLibrary", "site", site.id, display,
+                                 url + "/Templates", 1, 4, 50000)
+            site.drives.append(d2)
+            lib2 = SPList(guid(self.seed, "list", key, "Templates"), "Templates", "Templates", "documentLibrary")
+            lib2.drive_id = d2.id
+            d2.list_id = lib2.id
+            site.lists.append(lib2)
+            sv = SPList(guid(self.seed, "list", key, "survey"), "CustomerSurvey", "Customer Survey", "survey")
+            sv.items = Container(self, "listItem", f"list:{key}:survey", 3, self._gen_survey_item,
+                                 lambda c: {None: range(3)})
+            sv.items.owner = sv
+            site.lists.append(sv)
         sysl = SPList(guid(self.seed, "list", key, "uil"), "User Information List", "User Information List",
                       "genericList", hidden=True, system=True)
         sysl.items = Container(self, "listItem", f"list:{key}:uil", 0, self._gen_list_item, lambda c: {})
@@ -885,6 +899,13 @@ class Tenant:
         self.sites.append(site)
         self.sites_by_id[site.id] = site
         return site
+
+    def _gen_survey_item(self, c: Container, idx: int) -> Item:
+        r = C.rng(self.seed, "survey", c.cno, idx)
+        created = EPOCH.timestamp() - r.randint(1, 100) * 86400
+        return Item(idx, None, f"Response {idx + 1}", created=created,
+                    attrs={"Satisfaction": r.choice(["Very satisfied", "Satisfied", "Neutral", "Unsatisfied"]),
+                           "Comments": C.sentence(r, 4, 10), "AllowMultipleResponses": False})
 
     def _gen_list_item(self, c: Container, idx: int) -> Item:
         r = C.rng(self.seed, "litem", c.cno, idx)

@@ -120,8 +120,13 @@ def register(app: SandboxApp) -> None:
     def columns(ctx: Ctx, sid: str, lid: str) -> Resp:
         s = site_ref(t, sid)
         li = get_list(s, lid)
-        cols = [("Title", "text"), ("Status", "choice"), ("Priority", "choice"), ("PercentComplete", "number"),
-                ("DueDate", "dateTime")] if li.template == "genericList" else [("FileLeafRef", "text"), ("Title", "text")]
+        if li.template == "documentLibrary" or li.items is None:
+            cols = [("FileLeafRef", "text"), ("Title", "text")]
+        else:
+            first = next(iter(li.items.items()), None)
+            kinds = {bool: "boolean", int: "number", float: "number", str: "text"}
+            cols = [("Title", "text")] + [(k, kinds.get(type(v), "text")) for k, v in (first.attrs if first else {}).items()
+                                          if k != "gen"]
         return Resp(200, {"value": [{"id": f"{li.id[:8]}-{n}", "name": c, "displayName": c, "columnGroup": "Custom Columns",
                                      "hidden": False, "readOnly": False, "required": c == "Title", c_type: {}}
                                     for n, (c, c_type) in enumerate(cols)]})
