@@ -150,3 +150,13 @@ def test_chats(env: Any) -> None:
     assert r.json()["id"] in {m["id"] for m in allm}
     with sb.graph_client("vboshell-sandbox-nosites") as other:
         assert other.get(f"/users/{alice}/chats").status_code == 200
+
+
+def test_list_item_title_update(env: Any) -> None:
+    sb, gc = env
+    site = next(s for s in sb.truth.sites() if s["displayName"] == "Intranet")
+    lid = next(li["id"] for li in site["lists"] if li["template"] == "genericList" and not li["hidden"])
+    r = gc.patch(f"/sites/{site['id']}/lists/{lid}/items/1/fields", json={"Title": "Renamed", "Status": "Done"})
+    assert r.status_code == 200 and r.json()["Title"] == "Renamed" and "gen" not in r.json()
+    row = next(i for i in sb.truth.list_items(site["id"], lid) if i["id"] == "1")
+    assert row["Title"] == "Renamed" and row["Status"] == "Done" and "gen" not in row

@@ -49,7 +49,7 @@ def list_item_json(t: Tenant, s: Site, li: SPList, it: Item, expand: bool, sel: 
                          "parentReference": {"id": li.id, "siteId": s.id},
                          "contentType": {"id": "0x0100" + li.id.replace("-", "").upper()[:30], "name": "Item"}}
     if expand:
-        f = {"@odata.etag": etag, "Title": it.name, **{k: v for k, v in it.attrs.items()},
+        f = {"@odata.etag": etag, "Title": it.name, **{k: v for k, v in it.attrs.items() if k != "gen"},
              "id": iid, "ContentType": "Item", "Modified": iso(it.modified), "Created": iso(it.created),
              "AuthorLookupId": "6", "EditorLookupId": "6", "_UIVersionString": f"{it.version}.0", "Attachments": False,
              "Edit": "", "LinkTitleNoMenu": it.name, "LinkTitle": it.name, "ItemChildCount": "0",

@@ -68,7 +68,7 @@ class Truth:
             mb = self._mb(user, "primary")
             assert mb.contacts is not None
             return [{"id": self.t.outlook_id("AAMkAC", mb.contacts.cno, it.idx), "displayName": it.name,
-                     **{k: v for k, v in it.attrs.items()}} for it in mb.contacts.items()]
+                     **{k: v for k, v in it.attrs.items() if k != "gen"}} for it in mb.contacts.items()]
 
     def events(self, user: str) -> list[dict[str, Any]]:
         with self.t.lock:
@@ -123,7 +123,8 @@ class Truth:
             li = self.t.splist(site, lst)
             if li.items is None:
                 return []
-            return [{"id": str(it.idx + 1), "Title": it.name, **it.attrs} for it in li.items.items()]
+            return [{"id": str(it.idx + 1), "Title": it.name, **{k: v for k, v in it.attrs.items() if k != "gen"}}
+                    for it in li.items.items()]
 
     def teams(self) -> list[dict[str, Any]]:
         with self.t.lock:
