@@ -7,7 +7,7 @@ import re
 import time
 import uuid
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from vboshell.sandbox import content as C
 from vboshell.sandbox.app import Ctx, GraphError, Resp, SandboxApp, apply_select
@@ -391,7 +391,7 @@ def preauth(app: SandboxApp, method: str, path: str, qs: str, headers: dict[str,
             return app._throttled(th, headers, app.throttle.config.spo_status)
         rng = headers.get("range")
         h = {"Accept-Ranges": "bytes", "ETag": f'"{it.version}"',
-             "Content-Disposition": f"attachment; filename*=UTF-8''{it.name}"}
+             "Content-Disposition": f"attachment; filename*=UTF-8''{quote(it.name, safe='')}"}
         if rng:
             m = re.match(r"bytes=(\d*)-(\d*)$", rng.strip())
             if not m or (not m.group(1) and not m.group(2)):
