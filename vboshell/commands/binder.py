@@ -667,7 +667,19 @@ def _invocation(ext: Any, name: str | None) -> InvocationInfo:
                           offset_in_line=ext.start_column, line=line, extent_length=max(length, 1))
 
 
+_PTYPE_CACHE: dict[int, tuple[Parameter, Any]] = {}
+
+
 def _ptype(p: Parameter) -> Any:
+    hit = _PTYPE_CACHE.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    t = _ptype_uncached(p)
+    _PTYPE_CACHE[id(p)] = (p, t)
+    return t
+
+
+def _ptype_uncached(p: Parameter) -> Any:
     from vboshell.runtime.types import resolve_type
 
     if isinstance(p, ScriptParameter):

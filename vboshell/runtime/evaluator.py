@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from types import GeneratorType
 from typing import Any
 
 from vboshell.commands.binder import Argument, CommandMetadata, ScriptParameter
@@ -1601,13 +1602,11 @@ def _unwrap(out: list[Any]) -> Any:
 
 
 def _is_generator(v: Any) -> bool:
-    from types import GeneratorType
-
-    return isinstance(v, GeneratorType)
+    return type(v) is GeneratorType
 
 
 def _materialize(v: Any) -> Any:
-    if _is_generator(v):
+    if type(v) is GeneratorType:
         return list(v)
     return v
 

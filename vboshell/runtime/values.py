@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Iterator
+from types import GeneratorType
 from typing import Any
 
 
@@ -249,8 +250,6 @@ def iter_enumerable(value: Any) -> Iterator[Any] | None:
         return None
     if isinstance(value, (list, tuple, range, set, frozenset)):
         return iter(value)
-    from types import GeneratorType
-
     if isinstance(value, GeneratorType) or type(value).__name__ in ("dict_keys", "dict_values"):
         return iter(value)
     if hasattr(value, "__ps_enumerate__"):
@@ -263,7 +262,5 @@ def is_enumerable(value: Any) -> bool:
         return False
     if isinstance(value, (list, tuple, range, set, frozenset)):
         return True
-    from types import GeneratorType
-
     return isinstance(value, GeneratorType) or type(value).__name__ in ("dict_keys", "dict_values") \
         or hasattr(value, "__ps_enumerate__")
