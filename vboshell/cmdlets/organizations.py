@@ -907,6 +907,8 @@ class SetVBOOrganization(Cmdlet):
     def process_record(self) -> None:
         _check_legacy(self)
         org = _resolve_org(self, self.Organization)
+        # apply the given changes to the catalogue's current state: an old $org must not write back stale values
+        org = get_organization(str(org.Id)) or org
         st = store()
         b = self.is_bound
         ex = self.Office365ExchangeConnectionsSettings if b("Office365ExchangeConnectionsSettings") \
