@@ -454,10 +454,14 @@ class GetVESPItem(Cmdlet):
                 self.write_object(it)
 
 
-def _lib_drive(g: Any, site_id: str, name: str) -> str:
+def _lib_drive(g: Any, site_id: str, name: str, explicit: bool = False) -> str:
+    """The drive of the library `name` on a site; without a library of that name, the site's default library
+    (unless the name was given explicitly with -TargetList)."""
     for d in g.paged(f"/sites/{site_id}/drives", params={"$select": "id,name"}):
         if str(d.get("name", "")).lower() == name.lower():
             return str(d["id"])
+    if not explicit:
+        return str(g.get_json(f"/sites/{site_id}/drive", params={"$select": "id"})["id"])
     raise LookupError(f"The document library '{name}' does not exist on the target site.")
 
 
@@ -600,7 +604,7 @@ class RestoreVESPItem(Cmdlet):
                         return F.DriveTarget(str(e.meta["driveId"]), "", 1)
                     key = (site_for(e), lib_target)
                     if key not in drives:
-                        drives[key] = _lib_drive(g, key[0], lib_target)
+                        drives[key] = _lib_drive(g, key[0], lib_target, bool(self.TargetList))
                     return F.DriveTarget(drives[key], "", 1)
 
                 if self._docs:

@@ -100,7 +100,7 @@ def restore_posts(g: Any, entries: list[Entry], op: Operation, *, team_id: Calla
                 url += f"/{root_new}/replies"
             new = g.post_json(url, body)
             new_ids[e.version.item_id] = str(new.get("id"))
-            op.success(e, f"Posted as {new.get('id')}", merged=cur is not None)
+            op.success(e, f"Posted as {new.get('id')}", merged=cur is not None and not cur.get("deletedDateTime"))
         except Exception as exc:  # noqa: BLE001
             op.fail(e, f"Restore failed: {getattr(exc, 'message', None) or exc}")
 
