@@ -181,6 +181,16 @@ ERRORS = [
     ('if ($x) {} $y', 'UnexpectedToken', 1, 12, False),
     ('else', 'UnexpectedToken', 1, 1, False),
     ('Get-X -Confirm:', 'ParameterRequiresArgument', 1, 16, False),
+    # unicode escapes (PowerShell 7 `u{...}); offsets as in PowerShell's Parsing.Tests.ps1
+    ('"`u{}"', 'InvalidUnicodeEscapeSequence', 1, 2, False),
+    ('"`u{219z}"', 'InvalidUnicodeEscapeSequence', 1, 8, False),
+    ('"`u{12345z}"', 'InvalidUnicodeEscapeSequence', 1, 10, False),
+    ('"`u{1234567}"', 'TooManyDigitsInUnicodeEscapeSequence', 1, 11, False),
+    ('"`u{110000}"', 'InvalidUnicodeEscapeSequenceValue', 1, 5, False),
+    ('"`u{', 'InvalidUnicodeEscapeSequence', 1, 5, True),
+    ('"`u{1', 'InvalidUnicodeEscapeSequence', 1, 6, True),
+    ('"`u{123456', 'MissingUnicodeEscapeSequenceTerminator', 1, 11, True),
+    ('"`u{1234567', 'TooManyDigitsInUnicodeEscapeSequence', 1, 11, True),
 ]
 
 # Texts that must parse: continuation done right, and look-alikes of incomplete input that are complete.

@@ -238,6 +238,7 @@ CASES = [
     ('"nl`n"', '"nl\n"'),
     ('"a`$b"', '"a$b"'),
     ('"`u{1F600}"', '"😀"'),
+    ('"`u{41}`u{1F600} `u2"', '"A😀 u2"'),
     ('"`e[0m"', '"\x1b[0m"'),
     ('"Hello $name"', 'exp"Hello {$name}"'),
     ('"Hello $name!"', 'exp"Hello {$name}!"'),

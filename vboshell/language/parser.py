@@ -215,7 +215,9 @@ class Parser:
         tok = self.tz.scan(pos, mode)
         k = tok.kind
         if k == T_ERROR and tok.flags & F_INCOMPLETE:
-            self.fail(tok.error_id or "UnexpectedToken", tok.start, tok.end, incomplete=self.at_real_end(tok.end))
+            at = tok.value if type(tok.value) is int else tok.start
+            self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
+                      incomplete=self.at_real_end(tok.end))  # fmt: skip
         self._cache[key] = tok
         if k in _MODE_INVARIANT or (mode == CMD and k in _CMD_TO_EXPR_INVARIANT):
             self._cache[key ^ 1] = tok  # the other mode would scan the same token here
@@ -256,6 +258,8 @@ class Parser:
 
     def unexpected(self, tok: Token) -> None:
         if tok.kind == T_ERROR:
+            if type(tok.value) is int:  # an error inside the token, e.g. a bad `u{...} escape
+                self.fail(tok.error_id or "UnexpectedToken", tok.value, tok.value, bool(tok.flags & F_INCOMPLETE))
             self.fail(tok.error_id or "UnexpectedToken", tok.start, tok.end, bool(tok.flags & F_INCOMPLETE))
         if tok.kind == T_END_OF_INPUT:
             self.fail("UnexpectedToken", tok.start, tok.end, self.at_real_end(tok.start))
@@ -2122,4 +2126,8 @@ _MESSAGES = {
     "UnexpectedCharactersAfterHereStringHeader": "No characters are allowed after a here-string header but before the end of the line.",
     "IncompleteLineContinuation": "A line continuation backtick must be followed by a newline.",
     "InvalidVariableReference": "Variable reference is not valid.",
+    "InvalidUnicodeEscapeSequence": "The Unicode escape sequence is not valid.",
+    "InvalidUnicodeEscapeSequenceValue": "The Unicode escape sequence value is out of range (maximum 10FFFF).",
+    "TooManyDigitsInUnicodeEscapeSequence": "Too many hexadecimal digits in the Unicode escape sequence (maximum 6).",
+    "MissingUnicodeEscapeSequenceTerminator": "The Unicode escape sequence is missing the closing '}'.",
 }

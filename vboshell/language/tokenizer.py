@@ -49,7 +49,7 @@ _HERE_HEADER_REST = re.compile(r"[ \t]*(\r?\n|$)")
 _HERE_DQ_END = re.compile('\\n["\u201c\u201d\u201e]@')
 _HERE_SQ_END = re.compile("\\n['\u2018\u2019\u201a\u201b]@")
 _STOP_PARSING_REST = re.compile(r"[^\r\n]*")
-_UNICODE_ESCAPE = re.compile(r"u\{([0-9a-fA-F]{1,6})\}")
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 # Characters that end a generic (bareword) token in argument mode.
 _GENERIC_TERMINATORS = frozenset(" \t\f\v\r\n\u00a0{}();,|&<>")
@@ -124,6 +124,7 @@ class Tokenizer:
         self.pos = start
         self.end = len(source) if end is None else end
         self.comments: dict[int, tuple[int, str]] = {}  # start offset -> (end offset, text)
+        self.string_error: tuple[str, int] | None = None  # first bad escape seen by scan_expandable
 
     # ------------------------------------------------------------------ trivia
     def skip_trivia(self, pos: int) -> int:
@@ -523,7 +524,14 @@ class Tokenizer:
         return Token(K.STRING_LITERAL, p, i, src[p:i], "".join(buf))
 
     def _scan_double_quoted(self, p: int) -> Token:
+        self.string_error = None
         end_pos, ok, parts, value = self.scan_expandable(p + 1, self.end, quoted=True)
+        if self.string_error is not None:
+            eid, at = self.string_error
+            self.string_error = None
+            t = self._error(p, end_pos if ok else self.end, eid, incomplete=not ok)
+            t.value = at  # the offset of the bad escape
+            return t
         if not ok:
             return self._error(p, self.end, "TerminatorExpectedAtEndOfString", incomplete=True)
         tok = Token(K.STRING_EXPANDABLE, p, end_pos, self.src[p:end_pos], value)
@@ -559,13 +567,9 @@ class Tokenizer:
                     i += 1
                     continue
                 n = src[i + 1]
-                if n == "u":
-                    um = _UNICODE_ESCAPE.match(src, i + 1, limit)
-                    if um is not None:
-                        cp = int(um.group(1), 16)
-                        buf.append(chr(cp) if cp <= 0x10FFFF else "\ufffd")
-                        i = um.end()
-                        continue
+                if n == "u" and i + 2 < limit and src[i + 2] == "{":
+                    i = self._unicode_escape(i, limit, buf)
+                    continue
                 buf.append(escape_char(n))
                 i += 2
             elif c == "$":
@@ -608,6 +612,36 @@ class Tokenizer:
         if buf:
             parts.append("".join(buf))
         return i, True, parts, None
+
+    def _unicode_escape(self, i: int, limit: int, buf: list[str]) -> int:
+        """`u{hex} at i (the backtick); appends the character and returns the offset after it. A malformed
+        escape records the first error in self.string_error, as (PowerShell error id, offset)."""
+        src = self.src
+        j = i + 3
+        k = j
+        while k < limit and k - j < 7 and src[k] in _HEX_DIGITS:
+            k += 1
+        err: tuple[str, int] | None = None
+        if k - j > 6:
+            err = ("TooManyDigitsInUnicodeEscapeSequence", j + 6)
+        elif k < limit and src[k] == "}":
+            if k == j:
+                err = ("InvalidUnicodeEscapeSequence", i)
+            else:
+                cp = int(src[j:k], 16)
+                if cp > 0x10FFFF:
+                    err = ("InvalidUnicodeEscapeSequenceValue", j)
+                else:
+                    buf.append(chr(cp))
+                    return k + 1
+        elif k - j == 6:
+            err = ("MissingUnicodeEscapeSequenceTerminator", k)
+        else:
+            err = ("InvalidUnicodeEscapeSequence", k)
+        if self.string_error is None:
+            self.string_error = err
+        buf.append("u")
+        return min(k + 1 if k < limit and src[k] == "}" else k, limit) if k > i + 3 else i + 3
 
     def skip_balanced(self, p: int, limit: int | None = None) -> int:
         """p is at '('; returns the offset just after the matching ')', or -1 when input ends first."""
