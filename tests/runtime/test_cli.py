@@ -154,3 +154,8 @@ def test_ctrl_c_stops_and_runs_finally(tmp_path):
     out, err = p.communicate(timeout=30)
     assert "cleanup" in out
     assert p.returncode == 1
+
+
+def test_file_args_are_strings(capsys, tmp_path):
+    (tmp_path / "a.ps1").write_text("param([string]$Code, $Raw, [int[]]$Ids)\n\"$Code|$($Raw.GetType().Name)|$($Ids.Count)\"\n")
+    assert run_cli(["-File", "a.ps1", "-Code", "007", "-Raw", "5", "-Ids", "3"], capsys)[1] == "007|String|1\n"

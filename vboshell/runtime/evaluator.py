@@ -106,6 +106,7 @@ class Evaluator:
         self.last_success = True
         self._catch_stack: list[PSRuntimeError] = []
         self.invocation_stack: list[Any] = []  # FunctionProcessors currently running (innermost last)
+        self._invoke_depth = 0
         self._dispatch_expr = self._build_expr_dispatch()
         self._dispatch_stmt = self._build_stmt_dispatch()
 
@@ -120,6 +121,15 @@ class Evaluator:
                     input_objects: list[Any] | None = None) -> list[Any]:
         set_current_context(self.ctx)
         out: list[Any] = []
+        nested = self._invoke_depth > 0 or bool(self.invocation_stack)
+        self._invoke_depth += 1
+        try:
+            return self._invoke_text(text, raise_errors, file, input_objects, out, nested)
+        finally:
+            self._invoke_depth -= 1
+
+    def _invoke_text(self, text: str, raise_errors: bool, file: str | None, input_objects: Any, out: list[Any],
+                     nested: bool) -> list[Any]:
         try:
             try:
                 tree = self._parse(text, file)
@@ -146,13 +156,18 @@ class Evaluator:
                 raise
             self.emit_error_display(e.error_record)
         except ExitSignal as e:
+            if nested:
+                raise
             self.ctx.last_exit_code = e.code
             self.ctx.set_variable("global:LASTEXITCODE", e.code)
-        except (BreakSignal, ContinueSignal, ReturnSignal):
-            pass
-        except StopUpstream:
+        except (BreakSignal, ContinueSignal, StopUpstream):
+            if nested:
+                raise
+        except ReturnSignal:
             pass
         except PipelineStopped:
+            if nested:
+                raise
             self.ctx.reset_stop()
         except RecursionError as e:
             self._internal(e, raise_errors)
@@ -1766,6 +1781,7 @@ def cli_arguments(args: list[Any]) -> list[Argument]:
 
 
 def _cli_value(text: str) -> Any:
+    """-File arguments are strings (the binder converts them), except the literals $true/$false/$null."""
     low = text.lower()
     if low == "$true":
         return True
@@ -1773,12 +1789,4 @@ def _cli_value(text: str) -> Any:
         return False
     if low == "$null":
         return None
-    from vboshell.runtime.conversions import parse_number
-
-    if text and (text[0].isdigit() or (text[0] == "-" and text[1:2].isdigit())):
-        n = parse_number(text)
-        if n is not None:
-            return n
-    if "," in text and not text.startswith(("'", '"')):
-        return [_cli_value(x) for x in text.split(",")]
     return text
