@@ -36,7 +36,7 @@ RESTORE_SETUP = (
     "if (-not $repo) { $repo = Add-VBORepository -Name 'Examples' -Path (Join-Path $env:VBOSHELL_HOME 'examples-repo') }\n"
     "$job = Get-VBOJob -Name 'Examples' -ErrorAction SilentlyContinue\n"
     "if (-not $job) { $job = Add-VBOJob -Name 'Examples' -Organization $org -Repository $repo -EntireOrganization }\n"
-    "if (-not (Get-VBORestorePoint -Job $job)) { Start-VBOJob -Job $job -Wait | Out-Null }\n"
+    "if (-not (Get-VBORestorePoint -Job $job)) { Start-VBOJob -Job $job | Out-Null }\n"
 )
 
 
