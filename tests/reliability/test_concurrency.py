@@ -153,7 +153,7 @@ def test_two_writers_on_one_repository(tmp_path: Path) -> None:
                               env=child_env(tmp_path / "h"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for who in ("A", "B")]
     res = [p.communicate(timeout=120) for p in procs]
-    for (out, err), p in zip(res, procs, strict=True):
+    for (_out, err), p in zip(res, procs, strict=True):
         assert p.returncode == 0, err
         assert "Traceback" not in err
     outs = "".join(o for o, _ in res)
