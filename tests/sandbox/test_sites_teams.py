@@ -77,14 +77,14 @@ def test_teams_channels_messages(env: Any) -> None:
     ff = gc.get(f"/teams/{team['id']}/channels/{ch}/filesFolder").json()
     assert ff["name"] == "General" and ff["parentReference"]["driveId"]
     _, link, _ = collect(gc, f"/teams/{team['id']}/channels/{ch}/messages/delta")
-    r = gc.post(f"/teams/{team['id']}/channels/{ch}/messages", json={"body": {"contentType": "html", "content": "<p>restored</p>"}})
-    assert r.status_code == 201
-    rr = gc.post(f"/teams/{team['id']}/channels/{ch}/messages/{posts[1]['id']}/replies", json={"body": {"content": "re"}})
-    assert rr.status_code == 201 and rr.json()["replyToId"] == posts[1]["id"]
+    r = gc.post(f"/teams/{team['id']}/channels/{ch}/messages", json={"body": {"contentType": "html", "content": "<p>x</p>"}})
+    assert r.status_code == 403 and "import purposes" in r.json()["error"]["message"]  # app-only posts: migration only
+    new_id = sb.mutate.add_channel_message(team=team["id"], channel=ch, html="<p>new</p>")
+    reply = sb.mutate.add_channel_message(team=team["id"], channel=ch, html="<p>re</p>", reply_to=posts[1]["id"])
     sb.mutate.delete_channel_message(team=team["id"], channel=ch, message_id=posts[2]["id"]) if len(posts) > 2 else None
     changes, _, _ = collect(gc, link)
     ids = [c["id"] for c in changes]
-    assert len(ids) == len(set(ids)) and r.json()["id"] in ids and posts[1]["id"] in ids
+    assert len(ids) == len(set(ids)) and new_id in ids and posts[1]["id"] in ids and reply not in ids
     if len(posts) > 2:
         gone = next(c for c in changes if c["id"] == posts[2]["id"])
         assert gone["deletedDateTime"] is not None and gone["body"]["content"] == ""
@@ -145,9 +145,10 @@ def test_chats(env: Any) -> None:
     assert len(msgs) == len(next(c for c in truth if c["id"] == c0)["messages"])
     assert msgs[0]["chatId"] == c0 and msgs[0]["from"]["user"]["id"]
     r = gc.post(f"/chats/{c0}/messages", json={"body": {"contentType": "html", "content": "<p>restored</p>"}})
-    assert r.status_code == 201
+    assert r.status_code == 403
+    new = sb.mutate.add_chat_message(chat=c0, html="<p>hi</p>")
     allm, _, _ = collect(gc, f"/users/{alice}/chats/getAllMessages")
-    assert r.json()["id"] in {m["id"] for m in allm}
+    assert new in {m["id"] for m in allm}
     with sb.graph_client("vboshell-sandbox-nosites") as other:
         assert other.get(f"/users/{alice}/chats").status_code == 200
 
@@ -160,3 +161,24 @@ def test_list_item_title_update(env: Any) -> None:
     assert r.status_code == 200 and r.json()["Title"] == "Renamed" and "gen" not in r.json()
     row = next(i for i in sb.truth.list_items(site["id"], lid) if i["id"] == "1")
     assert row["Title"] == "Renamed" and row["Status"] == "Done" and "gen" not in row
+
+
+def test_channel_restore_in_migration_mode(env: Any) -> None:
+    sb, gc = env
+    team = sb.truth.teams()[0]
+    r = gc.post(f"/teams/{team['id']}/channels", json={"displayName": "Restored General", "membershipType": "standard",
+                                                       "@microsoft.graph.channelCreationMode": "migration",
+                                                       "createdDateTime": "2025-01-01T00:00:00Z"})
+    assert r.status_code == 201
+    cid = r.json()["id"]
+    post = gc.post(f"/teams/{team['id']}/channels/{cid}/messages",
+                   json={"createdDateTime": "2025-01-02T10:00:00Z", "body": {"contentType": "html", "content": "<p>old</p>"},
+                         "from": {"user": {"id": sb.truth.users()[0]["id"], "displayName": "Alice",
+                                           "userIdentityType": "aadUser"}}})
+    assert post.status_code == 201 and post.json()["createdDateTime"] == "2025-01-02T10:00:00Z"
+    rep = gc.post(f"/teams/{team['id']}/channels/{cid}/messages/{post.json()['id']}/replies", json={"body": {"content": "re"}})
+    assert rep.status_code == 201 and rep.json()["replyToId"] == post.json()["id"]
+    assert gc.post(f"/teams/{team['id']}/channels/{cid}/completeMigration").status_code == 204
+    assert gc.post(f"/teams/{team['id']}/channels/{cid}/messages", json={"body": {"content": "late"}}).status_code == 403
+    msgs = gc.get(f"/teams/{team['id']}/channels/{cid}/messages").json()["value"]
+    assert [m["body"]["content"] for m in msgs] == ["<p>old</p>"]

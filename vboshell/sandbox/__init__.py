@@ -39,6 +39,7 @@ Test APIs on the handle (thread mode calls Python directly; process mode goes th
                           delete_event; add_file(drive, parent, name, data) -> id; add_drive_folder(drive, parent, name);
                           update_file(drive, item, data); rename_drive_item; move_drive_item(drive, item, new_parent);
                           delete_drive_item; add_list_item(site, list, fields) -> id; update_list_item; delete_list_item;
+                          add_channel(team, name, migration=False) -> id;
                           add_channel_message(team, channel, html, reply_to=None) -> id; edit_channel_message;
                           delete_channel_message (soft delete); add_chat_message(chat, html); delete_chat_message;
                           add_user(alias, display_name, purpose="user", archive=False, drive=True) -> id;
@@ -86,8 +87,10 @@ What the tenant serves (v1.0 and /beta; everything answers Graph's error body on
                206), PUT content, createUploadSession (320 KiB multiples, 416/409), folders, PATCH, DELETE
     sharepoint /sites?search=, /sites/getAllSites (incl. OneDrive personal sites), /sites/root, /sites/{host}:/{path},
                site drives, lists (+columns), list items ($expand=fields, delta, create, PATCH fields, DELETE)
-    teams      /teams/{id}, channels/allChannels, filesFolder, messages (+replies, delta, getAllMessages, post),
-               /users/{id}/chats, /chats/{id}/messages (+getAllMessages, post)
+    teams      /teams/{id}, channels/allChannels, filesFolder, messages (+replies, delta, getAllMessages);
+               restores as Graph allows them app-only: POST channels with channelCreationMode "migration", post
+               messages/replies (createdDateTime, from), completeMigration; posting elsewhere -> 403 "import
+               purposes only"; /users/{id}/chats, /chats/{id}/messages (+getAllMessages)
     reports    getMailboxUsageDetail / getOneDriveUsageAccountDetail / getSharePointSiteUsageDetail -> 302 CSV
     batch      /$batch (<= 20, dependsOn -> 424, per-response status/headers, base64 bodies for non-JSON)
 Item ids are stable across moves (as with Prefer: IdType="ImmutableId", which is accepted and otherwise ignored).

@@ -22,7 +22,7 @@ MUTATIONS = {
     "update_event", "delete_event", "add_file", "add_drive_folder", "update_file", "rename_drive_item",
     "move_drive_item", "delete_drive_item", "add_list_item", "update_list_item", "delete_list_item",
     "add_channel_message", "edit_channel_message", "delete_channel_message", "expire_delta_tokens",
-    "add_hostile_items", "add_chat_message", "delete_chat_message", "add_user", "delete_user",
+    "add_hostile_items", "add_chat_message", "delete_chat_message", "add_user", "delete_user", "add_channel",
 }
 TRUTH = {"users", "groups", "mail_folders", "messages", "message_mime", "find_messages", "contacts", "events",
          "drive_id", "drives", "drive_items", "file_content", "sites", "list_items", "teams", "channel_messages", "chats",

@@ -25,6 +25,7 @@ ALL_ROLES = (
     "Mail.ReadWrite", "MailboxSettings.Read", "Contacts.ReadWrite", "Calendars.ReadWrite",
     "Files.ReadWrite.All", "Sites.ReadWrite.All", "Sites.Read.All", "Sites.FullControl.All",
     "Team.ReadBasic.All", "Channel.ReadBasic.All", "ChannelMessage.Read.All", "Teamwork.Migrate.All", "Chat.Read.All",
+    "Channel.Create",
     "TeamMember.Read.All", "Reports.Read.All", "MailboxItem.ImportExport.All", "MailboxFolder.Read.All",
 )
 

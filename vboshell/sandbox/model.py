@@ -433,6 +433,7 @@ class Channel:
         self.messages: Container
         self.base_ms = 0
         self.created = EPOCH.timestamp() - 200 * 86400
+        self.migration = False  # created with channelCreationMode "migration" and not completed yet
 
 
 class Chat:
@@ -1426,6 +1427,26 @@ class Tenant:
             if parent is not None:  # a reply shows up as a change of its root post in channel-message delta
                 ch.messages.touch(parent, lastReply=time.time())
             return self.chat_id(ch, it.idx)
+
+    def add_channel(self, team: str, name: str, description: str = "", migration: bool = False,
+                    created: float | None = None) -> str:
+        """A new standard channel (migration=True: in migration mode, as restores create them)."""
+        with self.lock:
+            t = self.team(team)
+            if any(c.display_name.lower() == name.lower() for c in t.channels):
+                raise SandboxError(400, "BadRequest", "Channel name already existed, please use other name.")
+            hexid = uuid.uuid4().hex
+            ch = Channel(f"19:{hexid}@thread.tacv2", name, "standard", description)
+            ch.created = created if created is not None else time.time()
+            ch.base_ms = int(time.time() * 1000)
+            ch.migration = migration
+            ch.messages = Container(self, "chatMessage", f"ch:{ch.id}", 0, lambda c, idx: Item(idx, None, ""),
+                                    lambda c: {})
+            ch.messages.owner = (t, ch)
+            t.channels.append(ch)
+            if t.site and t.site.drives:
+                t.site.drives[0].items.add(0, name, attrs={"folder": True})
+            return ch.id
 
     def edit_channel_message(self, team: str, channel: str, message_id: str, html: str) -> None:
         with self.lock:

@@ -15,6 +15,9 @@ TEAM_READ = ("Team.ReadBasic.All", "TeamSettings.Read.All", "Group.Read.All", "D
 CHANNEL_READ = ("Channel.ReadBasic.All", "ChannelSettings.Read.All", "Group.Read.All", "Directory.Read.All")
 MSG_READ = ("ChannelMessage.Read.All", "ChannelMessage.ReadWrite.All")
 MSG_WRITE = ("Teamwork.Migrate.All", "ChannelMessage.ReadWrite.All")
+IMPORT_ONLY = ("Message POST is allowed in application-only context only for import purposes. Refer to "
+               "https://docs.microsoft.com/microsoftteams/platform/graph-api/import-messages/"
+               "import-external-messages-to-teams for more details.")
 CHAT_READ = ("Chat.Read.All", "Chat.ReadWrite.All", "Chat.ReadBasic.All")
 CHAT_WRITE = ("Teamwork.Migrate.All", "Chat.ReadWrite.All")
 
@@ -182,6 +185,8 @@ def register(app: SandboxApp) -> None:
     def post(ctx: Ctx, gid: str, cid: str, reply_to: str | None) -> Resp:
         tm = team(gid)
         ch = channel(tm, cid)
+        if not ch.migration:
+            raise GraphError(403, "Forbidden", IMPORT_ONLY)
         b = ctx.json_body()
         body = b.get("body")
         if not isinstance(body, dict) or not isinstance(body.get("content"), str):
@@ -201,6 +206,34 @@ def register(app: SandboxApp) -> None:
             if ts:
                 it.created = it.modified = ts
         return Resp(201, message_json(t, tm, ch, it, None))
+
+    @app.route("POST", "/teams/{gid}/channels", "teams", ("Channel.Create", "Teamwork.Migrate.All",
+                                                            "ChannelSettings.ReadWrite.All"))
+    def channel_create(ctx: Ctx, gid: str) -> Resp:
+        tm = team(gid)
+        b = ctx.json_body()
+        name = b.get("displayName")
+        if not isinstance(name, str) or not name.strip():
+            raise GraphError(400, "BadRequest", "displayName is required.")
+        if b.get("membershipType", "standard") != "standard":
+            raise GraphError(400, "BadRequest", "Only standard channels can be created in the sandbox.")
+        migration = b.get("@microsoft.graph.channelCreationMode") == "migration"
+        if migration and "Teamwork.Migrate.All" not in ctx.claims["_roles"]:
+            raise GraphError(403, "Forbidden", "Teamwork.Migrate.All is required to create a channel in migration mode.")
+        created = None
+        if migration and isinstance(b.get("createdDateTime"), str):
+            from vboshell.sandbox.routes_mail import _parse_dt
+            created = _parse_dt(b["createdDateTime"])
+        cid = t.add_channel(gid, name, b.get("description") or "", migration, created)
+        return Resp(201, channel_json(t, tm, channel(tm, cid)))
+
+    @app.route("POST", "/teams/{gid}/channels/{cid}/completeMigration", "teams", ("Teamwork.Migrate.All",))
+    def complete_migration(ctx: Ctx, gid: str, cid: str) -> Resp:
+        ch = channel(team(gid), cid)
+        if not ch.migration:
+            raise GraphError(400, "BadRequest", "The channel is not in migration mode.")
+        ch.migration = False
+        return Resp(204)
 
     @app.route("POST", "/teams/{gid}/channels/{cid}/messages", "teams", MSG_WRITE)
     def post_message(ctx: Ctx, gid: str, cid: str) -> Resp:
@@ -290,6 +323,8 @@ def register_chats(app: SandboxApp) -> None:
     @app.route("POST", "/chats/{cid}/messages", "teams", CHAT_WRITE)
     def chat_post(ctx: Ctx, cid: str) -> Resp:
         c = chat(cid)
+        if not getattr(c, "migration", False):
+            raise GraphError(403, "Forbidden", IMPORT_ONLY)
         b = ctx.json_body()
         body = b.get("body")
         if not isinstance(body, dict) or not isinstance(body.get("content"), str):
