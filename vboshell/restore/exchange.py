@@ -177,8 +177,12 @@ def export_eml(entries: list[Entry], root: Path, *, keep_folders: bool = True, o
             d = safe_join(root, *parts) if parts else root
             d.mkdir(parents=True, exist_ok=True)
             target = unique_path(safe_join(d, _eml_name(e)))
-            with e.open() as src, open(target, "wb") as dst:
-                copy_stream(src, dst)
+            try:
+                with e.open() as src, open(target, "wb") as dst:
+                    copy_stream(src, dst)
+            except BaseException:
+                target.unlink(missing_ok=True)  # no truncated .eml left behind
+                raise
             written.append(target)
             if op:
                 op.success(e, f"Exported to {target}")
@@ -245,11 +249,14 @@ def export_mbox(groups: dict[str, list[Entry]], root: Path, *, single_file: Path
                     if op:
                         op.skip(e, f"Only e-mail messages are exported to MBOX; this is a {e.type or 'item'}.")
                     continue
+                pos = fh.tell()
                 try:
                     write_mbox_message(e, fh)
                     if op:
                         op.success(e, f"Exported to {target}")
                 except Exception as exc:  # noqa: BLE001
+                    fh.seek(pos)  # no half-written message in the mailbox file
+                    fh.truncate()
                     if op:
                         op.fail(e, f"Export failed: {exc}")
     finally:

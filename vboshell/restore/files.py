@@ -244,8 +244,12 @@ def save_documents(entries: list[Entry], root: Path, *, as_zip: bool = False, st
             d = safe_join(root, *[safe_name(p) for p in pre], *safe_relpath("/".join(rel)))
             d.mkdir(parents=True, exist_ok=True)
             target = unique_path(safe_join(d, str(e.meta.get("name") or e.version.name)))
-            with e.open() as src, open(target, "wb") as dst:
-                copy_stream(src, dst)
+            try:
+                with e.open() as src, open(target, "wb") as dst:
+                    copy_stream(src, dst)
+            except BaseException:
+                target.unlink(missing_ok=True)  # no truncated file left behind
+                raise
             if op:
                 op.success(e, f"Saved to {target}")
         except Exception as exc:  # noqa: BLE001
