@@ -826,16 +826,21 @@ def _tokenize(text: str, F_COMMAND_NAME: int, F_KEYWORD: int, F_MEMBER: int, F_T
     stack: list[tuple[int, str]] = []
     prev: Token | None = None
     seen_comments: set[int] = set()
+    n_comments = 0
+    sig: Token | None = None  # the last two tokens other than newlines (to tell statement bodies from values)
+    sig2: Token | None = None
     guard = 0
     while True:
         guard += 1
         if guard > 4 * end + 100:  # pragma: no cover - defensive
             break
         p = tz.skip_trivia(pos)
-        for cs in sorted(c for c in tz.comments if pos <= c < p and c not in seen_comments):
-            seen_comments.add(cs)
-            ce, ctext = tz.comments[cs]
-            out.append(Token(K.COMMENT, cs, ce, ctext))
+        if len(tz.comments) > n_comments:  # comments found by skip_trivia since the last token
+            for cs, (ce, ctext) in list(tz.comments.items())[n_comments:]:
+                if cs not in seen_comments:
+                    seen_comments.add(cs)
+                    out.append(Token(K.COMMENT, cs, ce, ctext))
+            n_comments = len(tz.comments)
         c = text[p] if p < end else ""
         # member access directly after a value: .Name / ::Name / ?.Name
         if prev is not None and p == prev.end and prev.kind in _VALUE_KINDS and c in ".:?" and c:
@@ -858,6 +863,7 @@ def _tokenize(text: str, F_COMMAND_NAME: int, F_KEYWORD: int, F_MEMBER: int, F_T
                 else:
                     prev = op
                     pos = q
+                sig2, sig = sig, prev
                 continue
         if state == _START:
             n = text[p + 1] if p + 1 < end else ""
@@ -943,20 +949,27 @@ def _tokenize(text: str, F_COMMAND_NAME: int, F_KEYWORD: int, F_MEMBER: int, F_T
             ret = state if state != _START else _EXPR
             if k == K.LPAREN and prev is not None and prev.kind == K.KEYWORD and prev.text.lower() == "param":
                 ret = _START
-            stack.append((ret, "block"))
+            body = k == K.LCURLY and (
+                sig is None or sig.kind in (K.RPAREN, K.KEYWORD, K.TYPE, K.RBRACKET)
+                or (sig.kind == K.GENERIC and sig2 is not None and sig2.kind == K.KEYWORD)
+            )  # fmt: skip
+            stack.append((ret, "body" if body else "block"))
             state = _START
         elif k == K.AT_CURLY:
             stack.append((state if state != _START else _EXPR, "hash"))
             state = _HASHKEY
         elif k in (K.RPAREN, K.RCURLY, K.RBRACKET):
-            state = stack.pop()[0] if stack else _START
-            if k == K.RCURLY and state == _EXPR and (not stack or stack[-1][1] == "block"):
-                # `}` of a statement body: what follows starts a statement (or continues a pipeline)
-                state = _START if _curly_closes_statement(out) else state
+            entry = stack.pop() if stack else (_START, "")
+            state = entry[0]
+            if k == K.RCURLY and state == _EXPR and entry[1] == "body" and (not stack or stack[-1][1] != "hash"):
+                # `}` of a statement body (if/foreach/function ...): what follows starts a statement
+                state = _START
         elif k in (K.NEWLINE, K.SEMI) and stack and stack[-1][1] == "hash":
             state = _HASHKEY
         out.append(tok)
         prev = tok
+        if k != K.NEWLINE:
+            sig2, sig = sig, tok
         pos = tok.end
     for cs in sorted(c for c in tz.comments if c not in seen_comments):
         ce, ctext = tz.comments[cs]
@@ -964,28 +977,6 @@ def _tokenize(text: str, F_COMMAND_NAME: int, F_KEYWORD: int, F_MEMBER: int, F_T
     out.sort(key=lambda t: t.start)
     _fill_extents(text, out)
     return out
-
-
-def _curly_closes_statement(out: list[Token]) -> bool:
-    """True when the `}` just seen closes a statement body (if/foreach/function/try ...), not a script block value."""
-    depth = 0
-    for i in range(len(out) - 1, -1, -1):
-        t = out[i]
-        if t.kind == K.RCURLY:
-            depth += 1
-        elif t.kind == K.LCURLY:
-            if depth == 0:
-                j = i - 1
-                while j >= 0 and out[j].kind in (K.NEWLINE, K.COMMENT):
-                    j -= 1
-                if j < 0:
-                    return True
-                pk = out[j]
-                if pk.kind in (K.RPAREN, K.KEYWORD, K.TYPE, K.RBRACKET):
-                    return True
-                return pk.kind == K.GENERIC and j > 0 and out[j - 1].kind == K.KEYWORD
-            depth -= 1
-    return False
 
 
 def _fill_extents(text: str, tokens: list[Token]) -> None:
