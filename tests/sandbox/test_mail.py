@@ -257,3 +257,11 @@ def test_restore_large_message_with_attachment_session(env: Any) -> None:
     assert base64.b64decode(atts[1]["contentBytes"]) == data
     mime = gc.get(f"/users/{alice}/messages/{mid}/$value").content
     assert len(mime) > len(data) and b"big one" in mime
+
+
+def test_json_create_with_message_flags_is_not_a_draft(env: Any) -> None:
+    sb, gc, alice = env
+    r = gc.post(f"/users/{alice}/mailFolders/inbox/messages",
+                json={"subject": "kept", "body": {"contentType": "text", "content": "x"},
+                      "singleValueExtendedProperties": [{"id": "Integer 0x0E07", "value": "1"}]})
+    assert r.status_code == 201 and r.json()["isDraft"] is False

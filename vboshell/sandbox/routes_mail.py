@@ -432,9 +432,17 @@ def register(app: SandboxApp) -> None:
             to = [(r["emailAddress"].get("name", ""), r["emailAddress"].get("address", ""))
                   for r in body.get("toRecipients", []) if isinstance(r, dict) and "emailAddress" in r]
             text = (body.get("body") or {}).get("content", "") if isinstance(body.get("body"), dict) else ""
+            # PR_MESSAGE_FLAGS (0x0E07) set at creation decides the draft flag (MSGFLAG_UNSENT = 0x8)
+            draft = True
+            for p in body.get("singleValueExtendedProperties") or []:
+                if isinstance(p, dict) and str(p.get("id", "")).lower().replace(" ", "") == "integer0x0e07":
+                    try:
+                        draft = bool(int(str(p.get("value", "8"))) & 0x8)
+                    except ValueError:
+                        pass
             mid = t.add_message(uid, folder, body.get("subject") or "", body=text,
                                 sender=(sender.get("name", ""), sender.get("address", "")) if sender else
-                                (mb.user.display_name, mb.user.mail), is_draft=True, is_read=True)
+                                (mb.user.display_name, mb.user.mail), is_draft=draft, is_read=True)
             it, _ = t.find_message(mb, mid)
             if to:
                 it.attrs["to"] = to
