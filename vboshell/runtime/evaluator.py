@@ -204,8 +204,12 @@ class Evaluator:
                     raise PSRuntimeError(parse_error_record(e)) from None
                 raise
             sb = ScriptBlock(tree, text=text, file=file)
-            self.run_script_block_here(sb, sink.write, None)
-            code = 0 if self.last_success or True else 1
+            self._invoke_depth += 1
+            try:
+                self.run_script_block_here(sb, sink.write, None)
+            finally:
+                self._invoke_depth -= 1
+            code = 0
         except PSRuntimeError as e:
             sink.flush()
             self.record_error(e.error_record)
@@ -245,7 +249,11 @@ class Evaluator:
             arguments = cli_arguments(args)
             proc = FunctionProcessor(self, info, arguments, full, None, [])
             proc.top_level = True
-            Pipeline(self, [proc], sink.write).run()
+            self._invoke_depth += 1
+            try:
+                Pipeline(self, [proc], sink.write).run()
+            finally:
+                self._invoke_depth -= 1
         except PSRuntimeError as e:
             sink.flush()
             self.record_error(e.error_record)
