@@ -30,3 +30,12 @@ def test_generated_script_parses() -> None:
     assert sb.param_block is not None and sb.requires and sb.help_comment
     labelled = [n for n in sb.walk() if isinstance(n, A.ForEachStatementAst) and n.label == "outer"]
     assert labelled
+
+
+def test_generated_script_tokenizes_without_errors() -> None:
+    from vboshell.language import tokenize
+
+    text = _bench_module().generate_script(1000)
+    toks = tokenize(text)
+    assert toks and not any(t.is_error for t in toks)
+    assert sum(1 for t in toks if t.is_keyword) > 100 and sum(1 for t in toks if t.is_command_name) > 100
