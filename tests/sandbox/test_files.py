@@ -178,3 +178,12 @@ def test_rename_and_move_keep_content(env: Any) -> None:
     assert sb.truth.file_content(did, f["id"]) == before
     with httpx.Client(verify=sb.ssl_context()) as raw:
         assert raw.get(r.json()["@microsoft.graph.downloadUrl"]).content == before
+
+
+def test_permissions(sandbox: Any) -> None:
+    did = sandbox.truth.drive_id("alice")
+    items = sandbox.truth.drive_items("alice")
+    with sandbox.graph_client() as gc:
+        perms = [gc.get(f"/drives/{did}/items/{i['id']}/permissions").json()["value"] for i in items]
+    assert all(p[0]["roles"] == ["owner"] for p in perms)
+    assert any(len(p) == 2 and p[1]["link"]["scope"] == "organization" for p in perms)

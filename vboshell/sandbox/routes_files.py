@@ -362,6 +362,28 @@ def register(app: SandboxApp) -> None:
             it = d.items.update(it.idx, **ch)
         return Resp(200, item_json(app, d, it, None))
 
+    @app.route("GET", "/drives/{did}/items/{iid}/permissions", "files", FILES_READ, cost=5)
+    def permissions(ctx: Ctx, did: str, iid: str) -> Resp:
+        d = get_drive(t, did)
+        it = get_item(t, d, iid)
+        owner: dict[str, Any] = {"displayName": d.owner_name}
+        if d.owner_kind == "user":
+            u = t.users_by_id[d.owner_id]
+            owner = {"displayName": u.display_name, "email": u.mail, "id": u.id}
+        perms: list[dict[str, Any]] = [{"id": "aTowIy5mfG1lbWJlcnNoaXB8" + d.item_id(it.idx)[-8:], "roles": ["owner"],
+                                        "shareId": None, "hasPassword": False,
+                                        "grantedToV2": {"user" if d.owner_kind == "user" else "siteGroup": owner},
+                                        "grantedTo": {"user": owner}}]
+        if it.idx and it.idx % 5 == 0:  # every fifth item carries an organization sharing link
+            perms.append({"id": f"link-{it.idx}", "roles": ["read"], "shareId": f"s!{d.item_id(it.idx)}",
+                          "hasPassword": False, "grantedToIdentitiesV2": [],
+                          "link": {"scope": "organization", "type": "view", "preventsDownload": False,
+                                   "webUrl": f"https://{t.short}.sharepoint.com/:u:/g/{d.item_id(it.idx)}"}})
+        if it.parent not in (None, 0):
+            for p in perms[:1]:
+                p["inheritedFrom"] = {"driveId": d.id, "id": d.item_id(it.parent)}
+        return Resp(200, {"value": perms})
+
     @app.route("GET", "/drives/{did}/items/{iid}/versions", "files", FILES_READ)
     def versions(ctx: Ctx, did: str, iid: str) -> Resp:
         d = get_drive(t, did)
