@@ -1,4 +1,5 @@
-"""Directory endpoints of the sandbox: organization, users paging/$select/$filter, mailboxSettings, groups, members."""
+"""Directory endpoints of the sandbox: organization, users paging/$select/$filter, mailboxSettings, groups, members.
+Runs against the session `sandbox` fixture unless a test mutates the tenant (then `fresh_sandbox`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""OneDrive/SharePoint file endpoints: children paging, delta semantics, 410 resync, downloads, uploads."""
+"""OneDrive/SharePoint file endpoints: children paging, delta semantics, 410 resync, downloads, uploads.
+Byte-for-byte checks compare downloads with the truth API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Identity tests for the sandbox: msal gets tokens with a secret and certificates; AADSTS errors are Entra's."""
+"""Identity tests for the sandbox: msal gets tokens with a secret and certificates; AADSTS errors are Entra's.
+Uses msal itself through the test-only httpx adapter in vboshell/sandbox/testing.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Outlook endpoints of the sandbox: folders, message delta exactly-once semantics, MIME, attachments, writes."""
+"""Outlook endpoints of the sandbox: folders, message delta exactly-once semantics, MIME, attachments, writes.
+Mutations go through the handle's mutate API; expectations come from the truth API."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""SharePoint sites/lists, Teams channels/messages, usage reports and $batch in the sandbox."""
+"""SharePoint sites/lists, Teams channels/messages, usage reports and $batch in the sandbox.
+Includes Teams restores in migration mode, as Graph allows app-only posting."""
 
 from __future__ import annotations
 

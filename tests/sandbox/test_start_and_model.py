@@ -1,4 +1,5 @@
-"""Ways to start the sandbox (process mode + admin HTTP, the CLI, the cmdlet engine call) and the generator."""
+"""Ways to start the sandbox (process mode + admin HTTP, the CLI, the cmdlet engine call) and the generator.
+Also checks determinism from the seed and the laziness of the large spec."""
 
 from __future__ import annotations
 

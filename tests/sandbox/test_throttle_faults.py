@@ -1,4 +1,5 @@
-"""Throttling (Outlook per mailbox, SharePoint resource units) and every fault knob of the sandbox."""
+"""Throttling (Outlook per mailbox, SharePoint resource units) and every fault knob of the sandbox.
+Windows are shrunk with the throttle's time_scale so limits show up in seconds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Table-driven wire-shape test: for each endpoint, field names and JSON types match graph-wire.md §5."""
+"""Table-driven wire-shape test: for each endpoint, field names and JSON types match graph-wire.md §5.
+One module-scoped sandbox; each case fetches one object and checks names and JSON types."""
 
 from __future__ import annotations
 

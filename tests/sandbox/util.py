@@ -1,4 +1,5 @@
-"""Helpers for the sandbox tests: follow paging and delta rounds like a Graph client does."""
+"""Helpers for the sandbox tests: follow paging and delta rounds like a Graph client does.
+Nothing sandbox-specific: the same loop works against Microsoft 365."""
 
 from __future__ import annotations
 
