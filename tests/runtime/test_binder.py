@@ -414,3 +414,31 @@ def test_binder_never_leaks_python_errors_with_domain_object():
     b = Binder(metadata_for_cmdlet(Probe))
     b.bind_command_line([Argument(PSObject({"x": 1}), "Organization", True)])
     assert b.bound["Organization"] == "@{x=1}"
+
+
+def test_warning_variable(ps):
+    out = ps.run("Write-Warning 'w1' -WarningVariable wv -WarningAction SilentlyContinue; $wv.Count; \"$wv\"")
+    assert out == [1, "w1"]
+    assert ps.host.text == ""
+    ps.run("function wf { [CmdletBinding()] param() Write-Warning 'inner' }; wf -WarningVariable w2 3>$null")
+    assert ps.one("$w2.Count") == 1
+
+
+def test_syntax_lines_for_function(ps):
+    ps.run(FUNC)
+    info = ps.ctx.session.get_function("Get-Widget")
+    meta = ps.ctx.evaluator.function_metadata(info)
+    lines = syntax_lines(meta)
+    assert lines[0].startswith("Get-Widget [-Name] <string> [-Size {Small | Large}] [-Count <int>]")
+    assert lines[0].endswith("[-Silent] [-WhatIf] [-Confirm] [<CommonParameters>]")
+    assert lines[1].startswith("Get-Widget -Id <int>")
+
+
+def test_host_ui(ps):
+    assert ps.run("$Host.UI.WriteLine('via host'); $Host.UI.RawUI.WindowSize.Width") == [120]
+    assert ps.host.text == "via host\n"
+
+
+def test_throw_error_record_keeps_it(ps):
+    out = ps.run("try { try { [int]'x' } catch { throw $_ } } catch { $_.FullyQualifiedErrorId }")
+    assert out == ["InvalidCastFromStringToInteger"]

@@ -452,7 +452,15 @@ class Evaluator:
 
     def write_warning(self, message: str, action: str, proc: Any = None) -> None:
         act = (action or "Continue").lower()
-        if act in ("silentlycontinue", "ignore"):
+        if act == "ignore":
+            return
+        seen: set[int] = set()
+        for p in [proc, *self.invocation_stack]:
+            wv = getattr(p, "_warn_var", None)
+            if wv is not None and id(wv) not in seen:
+                seen.add(id(wv))
+                wv.append(message)
+        if act == "silentlycontinue":
             return
         handler = self.streams.get("warning")
         if handler is not None:

@@ -185,6 +185,7 @@ class CommandProcessorBase(Processor):
         self.binder: Binder | None = None
         self._out_var: list[Any] | None = None
         self._err_var: list[Any] | None = None
+        self._warn_var: list[Any] | None = None
 
     def make_binder(self) -> Binder:
         self.binder = Binder(self.meta, self.ev.ctx, invocation_name=self.invocation_name,
@@ -214,6 +215,17 @@ class CommandProcessorBase(Processor):
                 self._err_var = ArrayList()
             self._err_var_name = name
             self.ev.ctx.set_variable(name, self._err_var)  # one list, filled in place
+        if common.warning_variable:
+            from vboshell.runtime.values import ArrayList
+
+            name = common.warning_variable
+            if name.startswith("+"):
+                name = name[1:]
+                existing = self.ev.ctx.get_variable(name)
+                self._warn_var = ArrayList(existing) if isinstance(existing, list) else ArrayList()
+            else:
+                self._warn_var = ArrayList()
+            self.ev.ctx.set_variable(name, self._warn_var)
         return self.binder
 
     def emit(self, obj: Any) -> None:
