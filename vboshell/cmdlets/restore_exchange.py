@@ -110,6 +110,7 @@ class VEXItem:
     IsDeleted: bool
     IsOldVersion: bool
     Importance: str = ""
+    DeletedTime: datetime | None = None
     _entry: Any = field(default=None, repr=False)
     _mbx: Any = field(default=None, repr=False)
 
@@ -142,7 +143,8 @@ def make_item(e: Any, mbx: VEXMailbox) -> VEXItem:
                    Sent=_dt(m.get("sentDateTime")), Received=_dt(m.get("receivedDateTime") or m.get("createdDateTime")),
                    Folder=e.version.folder or "", Mailbox=mbx.Name, Size=int(e.version.size or 0),
                    HasAttachments=bool(m.get("hasAttachments")), IsRead=bool(m.get("isRead")), IsDeleted=e.deleted,
-                   IsOldVersion=e.old, Importance=str(m.get("importance") or ""), _entry=e, _mbx=mbx)
+                   IsOldVersion=e.old, Importance=str(m.get("importance") or ""),
+                   DeletedTime=e.deleted_at, _entry=e, _mbx=mbx)
 
 
 def _engine_from(cmd: Cmdlet, value: Any) -> Any:
@@ -350,14 +352,15 @@ class GetVEXItem(Cmdlet):
         "subject:, from:, to:, cc:, participants:, folder:, importance:, hasattachment:true; dates with "
         "received/sent and >=, <=, >, <, or key:value for a day or range (2026-11-20, 11/20/2026, today, "
         "yesterday, lastweek, thismonth, -7d, 2026-11-01..2026-11-30); AND (default), OR, NOT or a leading '-'. "
-        "With a session started with -ShowDeleted, items deleted in the mailbox have IsDeleted = True.")
+        "With a session started with -ShowDeleted, items deleted in the mailbox have IsDeleted = True and "
+        "DeletedTime (when a backup saw them deleted), which deleted>=lastweek / isdeleted:true search.")
     output_type = "VEXItem"
     default_parameter_set = "Folder"
     parameters = [
         Parameter("Folder", type=VEXFolder, mandatory=True, value_from_pipeline=True, parameter_sets=("Folder",),
                   help="The folder (Get-VEXFolder)."),
-        Parameter("Mailbox", type=VEXMailbox, mandatory=True, value_from_pipeline=True, parameter_sets=("Mailbox",),
-                  help="Search a whole mailbox (Get-VEXMailbox)."),
+        Parameter("Mailbox", type=VEXMailbox, array=True, mandatory=True, value_from_pipeline=True,
+                  parameter_sets=("Mailbox",), help="Search whole mailboxes (Get-VEXMailbox)."),
         Parameter("Database", type=object, array=True, mandatory=True, value_from_pipeline=True,
                   parameter_sets=("Database",), aliases=("Session",),
                   help="Search every mailbox of a database or session."),
@@ -379,12 +382,33 @@ class GetVEXItem(Cmdlet):
         types = {"message": ("message",), "contact": ("contact",), "appointment": ("event",)}.get(
             str(self.Type or "all").lower(), ("message", "contact", "event"))
         ps = self.parameter_set_name
-        for db in (self.Database or [None]) if ps == "Database" else [None]:
-            found = items_of(self, folder=self.Folder if ps == "Folder" else None,
-                             mailbox=self.Mailbox if ps == "Mailbox" else None, database=db, query=self.Query,
-                             recurse=bool(self.Recurse) if ps == "Folder" else True, types=types)
+        scopes: list[dict[str, Any]] = [{"folder": self.Folder}] if ps == "Folder" else \
+            [{"mailbox": m} for m in self.Mailbox or []] if ps == "Mailbox" else \
+            [{"database": db} for db in self.Database or []]
+        for scope in scopes:
+            found = items_of(self, query=self.Query, recurse=bool(self.Recurse) if ps == "Folder" else True,
+                             types=types, **scope)
             for it in found:
                 self.write_object(it)
+            if not found and self.Query:
+                self._hint_deleted(scope, types)
+
+    def _hint_deleted(self, scope: dict[str, Any], types: tuple[str, ...]) -> None:
+        """Nothing found in a session that hides deleted items: say so when deleted items would match."""
+        v = scope.get("folder") or scope.get("mailbox")
+        eng = (v._mbx._engine if isinstance(v, VEXFolder) else v._engine) if v is not None else \
+            _engine_from(self, scope.get("database"))
+        if eng.show_deleted:
+            return
+        eng.show_deleted = True
+        try:
+            n = sum(1 for it in items_of(self, query=self.Query, types=types, **scope) if it.IsDeleted)
+        finally:
+            eng.show_deleted = False
+        if n:
+            self.write_warning(f"No current item matches, but {n} item(s) deleted from the mailbox before the "
+                               "restore point do. Start the session with -ShowDeleted to see and restore them "
+                               "(or use -RestorePoint with an earlier backup).")
 
 
 _APP_PARAMS = (

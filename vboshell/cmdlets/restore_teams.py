@@ -427,10 +427,12 @@ class RestoreVETItem(Cmdlet):
     description = (
         "Restores through Microsoft Graph into the original team: a channel's posts (-AllPosts, or -PostsFrom/"
         "-PostsTo), chosen posts (-Post), files (-File), a channel (posts and files) or a whole team. Replies go "
-        "under their restored (or still existing) root post. Existing unchanged posts and files are skipped; "
-        "missing (-RestoreMissingItem) and changed (-RestoreChangedItem) ones are restored, both by default "
-        "(a changed post is posted again; Graph cannot edit other users' messages). OneNote notebooks among the "
-        "files are skipped (ApiOnlyModeNotSupported in the log); the rest continues.")
+        "under their root post. Existing unchanged posts and files are skipped; missing (-RestoreMissingItem) and "
+        "changed (-RestoreChangedItem) ones are restored, both by default. API-only: Teams lets an application post "
+        "only into a channel being imported, so posts are imported, with their original authors and times, into a "
+        "new channel '<name> (restored <time>)' (needs Teamwork.Migrate.All); files go back to the channel's "
+        "folder. OneNote notebooks among the files are skipped (ApiOnlyModeNotSupported in the log); the rest "
+        "continues.")
     output_type = "VBORestoreResult"
     default_parameter_set = "Channel"
     parameters = [
@@ -553,6 +555,9 @@ class RestoreVETItem(Cmdlet):
             return _channel_id(g, e.obj.external_id, name, cache) if not e.meta.get("channelId") else \
                 str(e.meta["channelId"])
 
+        def channel_name(e: Any) -> str:
+            return str(e.meta.get("channelName") or e.version.folder or "Channel")
+
         def file_target(e: Any) -> F.DriveTarget:
             parts = [p for p in (e.version.folder or "").split("/") if p]
             chan = parts[1] if len(parts) > 1 else "General"
@@ -568,6 +573,7 @@ class RestoreVETItem(Cmdlet):
             with eng.operation("Restore-VETItem", what) as op:
                 if posts:
                     T.restore_posts(g, posts, op, team_id=lambda e: e.obj.external_id, channel_id=channel_for,
+                                    channel_name=channel_name,
                                     restore_changed=changed, restore_missing=missing,
                                     progress=progress_cb(self, activity))
                 if self._files:

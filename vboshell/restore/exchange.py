@@ -127,6 +127,7 @@ def query_fields(e: Entry) -> dict[str, Any]:
         "hasattachment": bool(m.get("hasAttachments")),
         "isread": bool(m.get("isRead")),
         "isdeleted": e.deleted,
+        "deleted": e.deleted_at,
         "importance": str(m.get("importance") or ""),
         "category": " ".join(str(c) for c in m.get("categories") or []),
         "folder": e.version.folder or "",

@@ -8,7 +8,7 @@ Terms: bare words and "quoted phrases" match any text field (subject, sender, re
 `key:value` matches a contains-test on that field (`subject:"monthly report"`, `from:alice`, `to:bob`);
 dates take `key:value` (that day or named range), `key>=v`, `key<=v`, `key>v`, `key<v`, `key:v1..v2`, where v is
 ISO (2026-11-20), US (11/20/2026), today, yesterday, thisweek, lastweek, thismonth, lastmonth, or -7d / -2w;
-booleans (hasattachment:true, isread:no). Terms are ANDed; OR between terms; NOT or a leading '-' negates.
+booleans (hasattachment:true, isread:no, isdeleted:true); `deleted` is when a backup saw the item deleted. Terms are ANDed; OR between terms; NOT or a leading '-' negates.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ALIASES = {
     "lastmodified": "modified", "hasattachments": "hasattachment", "attachments": "hasattachment", "read": "isread",
     "filename": "name", "author": "from", "by": "modifiedby", "kind": "type", "class": "type",
 }
-DATE_FIELDS = {"received", "sent", "created", "modified"}
+DATE_FIELDS = {"received", "sent", "created", "modified", "deleted"}
 BOOL_FIELDS = {"hasattachment", "isread", "isdeleted", "isimportant"}
 
 _TOKEN = re.compile(

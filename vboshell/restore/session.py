@@ -59,6 +59,7 @@ class Entry:
     version: ItemVersion
     deleted: bool = False
     old: bool = False  # an earlier version (ShowAllVersions)
+    deleted_at: datetime | None = None  # when the backup saw it deleted (deleted entries)
 
     @property
     def obj(self) -> ObjectRef:
@@ -331,9 +332,9 @@ class RestoreSession:
     def services_of(self, src: Source, obj: ObjectRef) -> list[str]:
         return [svc for svc in self.services if self._has_items(src, obj, svc)]
 
-    def _deleted(self, src: Source, obj: ObjectRef, service: str) -> Iterator[ItemVersion]:
+    def _deleted(self, src: Source, obj: ObjectRef, service: str) -> Iterator[tuple[ItemVersion, datetime]]:
         seqs: dict[str, int] = {}
-        latest: dict[str, ItemVersion] = {}
+        latest: dict[str, tuple[ItemVersion, datetime]] = {}
         for d in src.repo.deleted_items(obj, service):
             if d.last_version is None:
                 continue
@@ -344,10 +345,10 @@ class RestoreSession:
                     continue
             if seqs[d.deleted_in] > src.seq:
                 continue
-            latest[d.item_id] = d.last_version
-        for item_id, iv in latest.items():
+            latest[d.item_id] = (d.last_version, d.deleted_at)
+        for item_id, (iv, when) in latest.items():
             if src.view.get(obj, service, item_id) is None:
-                yield iv
+                yield iv, when
 
     def entries(self, src: Source, obj: ObjectRef, service: str, folder: str | None = None, *,
                 recursive: bool = False, types: tuple[str, ...] | None = None) -> Iterator[Entry]:
@@ -369,18 +370,18 @@ class RestoreSession:
                     if old.version_id != iv.version_id and old.from_seq < iv.from_seq:
                         yield Entry(src, old, old=True)
         if self.show_deleted:
-            for iv in self._deleted(src, obj, service):
+            for iv, when in self._deleted(src, obj, service):
                 if wanted(iv):
-                    yield Entry(src, iv, deleted=True)
+                    yield Entry(src, iv, deleted=True, deleted_at=when)
 
     def entry(self, src: Source, obj: ObjectRef, service: str, item_id: str) -> Entry | None:
         iv = src.view.get(obj, service, item_id)
         if iv is not None:
             return Entry(src, iv)
         if self.show_deleted:
-            for dv in self._deleted(src, obj, service):
+            for dv, when in self._deleted(src, obj, service):
                 if dv.item_id == item_id:
-                    return Entry(src, dv, deleted=True)
+                    return Entry(src, dv, deleted=True, deleted_at=when)
         return None
 
     def versions(self, entry: Entry) -> list[Entry]:

@@ -50,31 +50,42 @@ def parent_post_id(e: Entry) -> str | None:
     return None
 
 
+MIGRATION_NOTE = ("Microsoft Teams accepts messages from an application only while a channel is being imported "
+                  "(migration mode), so restored posts are imported into a new channel '{name}' of the team, with "
+                  "their original authors and times; existing channels cannot receive them.")
+
+
 def restore_posts(g: Any, entries: list[Entry], op: Operation, *, team_id: Callable[[Entry], str],
-                  channel_id: Callable[[Entry], str], restore_changed: bool = True, restore_missing: bool = True,
+                  channel_id: Callable[[Entry], str | None], channel_name: Callable[[Entry], str],
+                  restore_changed: bool = True, restore_missing: bool = True,
                   progress: Callable[[int, int, str], None] | None = None) -> None:
-    """Post root messages first, then replies under the restored (or still existing) root. Existing unchanged
-    posts are skipped; changed or deleted ones are posted again (Graph cannot overwrite another user's message)."""
+    """Restore posts and replies. Unchanged posts still in the channel are skipped; missing and changed ones are
+    imported (roots first, replies under them) into a new channel created in migration mode — the only way an
+    application may post — which is then completed. A reply's root is imported with it when it is not restored."""
     posts = [e for e in entries if e.type in POST_TYPES]
-    posts.sort(key=lambda e: (e.type != "post", str(e.meta.get("createdDateTime") or "")))
-    new_ids: dict[str, str] = {}
-    existing_cache: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-    for i, e in enumerate(posts, 1):
-        if progress:
-            progress(i, len(posts), e.version.name)
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for e in posts:
+        groups.setdefault((team_id(e), channel_name(e)), []).append(e)
+    done = 0
+    for (gid, cname), group in groups.items():
+        cid = None
         try:
-            gid, cid = team_id(e), channel_id(e)
-            key = (gid, cid)
-            if key not in existing_cache:
-                existing_cache[key] = _existing(g, gid, cid)
-            existing = existing_cache[key]
-            data = message_json(e)
-            ctype, content = body_of(e)
+            cid = channel_id(group[0])
+        except Exception:  # noqa: BLE001 - the channel is gone: everything is missing
+            cid = None
+        try:
+            existing = _existing(g, gid, cid) if cid else {}
+        except Exception:  # noqa: BLE001
+            existing = {}
+        todo: list[Entry] = []
+        for e in group:
+            done += 1
+            if progress:
+                progress(done, len(posts), e.version.name)
             cur = existing.get(e.version.item_id)
             if cur is not None and not cur.get("deletedDateTime"):
-                if str((cur.get("body") or {}).get("content") or "") == content:
+                if str((cur.get("body") or {}).get("content") or "") == body_of(e)[1]:
                     op.skip(e, "The post exists unchanged.")
-                    new_ids[e.version.item_id] = e.version.item_id
                     continue
                 if not restore_changed:
                     op.skip(e, "The post was changed; not restored (use -RestoreChangedItem).")
@@ -82,27 +93,74 @@ def restore_posts(g: Any, entries: list[Entry], op: Operation, *, team_id: Calla
             elif not restore_missing:
                 op.skip(e, "The post is missing; not restored (use -RestoreMissingItem).")
                 continue
-            body: dict[str, Any] = {"body": {"contentType": ctype, "content": content}}
-            if data.get("subject"):
-                body["subject"] = data["subject"]
-            if data.get("createdDateTime"):
-                body["createdDateTime"] = data["createdDateTime"]
-            if isinstance(data.get("from"), dict):
-                body["from"] = data["from"]
-            url = f"/teams/{gid}/channels/{quote(cid, safe='')}/messages"
+            todo.append(e)
+        if not todo:
+            continue
+        by_id = {e.version.item_id: e for e in group}
+        chosen = {e.version.item_id for e in todo}
+        context = []
+        for e in todo:
+            root = parent_post_id(e) if e.type == "reply" else None
+            if root and root not in chosen and root in by_id:
+                chosen.add(root)
+                context.append(by_id[root])
+        _import_channel(g, gid, cname, todo, context, existing, op)
+
+
+def _import_channel(g: Any, gid: str, cname: str, todo: list[Entry], context: list[Entry],
+                    existing: dict[str, dict[str, Any]], op: Operation) -> None:
+    items = todo + context
+    items.sort(key=lambda e: (e.type != "post", str(message_json(e).get("createdDateTime") or "")))
+    first = min((str(message_json(e).get("createdDateTime") or "") for e in items if message_json(e).get(
+        "createdDateTime")), default="")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H%M")
+    name = f"{cname[:28]} (restored {stamp})"
+    body: dict[str, Any] = {"displayName": name, "membershipType": "standard",
+                            "description": f"Posts of '{cname}' restored by vboshell",
+                            "@microsoft.graph.channelCreationMode": "migration"}
+    if first:
+        body["createdDateTime"] = first
+    try:
+        ch = g.post_json(f"/teams/{gid}/channels", body)
+    except Exception as exc:  # noqa: BLE001
+        msg = getattr(exc, "message", None) or str(exc)
+        for e in todo:
+            op.fail(e, f"Cannot create the channel to import posts into: {msg} (the application needs "
+                       "Teamwork.Migrate.All)")
+        return
+    new_cid = str(ch["id"])
+    op.warn(MIGRATION_NOTE.format(name=name))
+    base = f"/teams/{gid}/channels/{quote(new_cid, safe='')}/messages"
+    new_ids: dict[str, str] = {}
+    ctx_ids = {e.version.item_id for e in context}
+    for e in items:
+        data = message_json(e)
+        ctype, content = body_of(e)
+        msg: dict[str, Any] = {"body": {"contentType": ctype, "content": content}}
+        for k in ("subject", "createdDateTime", "from", "importance"):
+            if data.get(k):
+                msg[k] = data[k]
+        url = base
+        try:
             if e.type == "reply":
                 root = parent_post_id(e) or ""
-                root_new = new_ids.get(root) or (root if root in existing and
-                                                 not existing[root].get("deletedDateTime") else None)
-                if root_new is None:
-                    op.fail(e, "The reply's root post is neither in the channel nor restored; restore the post too.")
+                if root not in new_ids:
+                    op.fail(e, "The reply's root post is not in the backup; it cannot be imported.")
                     continue
-                url += f"/{root_new}/replies"
-            new = g.post_json(url, body)
+                url = f"{base}/{new_ids[root]}/replies"
+            new = g.post_json(url, msg)
             new_ids[e.version.item_id] = str(new.get("id"))
-            op.success(e, f"Posted as {new.get('id')}", merged=cur is not None and not cur.get("deletedDateTime"))
+            if e.version.item_id in ctx_ids:
+                op.success(e, f"Imported into '{name}' as the root of restored replies", merged=True)
+            else:
+                cur = existing.get(e.version.item_id)
+                op.success(e, f"Imported into '{name}'", merged=cur is not None and not cur.get("deletedDateTime"))
         except Exception as exc:  # noqa: BLE001
             op.fail(e, f"Restore failed: {getattr(exc, 'message', None) or exc}")
+    try:
+        g.request("POST", f"/teams/{gid}/channels/{quote(new_cid, safe='')}/completeMigration")
+    except Exception as exc:  # noqa: BLE001
+        op.warn(f"Could not complete the migration of channel '{name}': {getattr(exc, 'message', None) or exc}")
 
 
 def _existing(g: Any, gid: str, cid: str) -> dict[str, dict[str, Any]]:

@@ -1,0 +1,152 @@
+"""Unit tests of the restore engine helpers: hostile file names, the query language, the seekable content reader,
+MBOX quoting, and per-item failure handling in the export writers (no sandbox needed)."""
+
+from __future__ import annotations
+
+import io
+import mailbox
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vboshell.restore.paths import MAX_COMPONENT_BYTES, UnsafePathError, safe_join, safe_name, safe_relpath, zip_member
+from vboshell.restore.query import Query, QueryError
+from vboshell.restore.streams import ContentReader
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../../etc/passwd", "a/b\\c", "CON", "con.txt", "nul", "LPT1.log",
+                                  "x" * 400, "é" * 300 + ".docx", "bad\x00name", " trailing. ", "", "...."])
+def test_safe_name_never_escapes(tmp_path: Path, name: str) -> None:
+    s = safe_name(name)
+    assert s and "/" not in s and "\\" not in s and "\x00" not in s and s not in (".", "..")
+    assert len(s.encode()) <= MAX_COMPONENT_BYTES
+    assert s.split(".")[0].lower() not in ("con", "nul", "lpt1")
+    p = safe_join(tmp_path, "sub", name)
+    assert tmp_path.resolve() in p.resolve().parents
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_bytes(b"x")  # the file system accepts it
+
+
+def test_long_names_keep_extension_and_stay_unique() -> None:
+    a, b = safe_name("a" * 400 + "1.docx"), safe_name("a" * 400 + "2.docx")
+    assert a.endswith(".docx") and b.endswith(".docx") and a != b
+
+
+def test_relpath_and_zip_member() -> None:
+    assert safe_relpath("/Inbox/../Projects//2025/") == ["Inbox", "folder", "Projects", "2025"]
+    assert zip_member("..", "a/b", "c.txt") == "item/a_b/c.txt"
+
+
+def test_safe_join_refuses_symlink_escape(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "link").symlink_to(tmp_path.parent)
+    with pytest.raises(UnsafePathError):
+        safe_join(tmp_path / "out", "link", "x")
+
+
+FIELDS = {"subject": "Invoice INV-2026-0042 from Fabrikam", "from": "Fabrikam Billing <billing@fabrikam.com>",
+          "to": "Alice <alice@contoso.com>", "cc": "", "received": datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
+          "hasattachment": True, "isread": False, "folder": "Inbox"}
+
+
+@pytest.mark.parametrize("q,ok", [
+    ("invoice", True), ("INVOICE fabrikam", True), ('"from fabrikam"', True), ("subject:invoice", True),
+    ("subject:memo", False), ("from:billing@fabrikam.com", True), ("to:alice", True), ("to:bob", False),
+    ("received>=2026-11-01", True), ("received<2026-11-01", False), ("received:2026-11-20", True),
+    ("received:11/20/2026", True), ("received:2026-11-01..2026-11-30", True), ("received>2026-11-20", False),
+    ("hasattachment:true", True), ("isread:yes", False), ("-subject:invoice", False), ("NOT invoice", False),
+    ("subject:memo OR from:fabrikam", True), ("subject:memo OR to:bob", False), ("participants:fabrikam", True),
+    ("", True), ("subject:invoice AND received>=2026-11-20", True),
+])
+def test_query_language(q: str, ok: bool) -> None:
+    assert Query.parse(q).matches(FIELDS) is ok
+
+
+def test_relative_dates() -> None:
+    recent = dict(FIELDS, received=datetime.now(UTC) - timedelta(days=3))
+    assert Query.parse("received>=-7d").matches(recent)
+    assert not Query.parse("received>=-2d").matches(recent)
+    assert Query.parse("received:today").matches(dict(FIELDS, received=datetime.now(UTC)))
+
+
+def test_query_errors() -> None:
+    with pytest.raises(QueryError):
+        Query.parse("received>=someday")
+
+
+def test_content_reader_seeks_forward_and_back() -> None:
+    data = bytes(range(256)) * 5000
+    opened = []
+
+    def opener() -> Any:
+        opened.append(1)
+        return io.BufferedReader(io.BytesIO(data))
+
+    r = ContentReader(opener, len(data))
+    r.seek(1000)
+    assert r.read(10) == data[1000:1010]
+    r.seek(500_000)
+    assert r.read(5) == data[500_000:500_005]
+    r.seek(10)  # backwards: reopens
+    assert r.read(3) == data[10:13] and len(opened) == 2
+    r.close()
+
+
+class _FakeEntry:
+    def __init__(self, mime: bytes, subject: str, fail: bool = False) -> None:
+        self.meta = {"subject": subject, "from": {"emailAddress": {"address": "a@b.c"}},
+                     "receivedDateTime": "2026-11-20T09:30:00Z"}
+        self.type = "message"
+        self._mime, self.fail = mime, fail
+        self.version = type("V", (), {"name": subject, "folder": "Inbox", "item_id": subject})()
+        self.obj = type("O", (), {"name": "Alice", "external_id": "u1"})()
+        self.deleted = self.old = False
+
+    def open(self) -> Any:
+        if self.fail:
+            raise OSError("chunk unreadable")
+        return io.BufferedReader(io.BytesIO(self._mime))
+
+    def read(self) -> bytes:
+        return self._mime
+
+
+def test_mbox_quotes_from_lines_and_one_failure_continues(tmp_path: Path) -> None:
+    from vboshell.restore.exchange import export_mbox
+
+    body = b"Subject: one\r\nFrom: a@b.c\r\n\r\nFrom here on\r\n>From quoted\r\nend"
+    entries = [_FakeEntry(body, "one"), _FakeEntry(b"Subject: bad\r\n\r\nx", "bad", fail=True),
+               _FakeEntry(b"Subject: two\r\n\r\nhello\r\n", "two")]
+    out = tmp_path / "x.mbox"
+    export_mbox({"Alice/Inbox": entries}, tmp_path, single_file=out)  # type: ignore[dict-item]
+    box = mailbox.mbox(str(out))
+    assert [m["Subject"] for m in box] == ["one", "two"]
+    text = out.read_bytes()
+    assert b"\n>From here on\n>>From quoted\n" in text
+
+
+def test_eml_export_failure_is_per_item(tmp_path: Path) -> None:
+    from vboshell.restore.exchange import export_eml
+
+    class Op:
+        def __init__(self) -> None:
+            self.ok: list[str] = []
+            self.bad: list[str] = []
+
+        def success(self, e: Any, msg: str = "") -> None:
+            self.ok.append(e.version.name)
+
+        def fail(self, e: Any, msg: str) -> None:
+            self.bad.append(e.version.name)
+
+        def skip(self, e: Any, msg: str) -> None:
+            pass
+
+    op = Op()
+    entries = [_FakeEntry(b"Subject: ../../evil\r\n\r\nx", "../../evil"), _FakeEntry(b"x", "bad", fail=True),
+               _FakeEntry(b"Subject: CON\r\n\r\ny", "CON")]
+    files = export_eml(entries, tmp_path / "out", op=op)  # type: ignore[arg-type]
+    assert op.ok == ["../../evil", "CON"] and op.bad == ["bad"]
+    assert all((tmp_path / "out").resolve() in f.resolve().parents for f in files)
