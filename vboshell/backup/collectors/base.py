@@ -209,3 +209,93 @@ class DeltaReader:
                 if self.on_restart is not None:
                     self.on_restart()
                 url, params = self.first_url, self.params
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Prefetching: a unit keeps several downloads in flight on the Graph loop while its thread stores earlier ones in
+# order, so a mailbox's 4 concurrency slots (and the SharePoint budget) stay busy instead of one request at a time.
+
+PREFETCH_DEPTH = 8  # downloads queued per unit (the Graph client's throttle still caps what is in flight)
+SPILL_BYTES = 1 << 20  # a download larger than this goes to a temporary file instead of memory
+
+
+class _SpooledChunks:
+    """Iterates a spilled download back in 1 MiB chunks and closes its temporary file."""
+
+    def __init__(self, f: Any) -> None:
+        self.f = f
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while chunk := self.f.read(1 << 20):
+                yield chunk
+        finally:
+            self.f.close()
+
+    def close(self) -> None:
+        self.f.close()
+
+
+async def fetch_content(aio: Any, url: str) -> list[bytes] | _SpooledChunks:
+    """The whole body of a download: its chunks in memory up to SPILL_BYTES, beyond that in a temporary file."""
+    import tempfile
+
+    parts: list[bytes] = []
+    n = 0
+    f = None
+    try:
+        async for chunk in aio.stream(url):
+            if f is None:
+                parts.append(chunk)
+                n += len(chunk)
+                if n > SPILL_BYTES:
+                    f = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _SpooledChunks
+                    f.writelines(parts)
+                    parts = []
+            else:
+                f.write(chunk)
+    except BaseException:
+        if f is not None:
+            f.close()
+        raise
+    if f is not None:
+        f.seek(0)
+        return _SpooledChunks(f)
+    return parts
+
+
+class Prefetcher:
+    """Ordered pipeline of downloads for one unit: `add(key, coro)` schedules `coro` on the Graph loop and returns
+    the (key, future) pairs that must be stored now (the oldest, once more than `depth` are pending); `drain()` the
+    rest. Futures are `concurrent.futures.Future`s: `.result()` returns the content or raises the GraphError."""
+
+    def __init__(self, depth: int = PREFETCH_DEPTH) -> None:
+        from collections import deque
+
+        self.depth = max(1, depth)
+        self._q: deque[tuple[Any, Any]] = deque()
+
+    def add(self, key: Any, coro: Any) -> list[tuple[Any, Any]]:
+        import asyncio
+
+        from vboshell.graph import sync
+
+        self._q.append((key, asyncio.run_coroutine_threadsafe(coro, sync.loop())))
+        out = []
+        while len(self._q) > self.depth:
+            out.append(self._q.popleft())
+        return out
+
+    def drain(self) -> list[tuple[Any, Any]]:
+        out = list(self._q)
+        self._q.clear()
+        return out
+
+    def cancel(self) -> None:
+        """Abandon what is still pending (stop requested, or the unit failed)."""
+        while self._q:
+            _key, fut = self._q.popleft()
+            if not fut.cancel() and fut.done() and not fut.cancelled() and fut.exception() is None:
+                res = fut.result()
+                if isinstance(res, _SpooledChunks):
+                    res.close()

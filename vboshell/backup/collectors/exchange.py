@@ -9,7 +9,15 @@ import email.policy
 import email.utils
 from typing import Any
 
-from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitSkipped, UnitWarning, as_json
+from vboshell.backup.collectors.base import (
+    DeltaReader,
+    Prefetcher,
+    UnitContext,
+    UnitSkipped,
+    UnitWarning,
+    as_json,
+    fetch_content,
+)
 from vboshell.graph.errors import GraphError
 
 MESSAGE_FIELDS = ("id,changeKey,subject,from,sender,toRecipients,ccRecipients,bccRecipients,replyTo,receivedDateTime,"
@@ -88,6 +96,7 @@ def collect_mailbox(u: UnitContext) -> None:
     removed: set[str] = set()
     seen: set[str] = set()
     full_folders: dict[str, set[str]] = {}
+    pf = Prefetcher()  # MIME downloads of this mailbox kept in flight while earlier ones are stored
     for fid in folders:
         u.check_stop()
         key = f"mail:{fid}"
@@ -114,12 +123,11 @@ def collect_mailbox(u: UnitContext) -> None:
             md = {k: v for k, v in msg.items() if not k.startswith("@") and k not in ("body", "uniqueBody")}
             md["type"] = "message"
             md["contentType"] = "message/rfc822"
-            try:
-                u.put(mid, paths[fid], md, g.stream(f"/users/{uid}/messages/{mid}/$value"), change_key=ck, parent_id=fid)
-            except GraphError as exc:
-                if exc.status == 404:  # deleted between the delta page and the download
-                    continue
-                u.warn(f"Cannot read message '{msg.get('subject') or mid}'", f"{exc.code}: {exc.message}")
+            for done in pf.add((mid, paths[fid], md, ck, fid),
+                               fetch_content(g.aio, f"/users/{uid}/messages/{mid}/$value")):
+                _store_message(u, *done)
+        for done in pf.drain():  # the folder's messages are stored before its delta link
+            _store_message(u, *done)
         if was_full and (had or u.full):
             full_folders[fid] = ids_this
         u.set_state(key, u.params.pop("_link", None), {"path": paths[fid]})
@@ -132,6 +140,18 @@ def collect_mailbox(u: UnitContext) -> None:
     u.set_state("mail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
     _collect_simple(u, "contacts", f"/users/{uid}/contacts/delta", "contact", "Contacts")
     _collect_simple(u, "events", f"/users/{uid}/events/delta", "event", "Calendar")
+
+
+def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None, str], fut: Any) -> None:
+    mid, folder, md, ck, fid = key
+    try:
+        content = fut.result()
+    except GraphError as exc:
+        if exc.status == 404:  # deleted between the delta page and the download
+            return
+        u.warn(f"Cannot read message '{md.get('subject') or mid}'", f"{exc.code}: {exc.message}")
+        return
+    u.put(mid, folder, md, content, change_key=ck, parent_id=fid)
 
 
 def _collect_simple(u: UnitContext, key: str, url: str, kind: str, folder: str) -> None:
