@@ -134,3 +134,18 @@ def test_myinvocation_in_script(ps, tmp_path):
 def test_functions_property(ps):
     ps.run("function Get-Foo { 1 }")
     assert "get-foo" in ps.ctx.functions
+
+
+def test_strict_mode(ps):
+    assert ps.run("$nope -eq $null") == [True]
+    rec = ps.err("Set-StrictMode -Version 1; $nope")
+    assert rec.error_id == "VariableIsUndefined"
+    assert rec.message == "The variable '$nope' cannot be retrieved because it has not been set."
+    assert ps.run("Set-StrictMode -Version 1; ([pscustomobject]@{a=1}).b -eq $null") == [True]
+    rec = ps.err("Set-StrictMode -Version Latest; ([pscustomobject]@{a=1}).b")
+    assert rec.error_id == "PropertyNotFoundStrict"
+    assert ps.run("Set-StrictMode -Off; $nope2 -eq $null") == [True]
+
+
+def test_strict_mode_is_scoped(ps):
+    assert ps.run("function f { Set-StrictMode -Version 1 }; f; $undefinedHere -eq $null") == [True]

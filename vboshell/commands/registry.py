@@ -13,6 +13,7 @@ from vboshell.commands.base import Cmdlet
 CMDLET_MODULES: list[str] = [
     "vboshell.builtins",
     "vboshell.cmdlets",
+    "vboshell.commands.common",  # runtime-level commands (Set-StrictMode)
     "vboshell.cmdlets.placeholders",  # must stay LAST: fills in only names no real cmdlet registered
 ]
 

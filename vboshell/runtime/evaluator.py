@@ -1425,7 +1425,13 @@ class Evaluator:
         return "".join(parts)
 
     def eval_variable(self, e: A.VariableExpressionAst) -> Any:
-        return self.ctx.session.get_value(e.name)
+        ss = self.ctx.session
+        value = ss.get_value(e.name)
+        if value is None and ss.strict_version() >= 1 and not ss.exists(e.name):
+            name = e.unqualified_name
+            raise _rt_error(f"The variable '${name}' cannot be retrieved because it has not been set.",
+                            "VariableIsUndefined", ErrorCategory.InvalidOperation, name)
+        return value
 
     def _member_name(self, member: A.ExpressionAst) -> str:
         if isinstance(member, A.StringConstantExpressionAst):
@@ -1448,7 +1454,16 @@ class Evaluator:
                 return obj.name
             if low == "fullname":
                 return obj.full_name
-        return get_member_value(obj, name)
+        value = get_member_value(obj, name)
+        if value is None and self.ctx.session.strict_version() >= 2:
+            from vboshell.runtime.members import has_member
+
+            if not has_member(obj, name):
+                err = _rt_error(f"The property '{name}' cannot be found on this object. Verify that the property exists.",
+                                "PropertyNotFoundStrict", ErrorCategory.NotSpecified)
+                self.attach_position(err.error_record, e.extent)
+                raise err
+        return value
 
     def _static_value(self, t: PSType, name: str) -> Any:
         try:

@@ -28,7 +28,7 @@ class Variable:
 
 
 class Scope:
-    __slots__ = ("vars", "functions", "parent", "kind", "aliases")
+    __slots__ = ("vars", "functions", "parent", "kind", "aliases", "strict")
 
     def __init__(self, parent: Scope | None, kind: str = "local") -> None:
         self.vars: dict[str, Variable] = {}
@@ -36,6 +36,7 @@ class Scope:
         self.aliases: dict[str, str] = {}
         self.parent = parent
         self.kind = kind  # 'global' | 'script' | 'function' | 'local'
+        self.strict: int | None = None  # Set-StrictMode version in force from this scope down (0 = off)
 
 
 class VariableError(PSRuntimeError):
@@ -251,6 +252,14 @@ class SessionState:
                 seen.setdefault(low, v)
             s = s.parent
         return sorted(seen.values(), key=lambda v: v.name.lower())
+
+    def strict_version(self) -> int:
+        s: Scope | None = self.current
+        while s is not None:
+            if s.strict is not None:
+                return s.strict
+            s = s.parent
+        return 0
 
     # --- functions -------------------------------------------------------------------------------
     def get_function(self, name: str) -> Any:
