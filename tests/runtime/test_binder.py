@@ -442,3 +442,12 @@ def test_host_ui(ps):
 def test_throw_error_record_keeps_it(ps):
     out = ps.run("try { try { [int]'x' } catch { throw $_ } } catch { $_.FullyQualifiedErrorId }")
     assert out == ["InvalidCastFromStringToInteger"]
+
+
+def test_ps_default_parameter_values(ps, tmp_path):
+    ps.run("$PSDefaultParameterValues['Export-Csv:NoTypeInformation'] = $true")
+    ps.run("[pscustomobject]@{a=1} | Export-Csv -Path d.csv")
+    assert (tmp_path / "d.csv").read_text().splitlines()[0] == '"a"'
+    ps.run("function Get-Def { [CmdletBinding()] param($Level = 'low') $Level }")
+    ps.run("$PSDefaultParameterValues['Get-D*:Level'] = 'high'")
+    assert ps.run("Get-Def; Get-Def -Level mid") == ["high", "mid"]

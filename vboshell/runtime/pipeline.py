@@ -192,6 +192,7 @@ class CommandProcessorBase(Processor):
                              expects_input=self.expects_input, pipeline_position=self.position,
                              command_extent=self.extent, script_block_runner=self.ev.run_validation_block)
         self.binder.bind_command_line(self.args)
+        self._apply_default_parameter_values()
         self.binder.check_mandatory(self.ev.ctx.interactive, self.ev.ctx.host)
         common = self.binder.common
         if common.out_variable:
@@ -227,6 +228,31 @@ class CommandProcessorBase(Processor):
                 self._warn_var = ArrayList()
             self.ev.ctx.set_variable(name, self._warn_var)
         return self.binder
+
+    def _apply_default_parameter_values(self) -> None:
+        """$PSDefaultParameterValues['Command:Parameter'] = value (wildcards allowed) for unbound parameters."""
+        table = self.ev.ctx.session.get_value("PSDefaultParameterValues")
+        if not isinstance(table, dict) or not table or self.binder is None:
+            return
+        from vboshell.runtime.operators import like
+
+        b = self.binder
+        if any(str(k).lower() == "disabled" and v for k, v in table.items()):
+            return
+        for key, value in table.items():
+            cmd, sep, pname = str(key).partition(":")
+            if not sep or not like(self.meta.name, cmd.strip()):
+                continue
+            for p in b.meta.all_parameters:
+                if not like(p.name, pname.strip()):
+                    continue
+                if p.name in b.bound or getattr(b, "_common_seen", set()).__contains__(p.name.lower()):
+                    continue
+                if isinstance(value, ScriptBlock):
+                    out = self.ev.call_script_block_simple(value, None, [], False)
+                    value = out[0] if len(out) == 1 else out
+                b._bind_named(p, value, None)
+        b._cmdline_bound = dict(b.bound)
 
     def emit(self, obj: Any) -> None:
         if self._out_var is not None:
