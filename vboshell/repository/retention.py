@@ -218,16 +218,20 @@ def collect_garbage(repo: Repository, *, discard_incomplete: bool = False, rewri
         packs = {name: size for name, size in con.execute("SELECT name, size FROM packs")}
         live: dict[str, list[tuple[bytes, int, int, int]]] = {p: [] for p in packs}
         dead: list[bytes] = []
+        has_dead: set[str] = set()
         for cid, pack, off, length, raw in con.execute("SELECT id, pack, offset, length, raw_length FROM chunks"):
             cid = bytes(cid)
             if cid in referenced:
                 live.setdefault(pack, []).append((cid, off, length, raw))
             else:
                 dead.append(cid)
+                has_dead.add(pack)
         del referenced
         to_delete = [p for p in packs if not live.get(p)]
+        # only packs with dead chunks can shrink: rewriting a fully live (e.g. tiny) pack would produce the very same
+        # content-addressed pack, which step 3 would then delete
         to_rewrite = [
-            p for p in packs if live.get(p) and sum(c[2] for c in live[p]) < rewrite_threshold * packs[p]
+            p for p in packs if live.get(p) and p in has_dead and sum(c[2] for c in live[p]) < rewrite_threshold * packs[p]
         ]
         # 1. copy live blobs of packs worth rewriting into new durable packs
         new_packs: list[tuple[str, int]] = []
@@ -262,7 +266,8 @@ def collect_garbage(repo: Repository, *, discard_incomplete: bool = False, rewri
             con.executemany("INSERT OR IGNORE INTO packs(name, size, created) VALUES(?,?,?)", [(p, s, now) for p, s in new_packs])
             con.executemany("UPDATE chunks SET pack=?, offset=? WHERE id=?", moved)
             con.executemany("DELETE FROM chunks WHERE id=?", [(c,) for c in dead])
-            gone = to_delete + to_rewrite
+            kept = {pid for pid, _s in new_packs}  # a rewrite may reproduce an existing pack name: never delete it
+            gone = [p for p in to_delete + to_rewrite if p not in kept]
             con.executemany("DELETE FROM packs WHERE name=?", [(p,) for p in gone])
             con.execute("COMMIT")
         except BaseException:
@@ -270,7 +275,7 @@ def collect_garbage(repo: Repository, *, discard_incomplete: bool = False, rewri
             raise
         res.chunks_removed = len(dead)
         # 3. only now delete the old files
-        for p in to_delete + to_rewrite:
+        for p in gone:
             res.bytes_freed += packs[p]
             repo.backend.delete(pack_name(p))
         res.bytes_freed -= sum(s for _p, s in new_packs)
