@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitSkipped, UnitWarning
+from vboshell.backup.collectors.base import (
+    DeltaReader,
+    Prefetcher,
+    UnitContext,
+    UnitSkipped,
+    UnitWarning,
+    fetch_content,
+)
 from vboshell.graph.errors import GraphError
 
 KEEP = ("id", "name", "size", "createdDateTime", "lastModifiedDateTime", "eTag", "cTag", "webUrl", "createdBy",
@@ -107,6 +114,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
         for i in gone:
             u.delete(i)
             items.pop(i, None)
+    pf = Prefetcher()  # versions + content of several files in flight while earlier ones are stored
     for it in changed:
         u.check_stop()
         iid = it["id"]
@@ -124,23 +132,38 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
         if u.known(iid, ck, parent):
             u.counters.skipped += 1
             continue
-        try:
-            vers = u.graph.get_json(f"/drives/{drive_id}/items/{iid}/versions").get("value") or []
-            md["versions"] = [{k: v.get(k) for k in ("id", "lastModifiedDateTime", "size")} for v in vers]
-        except GraphError:
-            pass
         url = it.get("@microsoft.graph.downloadUrl") or f"/drives/{drive_id}/items/{iid}/content"
-        try:
-            u.put(iid, folder_of(parent), md, u.graph.stream(url), change_key=ck, parent_id=parent)
-        except GraphError as exc:
-            if exc.status == 404:  # deleted meanwhile: the next delta reports it
-                continue
-            if exc.status in (401, 403) and url != f"/drives/{drive_id}/items/{iid}/content":
-                try:  # an expired pre-authenticated URL: ask Graph again
-                    u.put(iid, folder_of(parent), md, u.graph.stream(f"/drives/{drive_id}/items/{iid}/content"),
-                          change_key=ck, parent_id=parent)
-                    continue
-                except GraphError as exc2:
-                    exc = exc2
-            u.warn(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
+        for done in pf.add((iid, folder_of(parent), md, ck, parent), _fetch_file(u.graph.aio, drive_id, iid, url)):
+            _store_file(u, *done)
+    for done in pf.drain():  # stored before the drive's delta link
+        _store_file(u, *done)
     u.set_state(key, link, {"items": items, "root": root})
+
+
+async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> tuple[list[dict[str, Any]] | None, Any]:
+    """A file's version list (None when unreadable) and its content."""
+    try:
+        vers = (await aio.get_json(f"/drives/{drive_id}/items/{iid}/versions")).get("value") or []
+    except GraphError:
+        vers = None
+    content_url = f"/drives/{drive_id}/items/{iid}/content"
+    try:
+        return vers, await fetch_content(aio, url)
+    except GraphError as exc:
+        if exc.status in (401, 403) and url != content_url:  # an expired pre-authenticated URL: ask Graph again
+            return vers, await fetch_content(aio, content_url)
+        raise
+
+
+def _store_file(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None, str | None], fut: Any) -> None:
+    iid, folder, md, ck, parent = key
+    try:
+        vers, content = fut.result()
+    except GraphError as exc:
+        if exc.status == 404:  # deleted meanwhile: the next delta reports it
+            return
+        u.warn(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
+        return
+    if vers is not None:
+        md["versions"] = [{k: v.get(k) for k in ("id", "lastModifiedDateTime", "size")} for v in vers]
+    u.put(iid, folder, md, content, change_key=ck, parent_id=parent)

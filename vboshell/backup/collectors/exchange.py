@@ -135,7 +135,7 @@ def collect_mailbox(u: UnitContext) -> None:
         u.delete(mid)
     if full_folders:  # items that vanished while the token was invalid (or before a -Full run)
         for item_id, parent in u.children(full_folders):
-            if item_id not in full_folders[parent] and item_id not in seen:
+            if item_id not in full_folders[parent] and item_id not in seen and item_id not in folders:
                 u.delete(item_id)
     u.set_state("mail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
     _collect_simple(u, "contacts", f"/users/{uid}/contacts/delta", "contact", "Contacts")
@@ -259,7 +259,7 @@ def collect_archive(u: UnitContext) -> None:
         u.delete(iid)
     if full_folders:
         for item_id, parent in u.children(full_folders):
-            if item_id not in full_folders[parent] and item_id not in seen:
+            if item_id not in full_folders[parent] and item_id not in seen and item_id not in folders:
                 u.delete(item_id)
     u.set_state("xmail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
 

@@ -68,10 +68,14 @@ def _collect_channel(u: UnitContext, gid: str, ch: dict[str, Any]) -> None:
         mid = m.get("id")
         if not mid:
             continue
-        if m.get("@removed") is not None or m.get("deletedDateTime"):
+        if m.get("@removed") is not None:
             _delete_post(u, mid)
             continue
         seen.add(mid)
+        if m.get("deletedDateTime"):  # soft-deleted root post: its replies stay in the channel
+            u.delete(mid)
+            _collect_replies(u, gid, ch, mid, reconcile=True)
+            continue
         existed = u.stored(mid) is not None
         if not u.known(mid, _ck(m), cid):
             u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)

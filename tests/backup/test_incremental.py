@@ -1,0 +1,189 @@
+"""Incremental runs against a mutated tenant (every service): new versions for modified items, tombstones for
+deleted ones, path changes for moves; expired delta tokens; a mailbox without REST; throttling; repository vs truth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.backup.conftest import compare_with_truth, repo_state
+
+
+def _mutate(sb: Any) -> dict[str, Any]:
+    """One change of each kind in every service; returns the ids involved."""
+    t, m = sb.truth, sb.mutate
+    alice = t.users()[0]["id"]
+    msgs = t.messages(alice, folder="inbox")
+    ids: dict[str, Any] = {"user": alice}
+    ids["msg_new"] = m.add_message(alice, "inbox", subject="Incremental hello")
+    ids["msg_mod"] = msgs[0]["id"]
+    m.update_message(alice, msgs[0]["id"], isRead=not msgs[0]["isRead"])
+    ids["msg_moved"] = msgs[1]["id"]
+    m.move_message(alice, msgs[1]["id"], "archive")
+    ids["msg_del"] = msgs[2]["id"]
+    m.delete_message(alice, msgs[2]["id"])
+    fid = m.add_mail_folder(alice, "Brand new")
+    ids["msg_in_new_folder"] = m.add_message(alice, fid, subject="In a new folder")
+    c = t.contacts(alice)
+    m.delete_contact(alice, c[0]["id"])
+    ids["contact_del"] = c[0]["id"]
+    ev = t.events(alice)
+    m.update_event(alice, ev[0]["id"], subject="Moved meeting")
+    ids["event_mod"] = ev[0]["id"]
+    # OneDrive
+    d = t.drive_id(alice)
+    files = [i for i in t.drive_items(d) if not i["isFolder"] and not i["package"] and "/" not in i["path"]]
+    folders = [i for i in t.drive_items(d) if i["isFolder"] and not i["package"]]
+    ids["drive"] = d
+    ids["file_new"] = m.add_file(d, None, "new-report.txt", b"fresh content")
+    ids["file_mod"] = files[0]["id"]
+    m.update_file(d, files[0]["id"], b"modified content " * 10)
+    ids["file_moved"] = files[1]["id"]
+    m.move_drive_item(d, files[1]["id"], folders[0]["id"])
+    ids["file_del"] = files[2]["id"]
+    m.delete_drive_item(d, files[2]["id"])
+    # SharePoint list + library
+    site = next(s for s in t.sites() if any(li["template"] == "genericList" and not li["hidden"] for li in s["lists"]))
+    li = next(x for x in site["lists"] if x["template"] == "genericList" and not x["hidden"])
+    items = t.list_items(site["id"], li["id"])
+    ids["site"], ids["list"] = site["id"], li["id"]
+    ids["li_new"] = m.add_list_item(site["id"], li["id"], {"Title": "New task"})
+    m.update_list_item(site["id"], li["id"], items[0]["id"], {"Title": "Renamed task"})
+    ids["li_mod"] = items[0]["id"]
+    m.delete_list_item(site["id"], li["id"], items[1]["id"])
+    ids["li_del"] = items[1]["id"]
+    sd = site["drives"][0]
+    sfile = next(i for i in t.drive_items(sd) if not i["isFolder"])
+    m.update_file(sd, sfile["id"], b"site file v2")
+    ids["sfile_mod"] = sfile["id"]
+    # Teams
+    team = t.teams()[0]
+    ch = team["channels"][0]
+    posts = [x for x in t.channel_messages(team["id"], ch["id"]) if x["replyToId"] is None]
+    ids["team"] = team["id"]
+    ids["post_new"] = m.add_channel_message(team["id"], ch["id"], "<p>new post</p>")
+    ids["reply_new"] = m.add_channel_message(team["id"], ch["id"], "<p>a reply</p>", reply_to=posts[0]["id"])
+    m.edit_channel_message(team["id"], ch["id"], posts[1]["id"], "<p>edited</p>")
+    ids["post_mod"] = posts[1]["id"]
+    m.delete_channel_message(team["id"], ch["id"], posts[2]["id"])
+    ids["post_del"] = posts[2]["id"]
+    return ids
+
+
+def test_incremental_every_service(fresh_env: Any) -> None:
+    env = fresh_env
+    job = env.job()
+    s1 = env.backup(job)
+    assert s1.status == "Success"
+    ids = _mutate(env.sb)
+    env.sb.reset_counters()
+    s2 = env.backup(job)
+    assert s2.status == "Success", [(e.type, e.title, e.message) for e in env.logs(s2) if e.type != "Info"]
+    repo = env.repo()
+    compare_with_truth(env.sb, repo)
+    rp1, rp2 = repo.restore_points(job_id=job.id)
+    assert rp2.committed
+    u, d = ids["user"], ids["drive"]
+
+    def ref(obj: str, svc: str) -> Any:
+        from vboshell.repository import ObjectRef
+
+        kind = {"SharePoint": "site", "Teams": "team"}.get(svc, "user")
+        return ObjectRef(kind, obj, "", env.org_id)
+
+    def versions(obj: str, svc: str, iid: str) -> list[Any]:
+        return sorted(repo.versions(ref(obj, svc), svc, iid), key=lambda v: v.from_seq)  # oldest first
+
+    assert len(versions(u, "Exchange", ids["msg_new"])) == 1
+    mod = versions(u, "Exchange", ids["msg_mod"])
+    assert len(mod) == 2 and mod[-1].change_key != mod[0].change_key and mod[0].valid_to == rp2.id
+    moved = versions(u, "Exchange", ids["msg_moved"])
+    assert [v.folder for v in moved] == ["Inbox", "Archive"]
+    assert repo.view(rp1).get(u, "Exchange", ids["msg_del"]) is not None
+    assert repo.view(rp2).get(u, "Exchange", ids["msg_del"]) is None
+    deleted = {(x.service, x.item_id) for x in repo.deleted_items()}
+    for key in (("Exchange", ids["msg_del"]), ("Exchange", ids["contact_del"]), ("OneDrive", ids["file_del"]),
+                ("SharePoint", f"list:{ids['list']}:item:{ids['li_del']}"), ("Teams", ids["post_del"])):
+        assert key in deleted, key
+    assert repo.view(rp2).get(u, "Exchange", ids["msg_in_new_folder"]).folder == "Brand new"
+    assert len(versions(u, "Exchange", ids["event_mod"])) == 2
+    fm = versions(u, "OneDrive", ids["file_mod"])
+    assert len(fm) == 2 and repo.read_content(fm[-1]) == b"modified content " * 10
+    fmv = versions(u, "OneDrive", ids["file_moved"])
+    assert len(fmv) == 2 and fmv[0].folder == "" and fmv[1].folder != ""
+    lm = versions(ids["site"], "SharePoint", f"list:{ids['list']}:item:{ids['li_mod']}")
+    assert [v.metadata["fields"]["Title"] for v in lm][-1] == "Renamed task" and len(lm) == 2
+    assert len(versions(ids["site"], "SharePoint", ids["sfile_mod"])) == 2
+    assert len(versions(ids["team"], "Teams", ids["post_mod"])) == 2
+    assert repo.view(rp2).get(ref(ids["team"], "Teams"), "Teams", ids["reply_new"]).metadata["type"] == "reply"
+    # the incremental run downloaded only what changed
+    per = env.sb.counters()["per_endpoint"]
+    downloads = sum(n for k, n in per.items() if "$value" in k or "/_download/" in k)
+    assert downloads <= 6, {k: n for k, n in per.items() if "$value" in k or "/_download/" in k}
+    assert s2.statistics["DeletedItems"] >= 5
+    # unchanged items kept a single version
+    state = repo_state(repo)
+    multi = [k for k, v in state.items() if len(repo.versions(v.object, k[1], k[2])) > 1]
+    assert len(multi) < 20, multi
+
+
+def test_expired_delta_tokens(fresh_env: Any) -> None:
+    env = fresh_env
+    job = env.job()
+    assert env.backup(job).status == "Success"
+    ids = _mutate(env.sb)
+    env.sb.configure_faults(delta_expiry_rate=0.33, seed=3)
+    s2 = env.backup(job)
+    env.sb.reset_faults()
+    logs = env.logs(s2)
+    expired = [e for e in logs if e.type == "Warning" and e.title.startswith("Delta token expired")]
+    assert expired, [(e.type, e.title) for e in logs if e.type != "Info"]
+    assert s2.status == "Warning"
+    repo = env.repo()
+    compare_with_truth(env.sb, repo)
+    # no duplicates: an item re-read in full after a 410 is not stored again
+    state = repo_state(repo)
+    changed = {(ids["user"], ids[k]) for k in ("msg_mod", "msg_moved", "file_mod", "file_moved", "event_mod")}
+    changed |= {(ids["site"], ids["sfile_mod"]), (ids["team"], ids["post_mod"])}
+    multi = 0
+    for (_obj, svc, iid), v in state.items():
+        n = len(repo.versions(v.object, svc, iid))
+        if (v.object.external_id, iid) in changed:
+            assert n == 2, iid
+        multi += n > 1
+    assert multi < 20
+    # a third run after the faults is quiet again
+    s3 = env.backup(job)
+    new3 = [(k, v.metadata.get("type")) for k, v in repo_state(env.repo()).items() if v.from_seq == 3]
+    assert s3.status == "Success" and s3.statistics["ProcessedItems"] == 0, new3
+
+
+def test_mailbox_not_enabled_for_rest(fresh_env: Any) -> None:
+    env = fresh_env
+    bob = env.sb.truth.users()[1]
+    env.sb.set_mailbox_rest_enabled(bob["id"], False)
+    job = env.job()
+    s = env.backup(job)
+    assert s.status == "Warning"
+    warn = [e for e in env.logs(s) if e.type == "Warning"]
+    assert any(e.object_name == bob["displayName"] and "MailboxNotEnabledForRESTAPI" in e.message for e in warn), warn
+    repo = env.repo()
+    st = {x.object.external_id: x.status for x in repo.object_statuses(repo.latest_restore_point(job_id=job.id))}
+    assert st[bob["id"]] == "Warning"
+    assert sum(1 for v in st.values() if v == "Success") >= len(st) - 1
+    from vboshell.repository import ObjectRef
+
+    alice = env.sb.truth.users()[0]["id"]
+    assert len(list(repo.view().items(ObjectRef("user", alice), "Exchange", None, recursive=True))) > 10
+    # Bob's OneDrive was still backed up
+    assert list(repo.view().items(ObjectRef("user", bob["id"]), "OneDrive", None, recursive=True))
+
+
+def test_throttling_storm(fresh_env: Any) -> None:
+    env = fresh_env
+    env.sb.configure_faults(error_rate=0.15, error_statuses=[429, 503], retry_after_s=0, seed=11)
+    job = env.job()
+    s = env.backup(job)
+    env.sb.reset_faults()
+    assert s.status in ("Success", "Warning"), [(e.type, e.title, e.message) for e in env.logs(s) if e.type != "Info"]
+    assert env.sb.counters()["faults"] > 20
+    compare_with_truth(env.sb, env.repo())
