@@ -34,7 +34,7 @@ function Write-Log {
         [ValidateSet("INFO", "WARN", "ERROR")][string]$Level = "INFO"
     )
     $line = "{0} [{1}] {2}" -f (Get-Date -Format "yyyy-MM-dd HH:mm:ss"), $Level, $Message
-    $line | Out-File -FilePath $LogPath -Append
+    $line | Out-File -FilePath $LogPath -Append -Encoding utf8
     Write-Output $line
 }
 

@@ -47,7 +47,10 @@ $session = Start-VBOExchangeItemRestoreSession -LatestState -Organization $org -
     -Reason "Restore deleted mail of $Mailbox (last $Days days)"
 try {
     $database = Get-VEXDatabase -Session $session
-    $vexMailbox = Get-VEXMailbox -Database $database -Name $Mailbox
+    # the primary mailbox (an archive mailbox is listed separately, with IsArchive set)
+    $vexMailbox = Get-VEXMailbox -Database $database -Name $Mailbox |
+        Where-Object { -not $_.IsArchive } |
+        Select-Object -First 1
     if (-not $vexMailbox) {
         throw "Mailbox '$Mailbox' was not found in the backups of $Organization."
     }
