@@ -61,7 +61,7 @@ class SandboxConfig:
     server_cert: str
     server_key: str
     signing_key: str
-    admin_token: str
+    admin_token: str = field(repr=False)
     apps: list[AppInfo] = field(default_factory=list)
     token_lifetime: int = 3599
     time_scale: float = 1.0
