@@ -144,3 +144,30 @@ def test_typed_catch_maps_cmdlet_error_exception_types(ps):
     assert ps.run("try { Get-Missing } catch [System.IO.IOException] { 'io' } catch [Exception] { 'ex' }") == ["ex"]
     assert ps.run("try { Get-Missing } catch { $_.FullyQualifiedErrorId }") == ["ItemGone,Microsoft.PowerShell.Commands.GetMissingCommand"]
     assert ps.run("try { Get-Missing } catch { $_.CategoryInfo.Activity }") == ["Get-Missing"]
+
+
+PS7 = [
+    ("$null ?? 'dflt'", ["dflt"]),
+    ("0 ?? 'dflt'", [0]),
+    ("$x = $null; $x ??= 5; $x", [5]),
+    ("$true ? 'y' : 'n'", ["y"]),
+    ("Write-Output a && Write-Output b", ["a", "b"]),
+    ("Write-Error x 2>$null || Write-Output fallback", ["fallback"]),
+    ("$o = $null; $o?.Name", [None]),
+    ("${o}?.Name", [None]),
+]
+
+
+@pytest.mark.parametrize("script,expected", PS7, ids=[c[0] for c in PS7])
+def test_ps7_syntax_accepted(ps, script, expected):
+    assert ps.ctx.invoke(script, raise_errors=True) == expected
+
+
+def test_using_scope_modifier(ps):
+    assert ps.run("$v = 3; & { $using:v }") == [3]
+
+
+def test_execute_formats_objects(ps):
+    code = ps.ctx.execute("[pscustomobject]@{Name='a'; Size=1}")
+    assert code == 0
+    assert "Name Size" in ps.host.text and "a       1" in ps.host.text
