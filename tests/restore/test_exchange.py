@@ -168,3 +168,30 @@ def test_query_errors_are_clear(env: Env, changed: dict) -> None:
     _session(env)
     _, err = env.run_errors("Get-VEXItem -Mailbox $mb -Query 'received>=notadate'")
     assert "is not a date" in err
+
+
+def test_one_failing_item_is_logged_and_the_rest_continue(env: Env, changed: dict,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from vboshell.restore import exchange as X
+
+    real = X.MailboxWriter.create_message
+    calls: list[int] = []
+
+    def flaky(self: X.MailboxWriter, folder_id: str, mime: bytes) -> dict:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("simulated write failure")
+        return real(self, folder_id, mime)
+
+    monkeypatch.setattr(X.MailboxWriter, "create_message", flaky)
+    env.run("$s = Start-VBOExchangeItemRestoreSession -LatestState\n"
+            "$mb = Get-VEXMailbox -Session $s -Name alice | Where-Object { -not $_.IsArchive }")
+    out, err = env.run_errors("$r = Get-VEXItem -Mailbox $mb -Type Message | Select-Object -First 3 | "
+                              "Restore-VEXItem -TargetMailbox carol@contoso.onmicrosoft.com -ToFolder Flaky\n$r")
+    assert "simulated write failure" in err  # a non-terminating error names the item
+    r = out[-1]
+    assert r.FailedCount == 1 and r.CreatedCount == 2
+    items = env.run("(Get-VBORestoreSession -Id $s.Id).Items")
+    assert [i.Status for i in items].count("Failed") == 1
+    log = env.run("Get-VBORestoreSession -Id $s.Id | Select-Object -ExpandProperty Log | ForEach-Object Title")
+    assert any("simulated write failure" in line for line in log)

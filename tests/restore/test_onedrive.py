@@ -63,8 +63,11 @@ def test_restore_in_place_overwrite(env: Env, changed: dict) -> None:
     sb = env.sb
     env.run("$s = Start-VEODRestoreSession -RestorePoint (Get-VBORestorePoint | Select-Object -First 1)\n"
             "$u = Get-VEODUser -Session $s -Name alice")
+    sb.reset_counters()
     res = env.run("Restore-VEODDocument -User $u -Action Overwrite")[0]
     assert res.FailedCount == 0
+    eps = sb.counters()["per_endpoint"]
+    assert any("createUploadSession" in k for k in eps), eps  # the > 4 MB file went through an upload session
     after = _files(env, "alice")
     before = changed["before"]
     for p in (changed["deleted"], changed["modified"], changed["moved"], changed["large"]):

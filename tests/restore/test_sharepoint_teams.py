@@ -146,3 +146,28 @@ def test_sanitizer_drops_scripts() -> None:
     out = sanitize_html('<p onclick="x()">hi<script>alert(1)</script><a href="javascript:x">l</a></p>')
     assert out == "<p>hi<a>l</a></p>"
 
+
+
+def test_teams_channel_files_restore_and_save(env: Env, changed: dict, tmp_path: Path) -> None:
+    sb = env.sb
+    team, chan = changed["team"], changed["channel"]
+    gid = next(g for g in sb.truth.groups() if g["id"] == team["id"])["siteId"]
+    drive = next(s for s in sb.truth.sites() if s["id"] == gid)["drives"][0]
+    folder = next(i for i in sb.truth.drive_items(drive) if i["isFolder"] and i["path"] == chan["displayName"])
+    data = os.urandom(70_000)
+    sb.mutate.add_file(drive=drive, parent=folder["id"], name="minutes.bin", data=data)
+    env.backup()
+    item = next(i for i in sb.truth.drive_items(drive) if i["path"] == f"{chan['displayName']}/minutes.bin")
+    sb.mutate.delete_drive_item(drive=drive, item=item["id"])
+    env.run("$s = Start-VBOTeamsItemRestoreSession -LatestState\n"
+            f"$team = Get-VETTeam -Session $s | Where-Object OfficeId -eq '{team['id']}'\n"
+            f"$ch = Get-VETChannel -Team $team -DisplayName '{chan['displayName']}'")
+    files = env.run("Get-VETFile -Channel $ch -Recurse")
+    assert any(f.Name == "minutes.bin" for f in files)
+    res = env.run("Get-VETFile -Channel $ch -Query 'name:minutes' | Restore-VETItem -RestoreMissingItem")[0]
+    assert res.CreatedCount == 1 and res.FailedCount == 0
+    back = next(i for i in sb.truth.drive_items(drive, with_content=True)
+                if i["path"] == f"{chan['displayName']}/minutes.bin")
+    assert back["content"] == data
+    env.run(f"Get-VETFile -Channel $ch -Query 'name:minutes' | Save-VETItem -Path '{tmp_path}'")
+    assert (tmp_path / chan["displayName"] / "minutes.bin").read_bytes() == data

@@ -150,3 +150,91 @@ def test_eml_export_failure_is_per_item(tmp_path: Path) -> None:
     files = export_eml(entries, tmp_path / "out", op=op)  # type: ignore[arg-type]
     assert op.ok == ["../../evil", "CON"] and op.bad == ["bad"]
     assert all((tmp_path / "out").resolve() in f.resolve().parents for f in files)
+
+
+class _Resp:
+    def __init__(self, body: dict) -> None:
+        self.body = body
+
+    def json(self) -> dict:
+        return self.body
+
+
+class _FakeGraph:
+    """Just enough of SyncGraphClient for the list and document writers."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def paged(self, url: str, **kw: Any) -> Any:
+        self.calls.append(("GET", url))
+        if url.endswith("/lists"):
+            return iter([{"id": "L1", "name": "Survey", "displayName": "Survey"}])
+        return iter([])
+
+    def get_json(self, url: str, **kw: Any) -> dict:
+        self.calls.append(("GET", url))
+        if url.endswith("/root"):
+            return {"id": "root"}
+        from vboshell.graph.errors import GraphError
+
+        raise GraphError("not found", status=404, code="itemNotFound")
+
+    def post_json(self, url: str, body: Any = None, **kw: Any) -> dict:
+        self.calls.append(("POST", url))
+        return {"id": "new", "name": (body or {}).get("name", "x")}
+
+    def send_json(self, method: str, url: str, body: Any = None, **kw: Any) -> dict:
+        self.calls.append((method, url))
+        return {}
+
+    def request(self, method: str, url: str, **kw: Any) -> _Resp:
+        self.calls.append((method, url))
+        return _Resp({"id": "f1", "name": url.rsplit(":/", 2)[-2] if ":/" in url else "f"})
+
+
+class _Op:
+    def __init__(self) -> None:
+        self.warnings: list[str] = []
+        self.done: list[str] = []
+        self.skipped: list[str] = []
+
+    def warn(self, msg: str, obj: Any = None) -> None:
+        self.warnings.append(msg)
+
+    def success(self, e: Any, msg: str = "", **kw: Any) -> None:
+        self.done.append(e.version.name)
+
+    def skip(self, e: Any, msg: str, **kw: Any) -> None:
+        self.skipped.append(msg)
+
+    def fail(self, e: Any, msg: str, **kw: Any) -> None:
+        raise AssertionError(msg)
+
+
+def _entry(type_: str, name: str, folder: str, meta: dict | None = None, item_id: str = "i1") -> Any:
+    e = _FakeEntry(b"<html>page</html>", name)
+    e.type = type_
+    e.meta = {"name": name, **(meta or {})}
+    e.version = type("V", (), {"name": name, "folder": folder, "item_id": item_id, "size": 17, "parent_id": None,
+                               "service": "SharePoint"})()
+    e.obj = type("O", (), {"name": "Site", "external_id": "host,1,2"})()
+    return e
+
+
+def test_survey_and_web_part_notes_and_onenote_skip() -> None:
+    from vboshell.restore import files as F
+    from vboshell.restore import lists as L
+
+    g, op = _FakeGraph(), _Op()
+    item = _entry("listItem", "Answer", "Lists/Survey", {"listId": "L1", "fields": {"Title": "yes", "id": "1"}},
+                  "list:L1:item:1")
+    L.restore_list_items(g, [item], op, site_for=lambda e: "host,1,2", templates={"L1": "survey"})
+    assert any("Allow multiple responses" in w for w in op.warnings) and op.done == ["Answer"]
+    page = _entry("file", "Home.aspx", "Site Pages", {"driveId": "D"})
+    nb = _entry("package", "Notebook", "Documents", {"driveId": "D", "path": "Documents/Notebook"})
+    one = _entry("file", "Meetings.one", "Documents/Notebook", {"driveId": "D"})
+    F.restore_documents(g, [page, nb, one], lambda e: F.DriveTarget("D", "", 1), op)
+    assert any("Web part" in w for w in op.warnings)
+    assert op.done[-1] == "Home.aspx" and len(op.skipped) == 2
+    assert all("not supported in API-only mode" in s for s in op.skipped)
