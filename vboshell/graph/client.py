@@ -536,9 +536,28 @@ def _json_or_none(resp: Any) -> Any:
     if not resp.content:
         return None
     try:
-        return resp.json()
+        data = resp.json()
     except ValueError:
         return None
+    if b"\\ud" in resp.content or b"\\uD" in resp.content:  # escaped surrogates, possibly unpaired
+        data = _valid_unicode(data)
+    return data
+
+
+def _valid_unicode(value: Any) -> Any:
+    """Unpaired UTF-16 surrogates (invalid names from the service) become U+FFFD so every string can be stored
+    as UTF-8; valid text is returned unchanged."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if isinstance(value, list):
+        return [_valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {_valid_unicode(k): _valid_unicode(v) for k, v in value.items()}
+    return value
 
 
 def _batch_chunks(requests: list[BatchRequest]) -> list[list[BatchRequest]]:
