@@ -55,6 +55,7 @@ VEEAM_MODULES = (MOD_VBO, MOD_VEX, MOD_VESP, MOD_VET)
 
 # The vboshell areas (project issues) that build the real cmdlets.
 ISSUE_AREAS: dict[int, str] = {
+    5: "sandbox tenant",
     6: "organizations and Microsoft Graph connection",
     7: "repositories and encryption keys",
     8: "backup jobs and sessions",
@@ -227,8 +228,7 @@ _add(A, SUPPORTED, "Add-VBOEncryptionKey Get-VBOEncryptionKey Remove-VBOEncrypti
 A = "Licensing & usage"
 _add(A, SUPPORTED, "Get-VBOLicense Get-VBOLicensedUser", issue=10,
      reason="Reports the users protected in the repositories; vboshell has no license limit.")
-_add(A, PLANNED, "Get-VBOUsageData", issue=7,
-     reason="Meanwhile Get-VBORepository shows each repository's capacity and free space.")
+_add(A, SUPPORTED, "Get-VBOUsageData", issue=7)
 _add(A, PLANNED, "Get-VBOLicenseOverviewReport",
      reason="Meanwhile Get-VBOLicensedUser | Export-Csv gives the same list.")
 _add(A, NOT_APPLICABLE, "Install-VBOLicense Uninstall-VBOLicense Update-VBOLicense", reason=R_LICENSE_FILE,
@@ -415,7 +415,13 @@ _add("Repositories & object storage (incl. cloud accounts, archiver appliances)"
 # vboshell's own additions to the server area
 
 _add("Server connection, version, diagnostics & global config", SUPPORTED, "Get-VEODCommand", module=MOD_VESP,
-     issue=10, source="vboshell")
+     issue=10, source="vboshell", reason="Lists the VEOD cmdlets (Get-VESPCommand lists the VESP ones).")
+_add("Organizations", SUPPORTED, "Get-VBOOrganizationUsageEstimate", issue=6, source="vboshell",
+     reason="The API-only replacement of Measure-VBOOrganizationFullBackupSize (Microsoft 365 usage reports).")
+_add("Sessions", SUPPORTED, "Wait-VBOJobSession", issue=8, source="vboshell",
+     reason="Waits for a session started with Start-VBOJob -RunAsync.")
+_add("Sandbox tenant (vboshell)", SUPPORTED, "Start-VBOSandbox Stop-VBOSandbox", issue=5, source="vboshell",
+     reason="The built-in demo tenant used by the quickstart and the tests.")
 
 # ------------------------------------------------------------------------------------------------
 # Parameters (and parameter values) that API-only mode cannot honour or that do not apply here
