@@ -703,9 +703,13 @@ class FunctionProcessor(CommandProcessorBase):
                     return
                 if bound:
                     self._set_parameters(initial=False)
-                self.input_items.append(item)
                 block = self.sb.ast.process_block
-                if block is not None:
+                if block is None:  # only an end block: it reads everything from $input
+                    self.input_items.append(item)
+                else:
+                    from vboshell.runtime.scopes import Variable
+
+                    ev.ctx.session.current.vars["input"] = Variable("input", [item])
                     self._run_block(block, item)
             else:
                 block = self.sb.ast.process_block
