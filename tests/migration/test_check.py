@@ -22,7 +22,8 @@ GOLDEN = HERE / "golden" / "check.json"
 # PowerShell utility cmdlets the scripts use. The builtins area provides them; until it has, stand-ins that accept
 # any arguments keep these tests independent of the order in which areas land.
 UTILITY = ("Import-Module", "Get-Content", "Set-Content", "ConvertTo-SecureString", "ConvertFrom-SecureString",
-           "Get-Credential", "New-Object", "Add-Type", "Write-Host", "Get-Date", "Set-Alias", "Read-Host")
+           "Get-Credential", "New-Object", "Add-Type", "Write-Host", "Get-Date", "Set-Alias", "New-Alias", "Read-Host",
+           "Import-Clixml")
 
 
 @pytest.fixture(autouse=True)
@@ -151,3 +152,38 @@ def test_veeam_short_job_names_are_not_powershell_jobs(tmp_path: Path, capsys: p
     _rc, doc = run_json(str(script), capsys=capsys)
     codes = [(f["line"], f["code"]) for f in doc["files"][0]["findings"] if f["category"] != "not-implemented"]
     assert codes == [(3, "PowerShellJobNotSupported")]
+
+
+def _codes(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> list[tuple[int, int, str]]:
+    script = tmp_path / "t.ps1"
+    script.write_text(text)
+    _rc, doc = run_json(str(script), capsys=capsys)
+    return [(f["line"], f["column"], f["code"]) for f in doc["files"][0]["findings"]
+            if f["category"] != "not-implemented"]
+
+
+def test_more_windows_and_script_idioms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        "Veeam.Archiver.PowerShell\\Get-VBOProxy -Bogus\n"
+        "& 'robocopy.exe' a b\n"
+        ".\\other.ps1 -x 1\n"
+        "$c = Import-Clixml cred.xml\n"
+        "[System.Security.Cryptography.ProtectedData]::Unprotect($b, $null, 'CurrentUser')\n"
+        "Connect-VBOServer -Server $env:COMPUTERNAME\n"
+        "Connect-VBOServer -Server 127.0.0.1 -Port 9191\n"
+    )
+    assert _codes(tmp_path, text, capsys) == [
+        (1, 40, "NamedParameterNotFound"),
+        (2, 3, "ExternalProgram"),
+        (3, 1, "ScriptNotFound"),
+        (4, 6, "DpapiSecret"),
+        (5, 1, "DpapiSecret"),
+    ]
+
+
+def test_functions_and_aliases_of_dot_sourced_modules(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "helpers.psm1").write_text("function Send-Report { param([string]$To) }\n")
+    text = ("Import-Module \"$PSScriptRoot\\helpers.psm1\"\n"
+            "New-Alias -Name rep -Value Send-Report\n"
+            "Send-Report -To x; rep\n")
+    assert _codes(tmp_path, text, capsys) == []
