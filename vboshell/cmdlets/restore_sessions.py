@@ -438,7 +438,10 @@ class _StartSession(Cmdlet):
         except Exception as exc:  # noqa: BLE001 - RestoreSessionError, repository errors
             raise engine_error(exc) from None
         if not org_name and s.organization_id:
-            s.record.details["organization_name"] = organization_name(self, s.organization_id)
+            org_name = organization_name(self, s.organization_id)
+            details = dict(s.record.details or {}, organization_name=org_name)
+            s.record = catalog(self).update_restore_session(
+                s.id, name=s.record.name.replace(f"({s.organization_id},", f"({org_name},"), details=details)
         self.write_object(SESSION_CLASS[self.kind].wrap(s))
 
 

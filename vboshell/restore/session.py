@@ -290,8 +290,11 @@ class RestoreSession:
             yield op
         finally:
             r = op.result
-            summary = (f"{name} finished: {r.created} created, {r.merged} merged, {r.skipped} skipped, "
-                       f"{r.failed} failed")
+            if name.split("-", 1)[0] in ("Export", "Save"):
+                summary = f"{name} finished: {r.created} written, {r.skipped} skipped, {r.failed} failed"
+            else:
+                summary = (f"{name} finished: {r.created} created, {r.merged} merged, {r.skipped} skipped, "
+                           f"{r.failed} failed")
             self.log(summary, "Error" if r.failed and not (r.created or r.merged) else
                      "Warning" if r.failed or r.warnings else "Success")
 
