@@ -25,9 +25,17 @@ can raise the same errors with `parameter_error(...)`.
 
 Short names
 -----------
-Every `Verb-VBONoun` also answers to `Verb-Noun` (the registry derives it). Veeam's short names win over PowerShell's
-job cmdlets (`Get-Job`, `Start-Job`, `Stop-Job`, `Remove-Job`), which vboshell does not have. `Get-VBOCommand` has no
-short name, so `Get-Command` stays PowerShell's. A placeholder never takes a short name another cmdlet already owns.
+Every `Verb-VBONoun` also answers to `Verb-Noun` (the registry derives it), including the Explorers' restore-session
+names (`Start-ExchangeItemRestoreSession`); VEX/VEOD/VESP/VET names have no short form. Collisions with PowerShell:
+- Veeam wins for PowerShell's background-job cmdlets (`Get-Job`, `Start-Job`, `Stop-Job`, `Remove-Job`), which
+  vboshell does not have; `vboshell check` reports scripts that use them as PowerShell jobs (-ScriptBlock, Wait-Job).
+- PowerShell wins for `Get-Command`: `Get-VBOCommand` has no short name.
+- `Get-Version`, `Get-Server`, `Connect-Server`, `Get-License`, `Export-Log` are not PowerShell cmdlets, so Veeam's.
+A placeholder never takes a short name another cmdlet already owns.
+
+Listings: Get-VBOCommand lists module Veeam.Archiver.PowerShell, Get-VEXCommand Veeam.Exchange.PowerShell; Veeam ships
+VESP and VEOD in one module (Veeam.SharePoint.PowerShell): Get-VESPCommand lists its VESP part, Get-VEODCommand (ours)
+its VEOD part.
 """
 
 from __future__ import annotations
