@@ -1,16 +1,12 @@
-"""Regression guard for a repository problem found while testing restores (reported, not owned by the restore area):
-after a small incremental backup, the retention run's garbage collection rewrites the one-chunk pack into a pack with
-the same content address and then deletes it, so the new version's content is lost ("pack … is missing")."""
+"""Regression guard for a repository problem found while testing restores (fixed in the repository area, f48d819):
+after a small incremental backup, the retention run's garbage collection rewrote the one-chunk pack into a pack with
+the same content address and then deleted it, so the new version's content was lost ("pack … is missing")."""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.restore.conftest import Env
 
 
-@pytest.mark.xfail(reason="repository GC rewrites a fully-live small pack onto its own name and deletes it",
-                   strict=False)
 def test_small_incremental_version_survives_retention(env: Env) -> None:
     from vboshell.repository.manage import open_repository
 
