@@ -182,7 +182,9 @@ class Parser:
         self.pos = start
         self.region_start = start
         self.limit = self.tz.end
-        self._cache: dict[int, Token] = {}  # (pos * 2 + mode) -> token; scanning is deterministic
+        self._cache: dict[int, Token] = {}
+        self._lk = -1
+        self._lt: Token | None = None  # (pos * 2 + mode) -> token; scanning is deterministic
         self.depth = depth
         self._line_starts: list[int] | None = None
         self._functions: list[tuple[A.FunctionDefinitionAst, int, int, int]] = []
@@ -209,8 +211,12 @@ class Parser:
     def peek(self, mode: int) -> Token:
         pos = self.pos
         key = pos + pos + mode
+        if key == self._lk:
+            return self._lt  # type: ignore[return-value]
         tok = self._cache.get(key)
         if tok is not None:
+            self._lk = key
+            self._lt = tok
             return tok
         tok = self.tz.scan(pos, mode)
         k = tok.kind
@@ -1721,11 +1727,13 @@ class Parser:
                 self.pos = s + 2
                 self.limit = self.tz.end = e - 1
                 self._cache = {}
+                self._lk = -1
                 self.depth += 1
                 try:
                     stmts, traps = self._statement_list(T_END_OF_INPUT)
                 finally:
                     self.pos, self.limit, self.tz.end, self._cache = saved
+                    self._lk = -1
                     self.depth -= 1
                 block = _mk_block(self.ext(s, e), stmts, traps)
                 out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
