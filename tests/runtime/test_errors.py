@@ -226,3 +226,8 @@ def test_silently_continue_preference_hides_statement_errors(ps):
     assert ps.run("$ErrorActionPreference = 'SilentlyContinue'; 1/0; 'after'") == ["after"]
     assert ps.host.error_text == ""
     assert ps.last_error().message == "Attempted to divide by zero."
+
+
+def test_script_stack_trace(ps):
+    out = ps.run("function Inner { throw 'deep' }\nfunction Outer {\n  Inner\n}\ntry { Outer } catch { $_.ScriptStackTrace }")
+    assert out == ["at Inner, <No file>: line 1\nat Outer, <No file>: line 3\nat <ScriptBlock>, <No file>: line 5"]

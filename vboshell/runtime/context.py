@@ -126,7 +126,8 @@ class Host:
         """An error record's display text (red on a TTY). Errors go to stdout like PowerShell's console host
         when stdout is a terminal; to stderr otherwise so `vboshell -Command ... > out.txt` keeps them apart."""
         target = self.stderr
-        target.write(self.colorize(text, "Red") + "\n")
+        tty = bool(getattr(target, "isatty", lambda: False)()) or target is self.stdout
+        target.write((self.colorize(text, "Red") if tty else text) + "\n")
         self._flush(target)
 
     def write_warning_line(self, text: str) -> None:

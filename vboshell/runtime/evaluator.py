@@ -401,6 +401,27 @@ class Evaluator:
             from vboshell.runtime.display import invocation_from_extent
 
             rec.invocation_info = invocation_from_extent(extent, command_name)
+        if not rec.script_stack_trace and extent is not None:
+            rec.script_stack_trace = self._stack_trace(extent)
+
+    def _stack_trace(self, extent: Any) -> str:
+        """PowerShell's ScriptStackTrace: `at f, <file>: line N` from the innermost function outwards."""
+        lines = []
+        line = extent.start_line
+        file = extent.file
+        for proc in reversed(self.invocation_stack):
+            if proc.dot_source:
+                continue
+            name = proc.invocation_name or "<ScriptBlock>"
+            if proc.info.kind == "ExternalScript":
+                name = "<ScriptBlock>"
+            lines.append(f"at {name}, {file or '<No file>'}: line {line}")
+            if proc.extent is None:
+                return "\n".join(lines)
+            line = proc.extent.start_line
+            file = proc.extent.file
+        lines.append(f"at <ScriptBlock>, {file or '<No file>'}: line {line}")
+        return "\n".join(lines)
 
     def attach_caller_position(self, rec: ErrorRecord, extent: Any) -> None:
         """Position of the enclosing function/script call (how PowerShell reports Write-Error)."""
