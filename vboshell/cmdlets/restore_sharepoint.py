@@ -141,11 +141,43 @@ class VESPItem:
         return self.Title
 
 
+@ps_type(f"{NS_VESP}.VESPDatabase", view=TypeView(table=("Name", "Path"), kind="table"))
+@dataclass(eq=False)
+class VESPDatabase:
+    Name: str
+    Path: str
+    _engine: Any = field(default=None, repr=False)
+
+    def __str__(self) -> str:
+        return self.Name
+
+
 def _engine(cmd: Cmdlet, value: Any) -> Any:
     eng = getattr(value, "_engine", None)
-    if isinstance(value, VESPOrganization | VESPSite) and eng is not None:
+    if isinstance(value, VESPOrganization | VESPSite | VESPDatabase) and eng is not None:
         return eng
     return engine_of(cmd, value, "Vesp")
+
+
+@register
+class GetVESPDatabase(Cmdlet):
+    name = "Get-VESPDatabase"
+    module = MOD_VESP
+    synopsis = "Returns the backed-up content databases (repositories) of a SharePoint restore session."
+    description = ("vboshell has no SharePoint content databases: each repository read by the session is shown as "
+                   "one, so scripts that go Session -> Database -> Site keep working.")
+    output_type = "VESPDatabase"
+    parameters = [Parameter("Session", type=object, mandatory=True, position=0, value_from_pipeline=True,
+                            help="The SharePoint restore session."),
+                  Parameter("Name", type=str, array=True, position=1, help="Database name; wildcards allowed.")]
+    examples = [Example("Get-VESPDatabase -Session $session | Get-VESPSite", "Lists the sites through the database.",
+                        setup=VESP_SETUP, needs_sandbox=True)]
+
+    def process_record(self) -> None:
+        eng = engine_of(self, self.Session, "Vesp")
+        for src in eng.sources:
+            if match(self.Name, src.record.name):
+                self.write_object(VESPDatabase(src.record.name, src.record.path, eng))
 
 
 def _site_url(eng: Any, src: Any, obj: Any) -> str:
