@@ -31,10 +31,11 @@ class UnitCounters:
     deleted: int = 0
     skipped: int = 0  # already stored (change key known): not downloaded again
     warnings: int = 0
+    failed: int = 0  # items that could not be read (their container's delta token is then not advanced)
 
     def as_dict(self) -> dict[str, int]:
         return {"items": self.items, "bytes": self.bytes, "deleted": self.deleted, "skipped": self.skipped,
-                "warnings": self.warnings}
+                "warnings": self.warnings, "failed": self.failed}
 
 
 @dataclass
@@ -59,6 +60,12 @@ class UnitContext:
     def warn(self, title: str, message: str = "") -> None:
         self.counters.warnings += 1
         self.log("Warning", title, message)
+
+    def item_failed(self, title: str, message: str = "") -> None:
+        """An item could not be read: warn; the caller keeps the container's old delta state so the next run
+        reads it again (nothing is lost silently)."""
+        self.counters.failed += 1
+        self.warn(title, message)
 
     # --- delta state ---
     def get_state(self, key: str) -> tuple[str | None, Any]:

@@ -115,6 +115,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
             u.delete(i)
             items.pop(i, None)
     pf = Prefetcher()  # versions + content of several files in flight while earlier ones are stored
+    failed_before = u.counters.failed
     for it in changed:
         u.check_stop()
         iid = it["id"]
@@ -137,7 +138,9 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
             _store_file(u, *done)
     for done in pf.drain():  # stored before the drive's delta link
         _store_file(u, *done)
-    u.set_state(key, link, {"items": items, "root": root})
+    # after a file that could not be read the next run makes a full round (listing only; stored files are not
+    # downloaded again), so nothing is lost silently
+    u.set_state(key, link if u.counters.failed == failed_before else None, {"items": items, "root": root})
 
 
 async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> tuple[list[dict[str, Any]] | None, Any]:
@@ -162,7 +165,7 @@ def _store_file(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None,
     except GraphError as exc:
         if exc.status == 404:  # deleted meanwhile: the next delta reports it
             return
-        u.warn(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
+        u.item_failed(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
         return
     if vers is not None:
         md["versions"] = [{k: v.get(k) for k in ("id", "lastModifiedDateTime", "size")} for v in vers]

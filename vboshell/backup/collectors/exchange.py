@@ -104,6 +104,7 @@ def collect_mailbox(u: UnitContext) -> None:
         u.params.pop("_resynced", None)
         ids_this: set[str] = set()
         was_full = False
+        failed_before = u.counters.failed
         for msg, full in _delta_items(u, key, f"/users/{uid}/mailFolders/{fid}/messages/delta",
                                       {"$select": MESSAGE_FIELDS}, f"folder '{paths[fid]}'"):
             u.check_stop()
@@ -130,7 +131,9 @@ def collect_mailbox(u: UnitContext) -> None:
             _store_message(u, *done)
         if was_full and (had or u.full):
             full_folders[fid] = ids_this
-        u.set_state(key, u.params.pop("_link", None), {"path": paths[fid]})
+        link = u.params.pop("_link", None)
+        # an item that could not be read: no new token, the next run re-reads the folder (known items are skipped)
+        u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
     for mid in removed - seen:
         u.delete(mid)
     if full_folders:  # items that vanished while the token was invalid (or before a -Full run)
@@ -149,7 +152,7 @@ def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | No
     except GraphError as exc:
         if exc.status == 404:  # deleted between the delta page and the download
             return
-        u.warn(f"Cannot read message '{md.get('subject') or mid}'", f"{exc.code}: {exc.message}")
+        u.item_failed(f"Cannot read message '{md.get('subject') or mid}'", f"{exc.code}: {exc.message}")
         return
     u.put(mid, folder, md, content, change_key=ck, parent_id=fid)
 
@@ -231,6 +234,7 @@ def collect_archive(u: UnitContext) -> None:
         pending: list[dict[str, Any]] = []
         ids_this: set[str] = set()
         was_full = False
+        failed_before = u.counters.failed
         for it, full in _delta_items(u, key, f"{base}/folders/{fid}/items/delta", None,
                                      f"archive folder '{paths[fid]}'"):
             u.check_stop()
@@ -254,7 +258,8 @@ def collect_archive(u: UnitContext) -> None:
             _export(u, base, mbx, fid, paths[fid], pending)
         if was_full and (had or u.full):
             full_folders[fid] = ids_this
-        u.set_state(key, u.params.pop("_link", None), {"path": paths[fid]})
+        link = u.params.pop("_link", None)
+        u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
     for iid in removed - seen:
         u.delete(iid)
     if full_folders:
@@ -273,7 +278,7 @@ def _export(u: UnitContext, base: str, mbx: str, fid: str, path: str, items: lis
         if r.get("error"):
             err = r["error"]
             if str(err.get("code", "")).lower() != "erroritemnotfound":
-                u.warn(f"Cannot export archive item {iid}", f"{err.get('code')}: {err.get('message')}")
+                u.item_failed(f"Cannot export archive item {iid}", f"{err.get('code')}: {err.get('message')}")
             continue
         data = base64.b64decode(r.get("data") or "")
         md: dict[str, Any] = {k: v for k, v in src.items() if not k.startswith("@")}
