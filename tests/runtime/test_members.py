@@ -15,7 +15,7 @@ CASES = [
     ('"x  ".TrimEnd()', ["x"]),
     ('"a,b,c".Split(",")', ["a", "b", "c"]),
     ('"a,b;c".Split(",;")', ["a", "b", "c"]),
-    ('"a,,b".Split(",", [System.StringSplitOptions]::RemoveEmptyEntries)', None),
+    ('"a,,b".Split(",", [System.StringSplitOptions]::RemoveEmptyEntries)', ["a", "b"]),
     ('"a b".Split()', ["a", "b"]),
     ('"Hello".Replace("l", "L")', ["HeLLo"]),
     ('"Hello".Contains("ell")', [True]),

@@ -410,12 +410,21 @@ def _math_round(value: Any, digits: Any = None, mode: Any = None) -> Any:
     if isinstance(v, decimal.Decimal):
         q = decimal.Decimal(1).scaleb(-d)
         return v.quantize(q, rounding=decimal.ROUND_HALF_UP if away else decimal.ROUND_HALF_EVEN)
+    if isinstance(v, int) and not isinstance(v, bool) and digits is None:
+        return float(v)
     if isinstance(v, int):
-        return v
-    dv = decimal.Decimal(repr(float(v)))
-    q = decimal.Decimal(1).scaleb(-d)
-    r = float(dv.quantize(q, rounding=decimal.ROUND_HALF_UP if away else decimal.ROUND_HALF_EVEN))
-    return r
+        return float(v)
+    # .NET's Math.Round(double, digits): scale, round the binary value half-to-even (or away), unscale
+    x = float(v)
+    if not math.isfinite(x) or abs(x) >= 1e16:
+        return x
+    power = 10.0 ** d
+    scaled = x * power
+    if away:
+        r = math.floor(abs(scaled) + 0.5) * (1 if scaled >= 0 else -1)
+    else:
+        r = round(scaled)
+    return r / power
 
 
 def _num(v: Any) -> Any:
@@ -810,6 +819,14 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.Management.Automation.ScriptBlock", (ScriptBlock,), _scriptblock, statics={"Create": _sb_create}),
         PSType("System.Management.Automation.SwitchParameter", (bool,), _switch, statics={"Present": True}),
         PSType("System.Math", (), None, check=lambda v: False, statics=MATH_STATICS),
+        PSType("System.MidpointRounding", (), lambda v: to_string(v), check=lambda v: False,
+               statics={"ToEven": "ToEven", "AwayFromZero": "AwayFromZero"}),
+        PSType("System.StringSplitOptions", (), lambda v: to_string(v), check=lambda v: False,
+               statics={"None": "None", "RemoveEmptyEntries": "RemoveEmptyEntries"}),
+        PSType("System.StringComparison", (), lambda v: to_string(v), check=lambda v: False,
+               statics={"Ordinal": "Ordinal", "OrdinalIgnoreCase": "OrdinalIgnoreCase",
+                        "CurrentCultureIgnoreCase": "CurrentCultureIgnoreCase", "InvariantCultureIgnoreCase":
+                        "InvariantCultureIgnoreCase", "CurrentCulture": "CurrentCulture"}),
         PSType("System.IO.Path", (), None, check=lambda v: False, statics={
             "Combine": _path_combine, "GetFileName": lambda p: _split_path(to_string(p))[1],
             "GetExtension": _get_extension, "GetFileNameWithoutExtension": _get_name_no_ext,
@@ -945,7 +962,8 @@ ACCELERATORS: dict[str, str] = {
     "collections.arraylist": "System.Collections.ArrayList", "collections.hashtable": "System.Collections.Hashtable",
     "management.automation.pscredential": "System.Management.Automation.PSCredential",
     "management.automation.runtimeexception": "System.Management.Automation.RuntimeException",
-    "net.webutility": "System.Net.WebUtility", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
+    "net.webutility": "System.Net.WebUtility", "midpointrounding": "System.MidpointRounding",
+    "stringsplitoptions": "System.StringSplitOptions", "stringcomparison": "System.StringComparison", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
     "security.securestring": "System.Security.SecureString", "text.stringbuilder": "System.Text.StringBuilder",
 }
 
