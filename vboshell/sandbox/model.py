@@ -145,8 +145,9 @@ class Container:
     def page(self, parent: Any, since: int | None, until: int, cursor: tuple[int, int] | None, limit: int
              ) -> tuple[list[tuple[Item | None, int, Any]], tuple[int, int] | None]:
         """One delta page: [(item or None for a removal, idx, parent)] with key > cursor, and the next cursor (None = done).
-        since=None is an initial round (current items only); otherwise changes with since < seq <= until."""
-        out: list[tuple[Item | None, int, Any]] = []
+        since=None is an initial round (current items only); otherwise changes with since < seq <= until, each item at
+        most once per round (its current state, or one removal if it is gone from `parent`). Keys are (seq, idx)."""
+        out: list[tuple[tuple[int, int], Item | None, int, Any]] = []
         ov = self.overlay
         cur = cursor or (-1, -1)
         if since is None and cur[0] <= 0:
@@ -154,7 +155,7 @@ class Container:
             for i in base:
                 if (0, i) <= cur or i in ov:
                     continue
-                out.append((self._gen(self, i), i, parent))
+                out.append(((0, i), self._gen(self, i), i, parent))
                 if len(out) > limit:
                     break
         if len(out) <= limit:
@@ -168,30 +169,24 @@ class Container:
                     cands.append(((it.seq, it.idx), it, it.idx, it.parent))
                 present.add(it.idx)
             if since is not None:
+                latest: dict[int, tuple[int, Any]] = {}  # the last removal of each item from `parent` in the round
                 for seq, idx, par in self.tombstones:
-                    if since < seq <= until and (parent is ... or par == parent) and (seq, idx) > cur \
-                            and not (idx in present and (ov.get(idx) is not None and ov[idx].seq > since)):
+                    if since < seq <= until and (parent is ... or par == parent):
+                        if idx not in latest or seq > latest[idx][0]:
+                            latest[idx] = (seq, par)
+                for idx, (seq, par) in latest.items():
+                    back = ov.get(idx)
+                    if (seq, idx) > cur and not (idx in present and back is not None and back.seq > since):
                         cands.append(((seq, idx), None, idx, par))
             cands.sort(key=lambda c: c[0])
-            seen: set[int] = set()
-            for _key, it, idx, par in cands:
-                if it is None and idx in seen:
-                    continue
-                seen.add(idx)
-                out.append((it, idx, par))
+            for c in cands:
+                out.append(c)
                 if len(out) > limit:
                     break
+        rows = [(it, idx, par) for _key, it, idx, par in out]
         if len(out) > limit:
-            out = out[:limit]
-            last_it, last_idx, _ = out[-1]
-            if last_it is None:
-                # a removal: find its seq for the cursor
-                seqs = [s for s, i, _p in self.tombstones if i == last_idx and s <= until]
-                nxt = (max(seqs) if seqs else 0, last_idx)
-            else:
-                nxt = (last_it.seq, last_idx)
-            return out, nxt
-        return out, None
+            return rows[:limit], out[limit - 1][0]
+        return rows, None
 
     # --- writing ---
     def put(self, it: Item) -> Item:
