@@ -181,8 +181,10 @@ class DeltaReader:
     MAX_RESTARTS = 3
 
     def __init__(self, u: UnitContext, what: str, token: str | None, first_url: str,
-                 params: dict[str, Any] | None = None, on_restart: Callable[[], None] | None = None) -> None:
+                 params: dict[str, Any] | None = None, on_restart: Callable[[], None] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
         self.u = u
+        self.headers = headers
         self.what = what
         self.token = token
         self.first_url = first_url
@@ -199,7 +201,7 @@ class DeltaReader:
         restarts = 0
         while True:
             try:
-                rnd = self.u.graph.delta(url, params=params)
+                rnd = self.u.graph.delta(url, params=params, headers=self.headers)
                 yield from rnd
                 self.link = rnd.delta_link
                 return

@@ -23,6 +23,8 @@ from vboshell.graph.errors import GraphError
 MESSAGE_FIELDS = ("id,changeKey,subject,from,sender,toRecipients,ccRecipients,bccRecipients,replyTo,receivedDateTime,"
                   "sentDateTime,createdDateTime,lastModifiedDateTime,isRead,isDraft,hasAttachments,importance,"
                   "categories,flag,internetMessageId,conversationId,parentFolderId")
+# Graph's message delta pages hold 10 items unless asked for more: larger pages cut the delta requests ~10x
+PAGE_PREFER = {"Prefer": "odata.maxpagesize=200"}
 _NO_MAILBOX = ("mailboxnotenabledforrestapi", "mailboxnotsupportedforrestapi", "resourcenotfound",
                "errorinvaliduser", "mailboxnotfound")
 
@@ -49,11 +51,12 @@ def _paths(folders: dict[str, tuple[str, str | None]]) -> dict[str, str]:
     return out
 
 
-def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str):
+def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str,
+                 headers: dict[str, str] | None = None):
     """Yield (item, full_round) of a container's delta (expired tokens restart a full round, see DeltaReader);
     the new delta link is left in u.params['_link']."""
     token, _extra = u.get_state(key)
-    rd = DeltaReader(u, what, token, first_url, params)
+    rd = DeltaReader(u, what, token, first_url, params, headers=headers)
     for it in rd:
         yield it, rd.full
     u.params["_link"] = rd.link
@@ -106,7 +109,7 @@ def collect_mailbox(u: UnitContext) -> None:
         was_full = False
         failed_before = u.counters.failed
         for msg, full in _delta_items(u, key, f"/users/{uid}/mailFolders/{fid}/messages/delta",
-                                      {"$select": MESSAGE_FIELDS}, f"folder '{paths[fid]}'"):
+                                      {"$select": MESSAGE_FIELDS}, f"folder '{paths[fid]}'", PAGE_PREFER):
             u.check_stop()
             was_full = full
             mid = msg.get("id")
