@@ -69,7 +69,7 @@ CASES = [
     ("[switch]$true", [True]),
     ("[math]::Round(2.5)", [2.0]),
     ("[math]::Round(3.5)", [4.0]),
-    ("[math]::Round(2.345, 2)", [2.34]),
+    ("[math]::Round(2.345, 2)", [2.35]),
     ("[math]::Round(2.5, [MidpointRounding]::AwayFromZero)", [3.0]),
     ("[math]::Round(2.675, 2)", [2.68]),
     ("[math]::Round(1.005, 2)", [1.0]),
