@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vboshell.repository import ObjectRef
-from vboshell.restore.paths import safe_join, safe_name, safe_relpath, unique_path
+from vboshell.restore.paths import partial_path, safe_join, safe_name, safe_relpath, unique_path, write_complete
 from vboshell.restore.session import Entry, Operation, RestoreSession, Source
 
 MAX_MIME_POST = 3 * 1024 * 1024  # base64 grows 4/3: stays under Graph's 4 MB request body limit
@@ -178,12 +179,8 @@ def export_eml(entries: list[Entry], root: Path, *, keep_folders: bool = True, o
             d = safe_join(root, *parts) if parts else root
             d.mkdir(parents=True, exist_ok=True)
             target = unique_path(safe_join(d, _eml_name(e)))
-            try:
-                with e.open() as src, open(target, "wb") as dst:
-                    copy_stream(src, dst)
-            except BaseException:
-                target.unlink(missing_ok=True)  # no truncated .eml left behind
-                raise
+            with e.open() as src, write_complete(target) as dst:  # no truncated .eml under the final name
+                copy_stream(src, dst)
             written.append(target)
             if op:
                 op.success(e, f"Exported to {target}")
@@ -239,8 +236,8 @@ def export_mbox(groups: dict[str, list[Entry]], root: Path, *, single_file: Path
                 target = safe_join(root, *parts[:-1], (parts[-1] if parts else "mailbox") + ".mbox")
             target.parent.mkdir(parents=True, exist_ok=True)
             fh = handles.get(target)
-            if fh is None:
-                fh = handles[target] = open(target, "wb")
+            if fh is None:  # written as .<name>.partial, renamed when complete
+                fh = handles[target] = open(partial_path(target), "wb")
                 written.append(target)
             for e in entries:
                 n += 1
@@ -260,9 +257,14 @@ def export_mbox(groups: dict[str, list[Entry]], root: Path, *, single_file: Path
                     fh.truncate()
                     if op:
                         op.fail(e, f"Export failed: {exc}")
-    finally:
-        for fh in handles.values():
+    except BaseException:
+        for target, fh in handles.items():
             fh.close()
+            partial_path(target).unlink(missing_ok=True)
+        raise
+    for target, fh in handles.items():
+        fh.close()
+        os.replace(partial_path(target), target)
     return written
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from vboshell.restore.paths import safe_join, safe_name, safe_relpath, unique_path, zip_member
+from vboshell.restore.paths import safe_join, safe_name, safe_relpath, unique_path, write_complete, zip_member
 from vboshell.restore.session import Entry, Operation
 from vboshell.restore.streams import ContentReader, copy_stream
 
@@ -244,12 +244,8 @@ def save_documents(entries: list[Entry], root: Path, *, as_zip: bool = False, st
             d = safe_join(root, *[safe_name(p) for p in pre], *safe_relpath("/".join(rel)))
             d.mkdir(parents=True, exist_ok=True)
             target = unique_path(safe_join(d, str(e.meta.get("name") or e.version.name)))
-            try:
-                with e.open() as src, open(target, "wb") as dst:
-                    copy_stream(src, dst)
-            except BaseException:
-                target.unlink(missing_ok=True)  # no truncated file left behind
-                raise
+            with e.open() as src, write_complete(target) as dst:  # no truncated file under the final name
+                copy_stream(src, dst)
             if op:
                 op.success(e, f"Saved to {target}")
         except Exception as exc:  # noqa: BLE001

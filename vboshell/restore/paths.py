@@ -7,7 +7,10 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 MAX_COMPONENT_BYTES = 200  # well under the 255-byte limit of common file systems, room for " (2)" and extensions
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -76,3 +79,23 @@ def unique_path(path: Path) -> Path:
 def zip_member(*components: str) -> str:
     """A safe member name for a zip archive (forward slashes, sanitised components)."""
     return "/".join(safe_name(c) for c in components if c not in ("", None))
+
+
+def partial_path(target: Path) -> Path:
+    """Where `target` is written until it is complete: a hidden `.<name>.partial` beside it."""
+    return target.with_name(f".{target.name}.partial")
+
+
+@contextmanager
+def write_complete(target: Path) -> Iterator[IO[bytes]]:
+    """Open a file for writing that appears under `target` only once it is complete (written to
+    `.<name>.partial`, renamed at the end): a killed or failing export never leaves a truncated file that
+    looks finished."""
+    tmp = partial_path(target)
+    try:
+        with open(tmp, "wb") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
