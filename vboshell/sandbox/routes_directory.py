@@ -252,21 +252,23 @@ def register(app: SandboxApp) -> None:
             since, until = (None, t.seq) if tok is None else (tok.get("s"), tok["u"])
         else:
             since, until = tok["s"], t.seq
-        off = int(tok.get("o", 0)) if tok else 0
-        rows: list[dict[str, Any]] = []
-        for u in t.users:
+        off = int(tok.get("o", 0)) if tok else 0  # position in the (append-only) user list
+        page: list[dict[str, Any]] = []
+        pos = off
+        while pos < len(t.users) and len(page) < top:
+            u = t.users[pos]
+            pos += 1
             if since is None:
-                if u.listed and u.seq <= until:
-                    rows.append(shape_user(user_full(t, u), sel))
+                if u.listed and u.seq <= until or (u.deleted and u.seq > until):
+                    page.append(shape_user(user_full(t, u), sel))
             elif since < u.seq <= until and (u.listed or u.deleted):
-                rows.append(shape_user(user_full(t, u), sel) if u.listed else
+                page.append(shape_user(user_full(t, u), sel) if u.listed else
                             {"id": u.id, "@removed": {"reason": "changed"}})
-        page = rows[off:off + top]
         base = {"sc": "users", "e": t.delta_epoch, "p": top, "sel": sorted(sel) if sel else None}
         body: dict[str, Any] = {"@odata.context": f"{ctx.graph}/$metadata#users", "value": page}
-        if off + top < len(rows):
+        if pos < len(t.users):
             body["@odata.nextLink"] = ctx.link("/users/delta", {"$skiptoken": pack_token(
-                {**base, "s": since, "u": until, "o": off + top})})
+                {**base, "s": since, "u": until, "o": pos})})
         else:
             body["@odata.deltaLink"] = ctx.link("/users/delta", {"$deltatoken": pack_token({**base, "s": until})})
         return Resp(200, body)
