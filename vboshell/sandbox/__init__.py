@@ -15,6 +15,9 @@ Pytest fixtures (tests/conftest.py)
     sandbox        session-scoped (one per xdist worker), default spec with small sizes, thread mode. Shared: do not leave
                    faults/throttle settings behind (the fixture resets them after each test that uses it).
     fresh_sandbox  function-scoped, its own tenant (use it when a test mutates content or needs pristine counters).
+    sandbox_context  a fresh shell session (ExecutionContext + BufferHost) with a session-wide VBOSHELL_HOME, for
+                   cmdlet examples that call Start-VBOSandbox (tests/test_cmdlet_examples.py picks it up).
+    Starting a sandbox costs ~0.1-0.5 s (RSA keys are reused per role within a process; see certs._key).
 
 Connection values on the handle (what an organization's connection settings need)
 ----------------------------------------------------------------------------------
