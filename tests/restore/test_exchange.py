@@ -195,3 +195,15 @@ def test_one_failing_item_is_logged_and_the_rest_continue(env: Env, changed: dic
     assert [i.Status for i in items].count("Failed") == 1
     log = env.run("Get-VBORestoreSession -Id $s.Id | Select-Object -ExpandProperty Log | ForEach-Object Title")
     assert any("simulated write failure" in line for line in log)
+
+
+def test_whatif_and_api_only_credential(env: Env, changed: dict) -> None:
+    sb = env.sb
+    _session(env)
+    before = len(sb.truth.messages("alice"))
+    env.run("Get-VEXItem -Mailbox $mb -Query invoice | Restore-VEXItem -WhatIf -TargetMailbox bob@contoso.onmicrosoft.com")
+    assert "What if" in env.ctx.host.text and len(sb.truth.messages("alice")) == before
+    _, err = env.run_errors("$c = New-Object System.Management.Automation.PSCredential('u', "
+                            "(ConvertTo-SecureString 'p' -AsPlainText -Force))\n"
+                            "Get-VEXItem -Mailbox $mb -Query invoice | Restore-VEXItem -Office365Credential $c")
+    assert "not supported in API-only mode" in err

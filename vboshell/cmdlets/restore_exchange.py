@@ -428,6 +428,7 @@ _APP_PARAMS = (
 @register
 class RestoreVEXItem(Cmdlet):
     name = "Restore-VEXItem"
+    supports_should_process = True
     module = MOD_VEX
     synopsis = "Restores mail items to the original or another mailbox."
     description = (

@@ -323,6 +323,7 @@ class _DocRestore(Cmdlet):
 @register
 class RestoreVEODDocument(_DocRestore):
     name = "Restore-VEODDocument"
+    supports_should_process = True
     module = MOD_VESP
     synopsis = "Restores OneDrive documents to the original or another OneDrive."
     description = (

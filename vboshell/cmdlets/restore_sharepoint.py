@@ -500,6 +500,7 @@ def _lib_drive(g: Any, site_id: str, name: str, explicit: bool = False) -> str:
 @register
 class RestoreVESPItem(Cmdlet):
     name = "Restore-VESPItem"
+    supports_should_process = True
     module = MOD_VESP
     synopsis = "Restores SharePoint documents, list items, lists, libraries or sites."
     description = (

@@ -422,6 +422,7 @@ def _channel_id(g: Any, team_id: str, name: str, cache: dict[tuple[str, str], st
 @register
 class RestoreVETItem(Cmdlet):
     name = "Restore-VETItem"
+    supports_should_process = True
     module = MOD_VET
     synopsis = "Restores Teams posts, channel files, channels or whole teams."
     description = (
