@@ -82,7 +82,7 @@ def test_incremental_every_service(fresh_env: Any) -> None:
     compare_with_truth(env.sb, repo)
     rp1, rp2 = repo.restore_points(job_id=job.id)
     assert rp2.committed
-    u, d = ids["user"], ids["drive"]
+    u = ids["user"]
 
     def ref(obj: str, svc: str) -> Any:
         from vboshell.repository import ObjectRef

@@ -24,6 +24,8 @@ from vboshell.store.records import JobRecord, JobSessionRecord, LogEntry
 log = logging.getLogger("vboshell.backup")
 
 WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "6"))
+# how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
+CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
 
 
@@ -293,6 +295,7 @@ class JobRunner:
                     futures[pool.submit(self._run_unit, writer, u, g)] = u
                 pending = set(futures)
                 last_tick = 0.0
+                last_checkpoint = time.monotonic()
                 while pending:
                     done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                     for f in done:
@@ -303,6 +306,9 @@ class JobRunner:
                     if time.monotonic() - last_tick > 0.5 or not pending:
                         last_tick = time.monotonic()
                         self._tick()
+                    if pending and time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
+                        writer.checkpoint()
+                        last_checkpoint = time.monotonic()
             finally:
                 if self.stop_event.is_set():
                     for f in futures:
