@@ -209,9 +209,10 @@ def main(argv: list[str] | None = None) -> int:
                 text = sys.stdin.read()
                 opts["nonprompt"] = True
             ctx = _make_context(opts)
-            if text == sys.stdin and False:
-                pass
-            return ctx.execute(text)
+            code = ctx.execute(text)
+            if code == 0 and not getattr(ctx, "exit_requested", False) and ctx.get_variable("?") is False:
+                return 1  # like powershell -Command: the last statement failed
+            return code
         if sys.stdin.isatty() and sys.stdout.isatty():
             ctx = _make_context(opts)
             try:

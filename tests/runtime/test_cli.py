@@ -159,3 +159,9 @@ def test_ctrl_c_stops_and_runs_finally(tmp_path):
 def test_file_args_are_strings(capsys, tmp_path):
     (tmp_path / "a.ps1").write_text("param([string]$Code, $Raw, [int[]]$Ids)\n\"$Code|$($Raw.GetType().Name)|$($Ids.Count)\"\n")
     assert run_cli(["-File", "a.ps1", "-Code", "007", "-Raw", "5", "-Ids", "3"], capsys)[1] == "007|String|1\n"
+
+
+def test_command_last_statement_failed_exit_one(capsys):
+    assert run_cli(["-Command", "Write-Error 'last'"], capsys)[0] == 1
+    assert run_cli(["-Command", "Write-Error 'first'; 'ok'"], capsys)[0] == 0
+    assert run_cli(["-Command", "Write-Error 'x'; exit 0"], capsys)[0] == 0

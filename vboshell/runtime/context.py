@@ -273,6 +273,7 @@ class ExecutionContext:
         self.services = SimpleNamespace()  # engine teams hang lazily-built services here (catalogue, ...)
         self._stop_event = threading.Event()
         self.last_exit_code: int = 0
+        self.exit_requested = False  # set by execute() when the text ran `exit`
         self.history: list[str] = []
         self.transcript: Any = None  # set by Start-Transcript
         self.output_hooks: list[Callable[[str], None]] = []  # extra sinks for host text (transcripts)
