@@ -238,3 +238,45 @@ def test_survey_and_web_part_notes_and_onenote_skip() -> None:
     assert any("Web part" in w for w in op.warnings)
     assert op.done[-1] == "Home.aspx" and len(op.skipped) == 2
     assert all("not supported in API-only mode" in s for s in op.skipped)
+
+
+class _ZeroStream(io.RawIOBase):
+    """A large stream produced on the fly (no buffer of its size anywhere)."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:  # type: ignore[override]
+        n = min(len(b), self.left)
+        b[:n] = bytes(n)
+        self.left -= n
+        return n
+
+
+def test_save_streams_with_flat_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from vboshell.restore.files import save_documents
+
+    size = 48 * 1024 * 1024
+    e = _entry("file", "big.bin", "", {})
+    e.version.size = size
+    e.open = lambda: io.BufferedReader(_ZeroStream(size), 1024 * 1024)  # type: ignore[method-assign]
+    tracemalloc.start()
+    try:
+        save_documents([e], tmp_path / "out")
+        save_documents([e], tmp_path / "z.zip", as_zip=True)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (tmp_path / "out" / "big.bin").stat().st_size == size
+    assert peak < 8 * 1024 * 1024, peak  # a few MiB of buffers for a 48 MiB file
+    r = ContentReader(e.open, size)
+    total = 0
+    r.seek(0)
+    while chunk := r.read(10 * 327_680):
+        total += len(chunk)
+    assert total == size
