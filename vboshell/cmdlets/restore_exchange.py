@@ -438,7 +438,7 @@ class RestoreVEXItem(Cmdlet):
         "or missing from, the mailbox (both by default). Changed items are restored next to the current version. "
         "One failing item is logged and the rest continue; per-item results are in Get-VBORestoreSession. "
         "API-only note: Graph creates messages from MIME as drafts (the session log says so).")
-    output_type = "VEXRestoreResult"
+    output_type = "VBORestoreResult"
     default_parameter_set = "Item"
     parameters = [
         Parameter("Item", type=VEXItem, array=True, mandatory=True, value_from_pipeline=True, parameter_sets=("Item",),
@@ -560,7 +560,7 @@ class ExportVEXItem(Cmdlet):
         "up) in folders named after the mailbox and its folders; with -Format Mbox one .mbox per folder, or a "
         "single file when -To ends with .mbox. PST is not supported (it needs Outlook/MAPI): use MBOX, which "
         "Outlook, Thunderbird and most archivers import. File names are sanitised and never leave -To.")
-    output_type = "VEXRestoreResult"
+    output_type = "VBORestoreResult"
     default_parameter_set = "Item"
     parameters = [
         Parameter("Item", type=VEXItem, array=True, mandatory=True, value_from_pipeline=True, parameter_sets=("Item",),

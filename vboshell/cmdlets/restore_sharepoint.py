@@ -510,7 +510,7 @@ class RestoreVESPItem(Cmdlet):
         "(-RestoreDeletedItems); both by default. List items go back with their writable fields. API-only limits: "
         "OneNote notebooks are skipped (ApiOnlyModeNotSupported in the log), web part templates and the survey "
         "'allow multiple responses' setting are not preserved (noted in the log); the rest continues.")
-    output_type = "VESPRestoreResult"
+    output_type = "VBORestoreResult"
     default_parameter_set = "Document"
     parameters = [
         Parameter("Document", type=VESPDocument, array=True, mandatory=True, position=0, value_from_pipeline=True,
