@@ -207,3 +207,14 @@ def test_whatif_and_api_only_credential(env: Env, changed: dict) -> None:
                             "(ConvertTo-SecureString 'p' -AsPlainText -Force))\n"
                             "Get-VEXItem -Mailbox $mb -Query invoice | Restore-VEXItem -Office365Credential $c")
     assert "not supported in API-only mode" in err
+
+
+def test_pipeline_binding_of_restore_points_jobs_and_organizations(env: Env, changed: dict) -> None:
+    s1 = env.run("Get-VBORestorePoint | Select-Object -First 1 | Start-VBOExchangeItemRestoreSession")[0]
+    rp1 = env.run("Get-VBORestorePoint | Select-Object -First 1")[0]
+    assert s1.PointInTime == rp1.BackupTime
+    s2 = env.run("Get-VBOOrganization | Start-VEODRestoreSession")[0]
+    s3 = env.run("Get-VBOJob | Start-VBOTeamsItemRestoreSession")[0]
+    assert s2.Organization and s3.Organization
+    env.run("Get-VBORestoreSession -Status Running | Stop-VBORestoreSession")
+    assert env.run("Get-VBORestoreSession -Status Running") == []

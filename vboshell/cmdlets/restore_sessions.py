@@ -453,16 +453,19 @@ def _whoami() -> str:
 
 
 def _start_params(job_pos: bool) -> list[Parameter]:
+    from vboshell.cmdlets.jobmodel import VBOJob
+    from vboshell.cmdlets.model import VBOOrganization
+
     return [
         Parameter("LatestState", type=Switch, parameter_sets=("LatestState",),
                   help="Browse the latest backed-up state (the default)."),
-        Parameter("RestorePoint", type=object, mandatory=True, value_from_pipeline=True,
+        Parameter("RestorePoint", type=VBORestorePoint, mandatory=True, value_from_pipeline=True,
                   parameter_sets=("RestorePoint",), help="Browse this restore point (Get-VBORestorePoint)."),
         Parameter("PointInTime", type=datetime, parameter_sets=("LatestState",),
                   help="Browse the state of the latest restore point at or before this time (vboshell extension)."),
-        Parameter("Job", type=object, value_from_pipeline=True,
+        Parameter("Job", type=VBOJob, value_from_pipeline=True,
                   help="Only the restore points of this job (Get-VBOJob)."),
-        Parameter("Organization", type=object, value_from_pipeline=True,
+        Parameter("Organization", type=VBOOrganization, value_from_pipeline=True,
                   help="The organization whose backups to browse; restores write to it."),
         *SESSION_PARAMS_COMMON,
         Parameter("Server", type=str, dont_show=True, help="Only this machine (localhost) can be used."),
