@@ -231,3 +231,16 @@ def test_silently_continue_preference_hides_statement_errors(ps):
 def test_script_stack_trace(ps):
     out = ps.run("function Inner { throw 'deep' }\nfunction Outer {\n  Inner\n}\ntry { Outer } catch { $_.ScriptStackTrace }")
     assert out == ["at Inner, <No file>: line 1\nat Outer, <No file>: line 3\nat <ScriptBlock>, <No file>: line 5"]
+
+
+def test_throw_inside_foreach_object_keeps_its_own_shape(ps):
+    ps.run("1 | ForEach-Object {\n  throw 'inner'\n}")
+    assert ps.host.error_text == (
+        "inner\n"
+        "At line:2 char:3\n"
+        "+   throw 'inner'\n"
+        "+   ~~~~~~~~~~~~~\n"
+        "    + CategoryInfo          : OperationStopped: (inner:String) [], RuntimeException\n"
+        "    + FullyQualifiedErrorId : inner\n"
+        " \n"
+    )

@@ -321,10 +321,12 @@ class CmdletProcessor(CommandProcessorBase):
             fn()
         except PSRuntimeError as e:
             rec = e.error_record
-            if rec.activity is None and not rec.extra.get("parse_error"):
-                rec.activity = self.cmdlet_name
-            if rec.fully_qualified_command is None and not rec.extra.get("_from_script"):
-                rec.fully_qualified_command = self.meta.fully_qualified_command
+            if rec.invocation_info is None and not rec.extra.get("parse_error"):
+                # raised by the cmdlet itself (not by script code it ran): it is the cmdlet's error
+                if rec.activity is None:
+                    rec.activity = self.cmdlet_name
+                if rec.fully_qualified_command is None:
+                    rec.fully_qualified_command = self.meta.fully_qualified_command
             self.ev.attach_position(rec, self.extent, self.invocation_name)
             raise
         except (StopUpstream, PipelineStopped):
