@@ -47,7 +47,7 @@ WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "S
 
 # Setup shared by the examples: a connected organization (sandbox), a repository and a job.
 JOB_SETUP = SANDBOX_SETUP + (
-    "$repo = Get-VBORepository -Name 'Example backups'\n"
+    "$repo = Get-VBORepository | Where-Object Name -eq 'Example backups'\n"
     "if (-not $repo) { $repo = Add-VBORepository -Name 'Example backups' -Path ./vbo-example-repo }\n"
     "$job = Get-VBOJob -Name 'Example job'\n"
     "if (-not $job) { $u = Get-VBOOrganizationUser -Organization $org | Select-Object -First 1\n"
@@ -262,7 +262,8 @@ class _ItemListCmdlet(Cmdlet):
 
 def _filtered(items: list[dict[str, Any]], cmd: Cmdlet) -> list[VBOBackupItem]:
     kinds = [k for k, flag in (("User", "Users"), ("Group", "Groups"), ("Team", "TeamsGroups"), ("Site", "Sites"),
-                               ("PersonalSites", "PersonalSites"), ("Organization", "Organization")) if getattr(cmd, flag)]
+                               ("PersonalSites", "PersonalSites"), ("Organization", "Organization"))
+             if getattr(cmd, flag, False)]
     out = []
     rx = re.compile(re.escape(cmd.Name).replace(r"\*", ".*").replace(r"\?", "."), re.I) if cmd.Name else None
     for i in items:
