@@ -110,12 +110,29 @@ def start_sandbox(spec: str | None = None, seed: int | None = None, port: int = 
     with _lock:
         sb = _running.get(key)
         if sb is not None and sb.running and not new:
+            _running[key] = _running.pop(key)  # the most recently asked-for sandbox is the current one
             return _to_object(sb, spec_s, seed_v)
         if sb is not None:
             sb.stop()
         sb = Sandbox(spec, seed=seed_v, port=port, state_dir=_state_dir(spec_s, seed_v), reuse=True).start()
         _running[key] = sb
         return _to_object(sb, spec_s, seed_v)
+
+
+def running_sandboxes() -> list[Any]:
+    """The sandbox handles running in this shell, oldest first."""
+    with _lock:
+        return [sb for sb in _running.values() if sb.running]
+
+
+def current_sandbox() -> Any | None:
+    """The most recently started sandbox still running in this shell (None if none): what cmdlets that act on
+    'the sandbox' without -Sandbox should use."""
+    with _lock:
+        for sb in reversed(list(_running.values())):
+            if sb.running:
+                return sb
+    return None
 
 
 def stop_sandboxes(target: VBOSandbox | None = None) -> int:
