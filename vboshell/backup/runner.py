@@ -79,6 +79,11 @@ class Progress:
         return int(self.elapsed / self.objects_done * (self.objects_total - self.objects_done))
 
 
+def _short(text: str, n: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def _service_label(service: str) -> str:
     return {EXCHANGE: "mailbox", ARCHIVE: "archive mailbox", ONEDRIVE: "OneDrive", SHAREPOINT: "site",
             TEAMS: "team"}.get(service, service)
@@ -382,14 +387,14 @@ class JobRunner:
             self._log("Info", f"{u.obj.name}: {label} skipped", f"Nothing to back up ({exc}).", u.obj)
         except UnitWarning as exc:
             r.update(status="Warning", message=str(exc))
-            self._log("Warning", f"{u.obj.name}: {label} not processed", str(exc), u.obj)
+            self._log("Warning", f"{u.obj.name}: {label} not processed: {_short(str(exc))}", str(exc), u.obj)
         except Exception as exc:  # noqa: BLE001 - one object failing never stops the others
             msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             code = getattr(exc, "code", None)
             if getattr(exc, "status", None) == 403 or (code and "denied" in str(code).lower()):
                 msg = f"Access denied — the application is missing a permission ({code}): {msg}"
             r.update(status="Failed", message=msg)
-            self._log("Error", f"{u.obj.name}: {label} failed", msg, u.obj)
+            self._log("Error", f"{u.obj.name}: {label} failed: {_short(msg)}", msg, u.obj)
             log.debug("unit %s failed", u.key, exc_info=True)
         self._record(u, r, counters)
 
@@ -406,9 +411,13 @@ class JobRunner:
             if _STATUS_RANK[r["status"]] > _STATUS_RANK[o["status"]]:
                 o["status"] = r["status"]
         if r["status"] == "Success" and not r.get("skipped"):
-            self._log("Success", f"{u.obj.name}: {_service_label(u.service)} processed",
-                      f"{c.items} items ({_fmt_size(c.bytes)}), {c.deleted} deletions, {c.skipped} already stored",
-                      u.obj)
+            self._log("Success", f"{u.obj.name}: {_service_label(u.service)} processed — {c.items} items "
+                      f"({_fmt_size(c.bytes)}), {c.deleted} deleted",
+                      f"{c.items} new or changed items ({_fmt_size(c.bytes)} read), {c.deleted} deletions, "
+                      f"{c.skipped} already stored", u.obj)
+        elif r["status"] == "Warning" and c.warnings and not r.get("message", "").startswith("stopped"):
+            self._log("Warning", f"{u.obj.name}: {_service_label(u.service)} processed with {c.warnings} warning(s) — "
+                      f"{c.items} items ({_fmt_size(c.bytes)})", "See the warnings above.", u.obj)
 
     def _object_done(self, writer: Any, obj: Any) -> None:
         with self._lock_mu:

@@ -98,7 +98,8 @@ class VBOJobSchedulePolicy:
                    RetryWaitInterval=int(d.get("RetryWaitInterval") or 10))
 
 
-@ps_type(f"{NS}.VBOBackupItem", view=TypeView(table=("Type", "Name", "Mailbox", "ArchiveMailbox", "OneDrive", "Sites")))
+@ps_type(f"{NS}.VBOBackupItem", view=TypeView(table=("Type", "Name", "Mailbox", "ArchiveMailbox", "OneDrive", "Sites"),
+                                              kind="table"))
 @dataclass(eq=False)
 class VBOBackupItem:
     """One selected (or excluded) object of a job. `_item` is the engine's description (vboshell.backup.selection)."""
@@ -149,7 +150,8 @@ class VBOBackupItem:
                    _item=dict(item), **flags)
 
 
-@ps_type(f"{NS}.VBOJob", view=TypeView(table=("Name", "JobBackupType", "IsEnabled", "LastStatus", "LastRun", "NextRun")))
+@ps_type(f"{NS}.VBOJob", view=TypeView(table=("Name", "JobBackupType", "IsEnabled", "LastStatus", "LastRun", "NextRun"),
+                                       kind="table"))
 @dataclass(eq=False)
 class VBOJob:
     Id: uuid.UUID = field(default_factory=uuid.uuid4)
@@ -234,7 +236,8 @@ class VBOJobSessionLogItem:
 
 
 @ps_type(f"{NS}.VBOJobSession",
-         view=TypeView(table=("JobName", "Status", "CreationTime", "EndTime", "Progress", "ProcessedObjects")))
+         view=TypeView(table=("JobName", "Status", "CreationTime", "EndTime", "Progress", "ProcessedObjects"),
+                       kind="table"))
 @dataclass(eq=False)
 class VBOJobSession:
     Id: uuid.UUID = field(default_factory=uuid.uuid4)
