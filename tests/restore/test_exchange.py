@@ -177,11 +177,11 @@ def test_one_failing_item_is_logged_and_the_rest_continue(env: Env, changed: dic
     real = X.MailboxWriter.create_message
     calls: list[int] = []
 
-    def flaky(self: X.MailboxWriter, folder_id: str, mime: bytes) -> dict:
+    def flaky(self: X.MailboxWriter, folder_id: str, mime: bytes, **kw: bool) -> dict:
         calls.append(1)
         if len(calls) == 1:
             raise OSError("simulated write failure")
-        return real(self, folder_id, mime)
+        return real(self, folder_id, mime, **kw)
 
     monkeypatch.setattr(X.MailboxWriter, "create_message", flaky)
     env.run("$s = Start-VBOExchangeItemRestoreSession -LatestState\n"
@@ -218,3 +218,17 @@ def test_pipeline_binding_of_restore_points_jobs_and_organizations(env: Env, cha
     assert s2.Organization and s3.Organization
     env.run("Get-VBORestoreSession -Status Running | Stop-VBORestoreSession")
     assert env.run("Get-VBORestoreSession -Status Running") == []
+
+
+def test_large_message_goes_through_the_import_api(env: Env, changed: dict) -> None:
+    sb = env.sb
+    env.run("$s = Start-VBOExchangeItemRestoreSession -LatestState\n"
+            "$big = Get-VEXMailbox -Session $s | Where-Object { -not $_.IsArchive } | Get-VEXItem -Type Message | "
+            "Where-Object Size -gt 3500000 | Select-Object -First 1")
+    big = env.run("$big")
+    assert big, "the test tenant has one large message"
+    res = env.run("$big | Restore-VEXItem -TargetMailbox carol@contoso.onmicrosoft.com -ToFolder Large")[0]
+    assert res.CreatedCount == 1 and res.FailedCount == 0
+    got = [m for m in sb.truth.messages("carol", with_mime=True) if m["folderPath"].startswith("Large/")]
+    assert len(got) == 1 and got[0]["mime"] == big[0]._entry.read()
+    assert got[0]["isDraft"] is False  # the import API keeps full fidelity

@@ -154,6 +154,15 @@ def _dt(v: Any) -> datetime | None:
 # ---------------------------------------------------------------------------------------------------- export
 
 
+EXPORT_FORMAT = "application/x-exchange-export"
+NOT_MIME = ("This item was backed up in Exchange's export format (mailbox export API), not as MIME, so it cannot "
+            "be written as EML/MBOX; restore it with Restore-VEXItem instead.")
+
+
+def is_mime(e: Entry) -> bool:
+    return str(e.meta.get("contentType") or "message/rfc822").lower() != EXPORT_FORMAT
+
+
 def _eml_name(e: Entry) -> str:
     subject = str(e.meta.get("subject") or "(no subject)")
     return safe_name(subject[:120], "message") + ".eml"
@@ -170,9 +179,10 @@ def export_eml(entries: list[Entry], root: Path, *, keep_folders: bool = True, o
     for i, e in enumerate(entries, 1):
         if progress:
             progress(i, total, e.version.name)
-        if e.type != "message":
+        if e.type != "message" or not is_mime(e):
             if op:
-                op.skip(e, f"Only e-mail messages are exported to EML; this is a {e.type or 'item'}.")
+                op.skip(e, NOT_MIME if e.type == "message" else
+                        f"Only e-mail messages are exported to EML; this is a {e.type or 'item'}.")
             continue
         try:
             parts = [e.obj.name or e.obj.external_id, *safe_relpath(e.version.folder)] if keep_folders else []
@@ -243,9 +253,10 @@ def export_mbox(groups: dict[str, list[Entry]], root: Path, *, single_file: Path
                 n += 1
                 if progress:
                     progress(n, total, e.version.name)
-                if e.type != "message":
+                if e.type != "message" or not is_mime(e):
                     if op:
-                        op.skip(e, f"Only e-mail messages are exported to MBOX; this is a {e.type or 'item'}.")
+                        op.skip(e, NOT_MIME if e.type == "message" else
+                                f"Only e-mail messages are exported to MBOX; this is a {e.type or 'item'}.")
                     continue
                 pos = fh.tell()
                 try:
@@ -346,8 +357,10 @@ class MailboxWriter:
     def mime_of(self, message_id: str) -> bytes:
         return self.g.get_bytes(f"/users/{self.u}/messages/{message_id}/$value")
 
-    def create_message(self, folder_id: str, mime: bytes) -> dict[str, Any]:
-        if len(mime) <= MAX_MIME_POST:
+    def create_message(self, folder_id: str, mime: bytes, *, export_format: bool = False) -> dict[str, Any]:
+        """MIME up to 3 MB: POST (created as a draft). Larger MIME, and items backed up in the export format,
+        go through the mailbox import API (full fidelity)."""
+        if not export_format and len(mime) <= MAX_MIME_POST:
             resp = self.g.request("POST", f"/users/{self.u}/mailFolders/{folder_id}/messages",
                                   content=base64.b64encode(mime), headers={"Content-Type": "text/plain"})
             return resp.json()
@@ -448,7 +461,7 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
             elif not opts.restore_deleted:
                 op.skip(e, "Missing from the mailbox; not restored (use -RestoreDeletedItem).")
                 continue
-            new = w.create_message(fid, mime)
+            new = w.create_message(fid, mime, export_format=not is_mime(e))
             if not new.get("imported") and not draft_noted:
                 op.warn(DRAFT_NOTE)
                 draft_noted = True
