@@ -139,3 +139,39 @@ def test_scheduled_job_runs_under_service(fresh_env: Any) -> None:
     assert proc.returncode == 0, out
     assert "Starting job 'Sched'" in out and "vboshell service stopped" in out
     assert not [s for s in env.catalog.list_job_sessions(str(job.Id)) if s.status == "Running"]
+
+
+def test_stop_from_another_process_and_ctrl_c(fresh_env: Any) -> None:
+    import threading
+
+    from vboshell.backup.runner import start_job
+
+    env = fresh_env
+    job = env.job()
+    env.sb.configure_faults(latency_ms=(10.0, 20.0))
+    env.sb.reset_counters()
+    runner = start_job(job, env.catalog, wait=False)
+    _wait_items(lambda: _downloads(env.sb), 40)
+    # what Stop-VBOJob does for a run it cannot reach directly: flag the session in the catalogue
+    env.catalog.modify_job_session(runner.session.id, lambda r: setattr(r, "details", {**r.details,
+                                                                                        "stop_requested": True}))
+    assert runner.done.wait(60)
+    assert env.catalog.get_job_session(runner.session.id).status == "Stopped"
+    # Ctrl+C while Start-VBOJob waits: the pipeline stops, the run stops cleanly
+    n0 = _downloads(env.sb)
+
+    def press_ctrl_c() -> None:
+        _wait_items(lambda: _downloads(env.sb) - n0, 40)
+        env.ctx.stop()
+
+    t = threading.Thread(target=press_ctrl_c)
+    t.start()
+    env.ctx.invoke("Get-VBOJob -Name J | Start-VBOJob")
+    t.join(60)
+    env.ctx.reset_stop()
+    sessions = env.catalog.list_job_sessions(job.id)
+    assert [s.status for s in sessions].count("Stopped") == 2, [s.status for s in sessions]
+    env.sb.reset_faults()
+    s3 = env.backup(job)
+    assert s3.status == "Success"
+    compare_with_truth(env.sb, env.repo(), content=False)
