@@ -232,3 +232,12 @@ def test_large_message_goes_through_the_import_api(env: Env, changed: dict) -> N
     got = [m for m in sb.truth.messages("carol", with_mime=True) if m["folderPath"].startswith("Large/")]
     assert len(got) == 1 and got[0]["mime"] == big[0]._entry.read()
     assert got[0]["isDraft"] is False  # the import API keeps full fidelity
+
+
+def test_contacts_and_events_are_not_duplicated(env: Env, changed: dict) -> None:
+    sb = env.sb
+    _session(env)
+    before = (len(sb.truth.contacts("alice")), len(sb.truth.events("alice")))
+    res = env.run("Get-VEXItem -Mailbox $mb | Where-Object ItemClass -ne 'IPM.Note' | Restore-VEXItem")[0]
+    assert res.FailedCount == 0 and res.CreatedCount == 0 and res.SkippedCount >= 2
+    assert (len(sb.truth.contacts("alice")), len(sb.truth.events("alice"))) == before

@@ -380,6 +380,16 @@ class MailboxWriter:
     def set_read(self, message_id: str, is_read: bool) -> None:
         self.g.send_json("PATCH", f"/users/{self.u}/messages/{message_id}", {"isRead": is_read})
 
+    def current_json(self, kind: str, item_id: str) -> dict[str, Any] | None:
+        """The contact/event with this id in the mailbox, or None when it is gone."""
+        url = f"/users/{self.u}/contacts/{item_id}" if kind == "contact" else f"/users/{self.u}/events/{item_id}"
+        try:
+            return self.g.get_json(url, params={"$select": "id,lastModifiedDateTime"})
+        except Exception as exc:  # noqa: BLE001
+            if getattr(exc, "status", 0) in (404, 400):
+                return None
+            raise
+
     def create_json(self, kind: str, body: dict[str, Any]) -> dict[str, Any]:
         url = f"/users/{self.u}/contacts" if kind == "contact" else f"/users/{self.u}/events"
         return self.g.post_json(url, body)
@@ -432,9 +442,19 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
             if opts.to_folder:
                 folder = opts.to_folder.strip("/") + ("/" + folder if folder else "")
             if e.type in ("contact", "event"):
-                body = _json_body(e)
-                new = w.create_json(e.type, body)
-                op.success(e, f"Created {e.type} {new.get('id', '')} in {user}")
+                cur = w.current_json(e.type, e.version.item_id) if user == e.obj.external_id else None
+                if cur is not None:
+                    if str(cur.get("lastModifiedDateTime") or "") == str(m.get("lastModifiedDateTime") or "-"):
+                        op.skip(e, f"The {e.type} exists unchanged.")
+                        continue
+                    if not opts.restore_changed:
+                        op.skip(e, f"The {e.type} was changed; not restored (use -RestoreChangedItem).")
+                        continue
+                elif not opts.restore_deleted:
+                    op.skip(e, f"The {e.type} is missing; not restored (use -RestoreDeletedItem).")
+                    continue
+                new = w.create_json(e.type, _json_body(e))
+                op.success(e, f"Created {e.type} {new.get('id', '')} in {user}", merged=cur is not None)
                 continue
             top = folder.split("/", 1)[0]
             well_known = wk_by_path.get((e.obj.external_id, top.lower())) if "/" not in folder else None
