@@ -201,7 +201,9 @@ def test_whatif_and_api_only_credential(env: Env, changed: dict) -> None:
     sb = env.sb
     _session(env)
     before = len(sb.truth.messages("alice"))
-    env.run("Get-VEXItem -Mailbox $mb -Query invoice | Restore-VEXItem -WhatIf -TargetMailbox bob@contoso.onmicrosoft.com")
+    env.run("Get-VEXItem -Mailbox $mb -Query invoice | Restore-VEXItem -WhatIf -TargetMailbox "
+            "bob@contoso.onmicrosoft.com -TargetFolder X -RestoreDeletedItems -RestoreChangedItems "
+            "-MarkRestoredAsUnread")
     assert "What if" in env.ctx.host.text and len(sb.truth.messages("alice")) == before
     _, err = env.run_errors("$c = New-Object System.Management.Automation.PSCredential('u', "
                             "(ConvertTo-SecureString 'p' -AsPlainText -Force))\n"
