@@ -132,3 +132,21 @@ def test_ctrl_c_stops_pipeline(ps):
 
 def test_void_and_null_assignment_suppress_output(ps):
     assert ps.run("$l = [System.Collections.ArrayList]::new(); [void]$l.Add(1); $null = $l.Add(2); $l.Add(3) | Out-Null; $l.Count") == [3]
+
+
+def test_table_is_held_while_host_text_passes(ps, monkeypatch):
+    from vboshell.runtime.evaluator import OutDefaultSink
+
+    monkeypatch.setattr(OutDefaultSink, "HOLD", 60.0)
+    ps.ctx.execute('"first"; [pscustomobject]@{A=1;B="x"}; Write-Host "between"; [pscustomobject]@{A=22;B="y"}; "text"')
+    text = ps.host.text
+    assert text.startswith("first\nbetween\n")
+    assert "22 y" in text and text.index("between") < text.index(" A B")
+
+
+def test_table_after_hold_streams_under_same_header(ps, monkeypatch):
+    from vboshell.runtime.evaluator import OutDefaultSink
+
+    monkeypatch.setattr(OutDefaultSink, "HOLD", -1.0)
+    ps.ctx.execute('[pscustomobject]@{A=1}; [pscustomobject]@{A=2}')
+    assert ps.host.text.count("A\n-") == 1

@@ -55,27 +55,85 @@ def _script_terminating(e: PSRuntimeError) -> bool:
 
 
 class OutDefaultSink:
-    """Collects top-level output and renders it with vboshell.format.format_default in batches."""
+    """Top-level output, rendered by vboshell.format's incremental Out-Default formatter.
+
+    Like Windows PowerShell 5.1, objects that format as a table/list are held for up to 0.3 s so the first
+    rows size the columns; host writes (Write-Host, warnings, errors) are not held, so they may appear before
+    such a table, exactly as in 5.1. Plain scalars before the first held object are written in order."""
+
+    HOLD = 0.3
 
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
         self.items: list[Any] = []
-        self.first_time = 0.0
+        self.first_time = 0.0  # arrival of the oldest pending item
+        self.held_since: float | None = None  # arrival of the first pending non-scalar
+        self.formatter: Any = None
+        self._no_formatter = False
 
     def write(self, obj: Any) -> None:
+        now = time.monotonic()
         if not self.items:
-            self.first_time = time.monotonic()
+            self.first_time = now
         self.items.append(obj)
-        if len(self.items) >= 500 or time.monotonic() - self.first_time > 0.5:
+        if self.held_since is None and not (type(obj) in _SIMPLE or obj is None):
+            self.held_since = now
+        if len(self.items) >= 500 or self.due(now):
             self.flush()
 
-    def flush(self) -> None:
+    def due(self, now: float) -> bool:
         if not self.items:
+            return False
+        if self.held_since is not None:
+            return now - self.held_since > self.HOLD
+        return now - self.first_time > self.HOLD
+
+    def _make_formatter(self) -> Any:
+        if self.formatter is None and not self._no_formatter:
+            try:
+                from vboshell.format.engine import OutDefaultFormatter  # type: ignore[attr-defined]
+
+                self.formatter = OutDefaultFormatter(self.ctx.host.width)
+            except ImportError:
+                self._no_formatter = True
+        return self.formatter
+
+    def _render(self, items: list[Any]) -> None:
+        if not items:
             return
-        items, self.items = self.items, []
-        text = render_default(items, self.ctx.host.width)
+        if self.formatter is None and all(type(x) in _SIMPLE or x is None for x in items):
+            text = render_default(items, self.ctx.host.width)
+        else:
+            fmt = self._make_formatter()
+            text = fmt.feed(items) if fmt is not None else render_default(items, self.ctx.host.width)
         if text:
             self.ctx.host.write(text)
+
+    def flush(self) -> None:
+        """Render everything pending."""
+        items, self.items = self.items, []
+        self.held_since = None
+        self._render(items)
+
+    def flush_for_host(self) -> None:
+        """Before host text: write pending output unless a table/list is still within its hold time."""
+        if not self.items:
+            return
+        if self.held_since is None or self.due(time.monotonic()):
+            self.flush()
+            return
+        k = next(i for i, x in enumerate(self.items) if not (type(x) in _SIMPLE or x is None))
+        if k and self.formatter is None:
+            head, self.items = self.items[:k], self.items[k:]
+            self._render(head)
+
+    def close(self) -> None:
+        self.flush()
+        if self.formatter is not None:
+            text = self.formatter.close()
+            self.formatter = None
+            if text:
+                self.ctx.host.write(text)
 
 
 _SIMPLE = (str, int, float, bool)
@@ -231,7 +289,7 @@ class Evaluator:
             code = 1
         finally:
             try:
-                sink.flush()
+                sink.close()
             except Exception as e:  # noqa: BLE001
                 self._internal(e, False)
             self.out_default = prev_sink
@@ -270,7 +328,10 @@ class Evaluator:
             self._internal(e, False)
             code = 1
         finally:
-            sink.flush()
+            try:
+                sink.close()
+            except Exception as e:  # noqa: BLE001
+                self._internal(e, False)
             self.out_default = None
         return code
 
@@ -355,7 +416,7 @@ class Evaluator:
         """Per loop iteration: honour Ctrl+C and let buffered top-level output reach the screen."""
         self.ctx.check_stop()
         sink = self.out_default
-        if sink is not None and sink.items and time.monotonic() - sink.first_time > 0.3:
+        if sink is not None and sink.items and sink.due(time.monotonic()):
             sink.flush()
 
     def call_depth_enter(self) -> None:
@@ -394,7 +455,7 @@ class Evaluator:
 
     def flush_output(self) -> None:
         if self.out_default is not None:
-            self.out_default.flush()
+            self.out_default.flush_for_host()
 
     def attach_position(self, rec: ErrorRecord, extent: Any, command_name: str | None = None) -> None:
         if rec.invocation_info is None and extent is not None:
