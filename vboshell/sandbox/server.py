@@ -312,7 +312,12 @@ class Sandbox:
         if self._server is not None:
             self._server.should_exit = True
             if self._thread is not None:
-                self._thread.join(10)
+                self._thread.join(0.5)
+                if self._thread.is_alive():
+                    # clients still holding keep-alive TLS connections (an engine's pool) would make uvicorn wait
+                    # for them to close for as long as they live: stop waiting
+                    self._server.force_exit = True
+                    self._thread.join(10)
             self._server = None
         if self._sock is not None:
             with contextlib.suppress(OSError):
