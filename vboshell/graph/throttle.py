@@ -29,7 +29,7 @@ class ThrottlePolicy:
     directory_burst: float = 300.0
     default_rate: float = 200.0
     default_burst: float = 400.0
-    max_connections: int = 64
+    max_connections: int = 16  # HTTP/1.1 pool: httpcore checks every pooled connection on each request (O(n) CPU)
     max_attempts: int = 6  # total tries per request (throttling and transient errors)
     backoff_base: float = 0.5  # seconds; doubles per attempt, with full jitter
     backoff_max: float = 30.0
