@@ -26,3 +26,14 @@ class RepositoryCorruptError(RepositoryError):
 
 class RepositoryStateError(RepositoryError):
     """An API call was made in the wrong state (e.g. put_item outside a restore point)."""
+
+
+class RepositoryFullError(RepositoryError, OSError):
+    """The repository's volume has no space left; the message names the path and the space (errno ENOSPC, so
+    callers that catch OSError still see it)."""
+
+    def __init__(self, message: str) -> None:
+        import errno
+
+        super().__init__(message)
+        self.errno = errno.ENOSPC

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import sys
 import threading
 import time
 import uuid
@@ -26,6 +27,7 @@ from vboshell.repository.crypto import Keys
 from vboshell.repository.errors import (
     RepositoryCorruptError,
     RepositoryError,
+    RepositoryFullError,
     RepositoryKeyError,
     RepositoryNotFoundError,
     RepositoryStateError,
@@ -726,6 +728,49 @@ class View:
 # ----------------------------------------------------------------------------------------------- writer
 
 
+def _fmt_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{int(n)} B" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def _full_error(path: Path, exc: BaseException) -> RepositoryFullError | None:
+    """A RepositoryFullError naming the path and the space when `exc` means the volume is full, else None."""
+    import errno
+
+    full = (isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1))) or (
+        isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower())
+    if not full:
+        return None
+    try:
+        du = shutil.disk_usage(path)
+        space = f"{_fmt_bytes(du.free)} free of {_fmt_bytes(du.total)}"
+    except OSError:
+        space = "free space unknown"
+    return RepositoryFullError(
+        f"No space left on the repository volume: {path} ({space}). Free space or move the repository, then run "
+        "the job again; it resumes from what was stored.")
+
+
+def _space_checked(fn: Callable) -> Callable:
+    """Turn 'no space left on device' (files or the SQLite index) into a RepositoryFullError naming path and space."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(self: Writer, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except (OSError, sqlite3.OperationalError) as exc:
+            err = _full_error(self.repo.path, exc)
+            if err is None:
+                raise
+            raise err from exc
+
+    return wrapper
+
+
 def _locked(fn: Callable) -> Callable:
     """Run a Writer method under the writer's re-entrant mutex (collectors may call from several threads)."""
     import functools
@@ -735,7 +780,7 @@ def _locked(fn: Callable) -> Callable:
         with self._mu:
             return fn(self, *args, **kwargs)
 
-    return wrapper
+    return _space_checked(wrapper)
 
 
 class Writer:
@@ -777,6 +822,7 @@ class Writer:
         self.adopted = False
         self.stats = {"items": 0, "new": 0, "changed": 0, "unchanged": 0, "deleted": 0, "bytes": 0, "stored_bytes": 0}
         self._closed = False
+        self._failure: str | None = None  # set when a write failed and queued work was discarded
 
     # --- context manager ---
     def __enter__(self) -> Writer:
@@ -860,6 +906,12 @@ class Writer:
     def _check(self) -> None:
         if self._closed:
             raise RepositoryStateError("The writer is closed.")
+        if self._failure is not None:
+            # Work queued by other callers (items, delta states) was discarded with the failed write: nothing more
+            # may be stored or committed, or a delta state could be published for items that were never stored.
+            # The restore point stays incomplete; the next run resumes it.
+            raise RepositoryStateError(f"An earlier write to the repository failed, so this run stops: "
+                                       f"{self._failure}")
 
     def _need_rp(self) -> RestorePoint:
         self._check()
@@ -928,6 +980,7 @@ class Writer:
             return True
         return self._con.execute("SELECT 1 FROM chunks WHERE id=?", (cid,)).fetchone() is not None
 
+    @_space_checked
     def put_item(
         self,
         obj: ObjectRef | str,
@@ -964,8 +1017,8 @@ class Writer:
                     self._pack = PackWriter(self.repo.path / "tmp", self.keys)
                 try:
                     e = self._pack.add(cid, blob, len(chunk))
-                except BaseException:
-                    self._discard_unflushed()
+                except BaseException as exc:
+                    self._discard_unflushed(exc, owner=(oid, service))
                     raise
                 self._pack_chunks[cid] = (e.offset, e.length, e.raw_length)
                 self.stats["stored_bytes"] += len(blob)
@@ -1106,8 +1159,8 @@ class Writer:
             try:
                 pid, path, psize = self._pack.finish()
                 self.repo.backend.put_file(pack_name(pid), path)
-            except BaseException:
-                self._discard_unflushed()
+            except BaseException as exc:
+                self._discard_unflushed(exc)
                 raise
             pack_rows = [(cid, pid, o, n, r) for cid, (o, n, r) in self._pack_chunks.items()]
             pack_info = (pid, psize)
@@ -1130,7 +1183,7 @@ class Writer:
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
-            self._discard_unflushed()  # the published pack (if any) becomes an orphan for maintenance
+            self._discard_unflushed(sys.exc_info()[1])  # the published pack (if any) becomes an orphan for maintenance
             raise
         self._pack_chunks.clear()
         self._ops.clear()
@@ -1139,10 +1192,16 @@ class Writer:
         self._pending_delta.clear()
         self._last_flush = time.monotonic()
 
-    def _discard_unflushed(self) -> None:
+    def _discard_unflushed(self, reason: BaseException | None = None, owner: tuple[int, str] | None = None) -> None:
         """After a failed write (disk full, I/O error): drop the open pack and every queued row, which may refer to
         its chunks. Those items are simply not stored (item_known() is False for them), so nothing in the index
-        ever points at missing data."""
+        ever points at missing data. If the dropped work was not only the failing caller's own (`owner`: its object
+        and service, and no queued delta state), other callers cannot know their items were lost, so the writer
+        refuses further work (see _check): otherwise their later delta states would be published without them."""
+        others = bool(self._pending_delta) or any((oid, svc) != owner for oid, svc, _iid in self._pending)
+        if reason is not None and others and not isinstance(reason, KeyboardInterrupt | SystemExit | GeneratorExit):
+            err = _full_error(self.repo.path, reason) if isinstance(reason, OSError | sqlite3.OperationalError) else None
+            self._failure = str(err or reason) or type(reason).__name__
         if self._pack is not None:
             try:
                 self._pack.abort()
