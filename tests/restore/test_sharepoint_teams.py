@@ -171,3 +171,10 @@ def test_teams_channel_files_restore_and_save(env: Env, changed: dict, tmp_path:
     assert back["content"] == data
     env.run(f"Get-VETFile -Channel $ch -Query 'name:minutes' | Save-VETItem -Path '{tmp_path}'")
     assert (tmp_path / chan["displayName"] / "minutes.bin").read_bytes() == data
+
+
+def test_sanitizer_keeps_export_self_contained() -> None:
+    from vboshell.restore.teams import sanitize_html
+
+    out = sanitize_html('<img src="https://graph.microsoft.com/x/$value" alt="chart"><img src="data:image/png;base64,AA">')
+    assert "https://" not in out and 'alt="chart"' in out and "data:image/png" in out

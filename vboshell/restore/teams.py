@@ -203,6 +203,8 @@ class _Sanitizer(HTMLParser):
                 continue
             if v and k in ("href", "src") and v.strip().lower().startswith(("javascript:", "vbscript:", "data:text")):
                 continue
+            if k == "src" and not (v or "").strip().lower().startswith("data:image/"):
+                continue  # self-contained: no external fetches (hosted images need a signed-in Graph session)
             keep.append(f' {k}="{html.escape(v or "", quote=True)}"')
         self.out.append(f"<{tag}{''.join(keep)}>")
 
