@@ -178,3 +178,19 @@ def test_sanitizer_keeps_export_self_contained() -> None:
 
     out = sanitize_html('<img src="https://graph.microsoft.com/x/$value" alt="chart"><img src="data:image/png;base64,AA">')
     assert "https://" not in out and 'alt="chart"' in out and "data:image/png" in out
+
+
+def test_list_items_to_another_site(env: Env, changed: dict) -> None:
+    sb = env.sb
+    site, lst = changed["site"], changed["list"]
+    other = next(s for s in sb.truth.sites() if s["id"] != site["id"] and any(
+        not li["hidden"] and li["template"] == "genericList" for li in s["lists"]))
+    olist = next(li for li in other["lists"] if not li["hidden"] and li["template"] == "genericList")
+    env.run("$s = Start-VBOSharePointItemRestoreSession -RestorePoint (Get-VBORestorePoint | Select-Object -First 1)\n"
+            f"$site = Get-VESPSite -Session $s | Where-Object Id -eq '{site['id']}'\n"
+            f"$items = Get-VESPList -Site $site -Name '{lst['displayName']}' | Get-VESPItem")
+    res = env.run(f"$items | Restore-VESPItem -SiteURL '{other['webUrl']}' -TargetList '{olist['displayName']}'")[0]
+    assert res.FailedCount == 0 and res.CreatedCount == len(changed["items"])
+    have = [_fields(i) for i in sb.truth.list_items(other["id"], olist["id"])]
+    for orig in changed["items"]:
+        assert _fields(orig) in have
