@@ -206,3 +206,12 @@ def test_enums_compare_print_and_convert(ps):
 
 def test_private_python_attributes_are_hidden(ps):
     assert ps.run("$o = [System.Text.StringBuilder]::new(); $o.__class__ -eq $null") == [True]
+
+
+def test_xml_accelerator(ps, tmp_path):
+    (tmp_path / "cfg.xml").write_text('<?xml version="1.0"?><Config env="prod"><Server>vbo01</Server>'
+                                      '<Jobs><Job name="A" enabled="true"/><Job name="B" enabled="false"/></Jobs></Config>')
+    out = ps.run("[xml]$c = Get-Content cfg.xml; $c.Config.Server; $c.Config.env; $c.Config.Jobs.Job.Count; "
+                 "($c.Config.Jobs.Job | Where-Object { $_.enabled -eq 'true' }).name; $c.SelectNodes('//Job').Count")
+    assert out == ["vbo01", "prod", 2, "A", 2]
+    assert ps.err("[xml]'<a>'").error_id == "InvalidCastToXmlDocument"

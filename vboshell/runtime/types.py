@@ -876,6 +876,8 @@ def _type_map() -> dict[str, PSType]:
             "HtmlEncode": lambda s: __import__("html").escape(to_string(s)),
             "HtmlDecode": lambda s: __import__("html").unescape(to_string(s))}),
         PSType("System.Management.Automation.ErrorRecord", (ErrorRecord,), None),
+        PSType("System.Xml.XmlDocument", (), lambda v: __import__("vboshell.runtime.xmldoc", fromlist=["x"]).parse_xml(v),
+               check=lambda v: type(v).__name__ == "XmlDocument"),
         PSType("System.Exception", (), None, check=lambda v: _exc_check(v, "System.Exception")),
         PSType("System.Management.Automation.RuntimeException", (), None,
                check=lambda v: _exc_check(v, "System.Management.Automation.RuntimeException")),
@@ -962,7 +964,7 @@ ACCELERATORS: dict[str, str] = {
     "collections.arraylist": "System.Collections.ArrayList", "collections.hashtable": "System.Collections.Hashtable",
     "management.automation.pscredential": "System.Management.Automation.PSCredential",
     "management.automation.runtimeexception": "System.Management.Automation.RuntimeException",
-    "net.webutility": "System.Net.WebUtility", "midpointrounding": "System.MidpointRounding",
+    "net.webutility": "System.Net.WebUtility", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
     "stringsplitoptions": "System.StringSplitOptions", "stringcomparison": "System.StringComparison", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
     "security.securestring": "System.Security.SecureString", "text.stringbuilder": "System.Text.StringBuilder",
 }
