@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 
-class ErrorCategory(str, Enum):  # noqa: UP042 - str() must stay the plain value for older code
+class ErrorCategory(str, Enum):  # noqa: UP042 - keep the existing str()/format() behaviour
     """PowerShell's System.Management.Automation.ErrorCategory names."""
 
     NotSpecified = "NotSpecified"
