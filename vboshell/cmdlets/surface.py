@@ -428,7 +428,8 @@ _add("Organizations", SUPPORTED, "Get-VBOOrganizationUsageEstimate", issue=6, so
      reason="The API-only replacement of Measure-VBOOrganizationFullBackupSize (Microsoft 365 usage reports).")
 _add("Sessions", SUPPORTED, "Wait-VBOJobSession", issue=8, source="vboshell",
      reason="Waits for a session started with Start-VBOJob -RunAsync.")
-_add("Sandbox tenant (vboshell)", SUPPORTED, "Start-VBOSandbox Stop-VBOSandbox", issue=5, source="vboshell",
+_add("Sandbox tenant (vboshell)", SUPPORTED, "Start-VBOSandbox Stop-VBOSandbox Remove-VBOSandboxItem", issue=5,
+     source="vboshell",
      reason="The built-in demo tenant used by the quickstart and the tests.")
 
 # ------------------------------------------------------------------------------------------------
