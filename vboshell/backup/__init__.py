@@ -26,10 +26,11 @@ Repository layout written by a run (vboshell.repository; one restore point per r
         team  — a team, external_id = the group id: service "Teams"
     Groups selected in a job are expanded to their member users and/or the group's site (as Veeam does).
 
-    Every stored item has metadata["type"] (below); `folder` is the display path of the item's *container* at the
-    time the version was stored ("" = top level), `parent_id` the Graph id of the container. Paths use "/" as
-    separator. The tree is authoritative through parent_id (folders are items too), so a renamed/moved folder is a
-    new version of the folder item; its children keep their ids.
+    Every stored item has metadata["type"] (below); `folder` is the display path of the item's *container*
+    ("" = top level), `parent_id` the Graph id of the container. Paths use "/" as separator. Folders are items too.
+    When a mail folder or drive folder is renamed or moved, the folder item gets a new version and every item
+    below it is stored again under the new path (a new version with the same content, read back from the
+    repository — nothing is downloaded), so View.items(obj, service, folder) always uses current paths.
 
     "Exchange" / "ExchangeArchive"  (object kind user)
         type "folder":  item_id = mail folder id; folder = parent folder path; parent_id = parentFolderId;

@@ -116,6 +116,7 @@ class JobRunner:
         self._obj_results: dict[Any, dict[str, Any]] = {}
         self._started = time.monotonic()
         self.done = threading.Event()
+        self.session_ready = threading.Event()  # the job lock is held and the session record exists
         self.error: BaseException | None = None
 
     # ------------------------------------------------------------------------------------------------ control
@@ -168,6 +169,7 @@ class JobRunner:
         try:
             self._fail_stale_sessions()
             self.prepare_session()
+            self.session_ready.set()
             return self._run_locked()
         except BaseException as exc:
             self.error = exc
@@ -460,25 +462,34 @@ def start_job(job: JobRecord, catalog: Catalog | None = None, *, full: bool = Fa
     if wait:
         runner.run()
         return runner
-    runner.prepare_session()
-    started = threading.Event()
+    refused: list[JobAlreadyRunning] = []
 
     def bg() -> None:
-        started.set()
         try:
             runner.run()
         except JobAlreadyRunning as exc:
-            if runner.session is not None:
-                catalog.update_job_session(runner.session.id, status="Failed", end_time=_now())
-                catalog.add_job_session_log(runner.session.id, LogEntry(title="Job not started", message=str(exc),
-                                                                        type="Error"))
+            refused.append(exc)
         except Exception:  # noqa: BLE001 - logged in the session
             log.exception("background job run failed")
 
     t = threading.Thread(target=bg, name=f"vbo-job-{job.name}", daemon=True)
     runner.thread = t  # type: ignore[attr-defined]
     t.start()
-    started.wait(5)
+    # Return once the run holds the job lock and its session exists, so that a run of the same job started at the
+    # same moment elsewhere is refused here, to the caller, rather than recorded as a failed session.
+    deadline = time.monotonic() + 60
+    while not runner.session_ready.wait(0.02) and not runner.done.is_set() and time.monotonic() < deadline:
+        pass
+    if runner.session is None:
+        with _reg_mu:
+            if _running.get(job.id) is runner:
+                del _running[job.id]
+        if refused:
+            raise refused[0]
+        sess = runner.prepare_session()  # the run failed before its session existed: record why
+        catalog.update_job_session(sess.id, status="Failed", end_time=_now())
+        catalog.add_job_session_log(sess.id, LogEntry(title="Job not started", type="Error",
+                                                      message=str(runner.error or "The run did not start in time.")))
     return runner
 
 

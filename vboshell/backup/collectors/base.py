@@ -103,6 +103,21 @@ class UnitContext:
             self.counters.items += 1
         return res
 
+    def repath(self, item_id: str, folder: str, metadata_update: dict | None = None) -> bool:
+        """A container was renamed or moved: store the item's current version again under its new folder path,
+        with the content read back from the repository (nothing is downloaded; chunks are deduplicated)."""
+        repo = self.writer.repo
+        vs = repo.versions(self.obj, self.service, item_id)
+        if not vs or vs[-1].to_seq is not None:
+            return False
+        v = vs[-1]
+        if v.folder == folder and all((v.metadata or {}).get(k) == x for k, x in (metadata_update or {}).items()):
+            return False
+        md = dict(v.metadata or {})
+        md.update(metadata_update or {})
+        return bool(self.writer.put_item(self.obj, self.service, item_id, folder, md, repo.open_content(v),
+                                         change_key=v.change_key, parent_id=v.parent_id))
+
     def delete(self, item_id: str) -> None:
         if self.writer.delete_item(self.obj, self.service, item_id):
             self.counters.deleted += 1

@@ -48,6 +48,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
     extra = extra or {}
     had = bool(extra)
     items: dict[str, list[Any]] = dict(extra.get("items") or {})
+    before = dict(items)
     root = extra.get("root")
     first = f"/drives/{drive_id}/root/delta"
     changed: list[dict[str, Any]] = []
@@ -114,6 +115,25 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
         for i in gone:
             u.delete(i)
             items.pop(i, None)
+    # items under a renamed/moved folder keep their id; store them again under the new path (no download)
+    if before and not gone >= set(before):
+
+        def old_path(iid: str | None) -> str:
+            parts: list[str] = []
+            depth = 0
+            while iid and iid != root and iid in before and depth < 256:
+                parts.append(before[iid][0])
+                iid = before[iid][1]
+                depth += 1
+            return "/".join(reversed(parts))
+
+        for iid, (name, parent, _k) in items.items():
+            if iid not in before or before[iid][1] != parent:
+                continue  # new or moved itself: stored below with its new path
+            if old_path(parent) != path_of(parent):
+                u.check_stop()
+                full_path = "/".join(x for x in (folder_of(parent), name) if x)
+                u.repath(iid, folder_of(parent), {"path": full_path})
     pf = Prefetcher()  # versions + content of several files in flight while earlier ones are stored
     failed_before = u.counters.failed
     for it in changed:

@@ -90,11 +90,16 @@ def collect_mailbox(u: UnitContext) -> None:
             u.delete(item_id)
         for fid in gone:
             u.delete(fid)
+    moved = [fid for fid in folders if fid in prev and isinstance(prev[fid], list) and prev[fid][0] != paths[fid]]
     for fid, (name, parent) in folders.items():
         m = meta[fid]
         ppath = paths.get(parent, "") if parent in folders else ""
         u.put(fid, ppath, {"type": "folder", "id": fid, "displayName": name, "parentFolderId": parent,
                            "path": paths[fid], "wellKnownName": m.get("wellKnownName")}, b"", parent_id=parent)
+    # renamed/moved folders: their messages take the new path (content read back from the repository)
+    for item_id, parent in u.children(moved):
+        if item_id not in folders:
+            u.repath(item_id, paths[parent])
     # --- messages, folder by folder; removals are decided after all folders (a move is a removal + an add) ---
     removed: set[str] = set()
     seen: set[str] = set()
