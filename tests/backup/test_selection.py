@@ -1,0 +1,48 @@
+"""Selection resolution (engine level, no backup run): organization, users with service flags, groups (members and
+site), sites, teams, personal sites, and exclusions per service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vboshell.backup.selection import make_item, resolve
+
+
+class _Job:
+    def __init__(self, selected: list | None = None, excluded: list | None = None, entire: bool = False) -> None:
+        self.selected_items = selected or []
+        self.excluded_items = excluded or []
+        self.entire_organization = entire
+
+
+def _units(env: Any, job: _Job) -> set[tuple[str, str, str]]:
+    g = env.ctx.get_variable("org").graph()
+    res = resolve(job, g, env.org_id)
+    return {(u.obj.kind, u.obj.external_id, u.service) for u in res.units}
+
+
+def test_resolution(env: Any) -> None:
+    t = env.sb.truth
+    users = [u for u in t.users() if u["listedInGraph"]]
+    alice, bob = users[0], users[1]
+    everything = _units(env, _Job(entire=True))
+    assert {s for _k, _i, s in everything} == {"Exchange", "ExchangeArchive", "OneDrive", "SharePoint", "Teams"}
+    assert ("user", alice["id"], "Exchange") in everything
+    assert sum(1 for k, _i, _s in everything if k == "team") == len(t.teams())
+    only_mail = _units(env, _Job([make_item("User", id=alice["id"], name="A", Mailbox=True)]))
+    assert only_mail == {("user", alice["id"], "Exchange")}
+    all_services = _units(env, _Job([make_item("User", id=alice["id"], name="A")]))
+    assert {s for *_x, s in all_services} == {"Exchange", "ExchangeArchive", "OneDrive"}
+    excl = _units(env, _Job(entire=True, excluded=[make_item("User", id=bob["id"], name="B", OneDrive=True)]))
+    assert ("user", bob["id"], "OneDrive") not in excl and ("user", bob["id"], "Exchange") in excl
+    team_group = next(g for g in t.groups() if "Team" in g["resourceProvisioningOptions"])
+    grp = _units(env, _Job([make_item("Group", id=team_group["id"], name="G", GroupSite=True, Mailbox=True)]))
+    members = set(team_group["members"])
+    assert {i for k, i, s in grp if k == "user" and s == "Exchange"} == members
+    assert any(k == "site" and i == team_group["siteId"] for k, i, _s in grp)
+    tm = _units(env, _Job([make_item("Team", id=team_group["id"], name="T")]))
+    assert tm == {("team", team_group["id"], "Teams")}
+    site = next(s for s in t.sites() if not s["groupId"])
+    assert _units(env, _Job([make_item("Site", id=site["id"], name="S")])) == {("site", site["id"], "SharePoint")}
+    personal = _units(env, _Job([make_item("PersonalSites", name="P")]))
+    assert personal and {s for *_x, s in personal} == {"OneDrive"}
