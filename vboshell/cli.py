@@ -177,8 +177,6 @@ def _simple_repl(ctx: Any) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if argv is None:
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), 8000))
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0].lower() in SUBCOMMANDS:
         return _dispatch_subcommand(argv[0].lower(), argv[1:])

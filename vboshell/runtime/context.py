@@ -35,6 +35,11 @@ from typing import Any
 
 from vboshell.runtime.flow import PipelineStopped, StopUpstream  # noqa: F401  (re-exported)
 
+# The tree-walking evaluator uses about a dozen Python frames per script-function call; leave room for
+# PowerShell-style recursion (the evaluator itself stops at MAX_CALL_DEPTH with CallDepthOverflow).
+if sys.getrecursionlimit() < 10000:
+    sys.setrecursionlimit(10000)
+
 PREFERENCE_DEFAULTS: dict[str, Any] = {
     "ErrorActionPreference": "Continue",
     "WarningPreference": "Continue",

@@ -40,7 +40,7 @@ from vboshell.runtime.scopes import Variable
 from vboshell.runtime.types import PSType, Ref, resolve_type, set_current_context
 from vboshell.runtime.values import Hashtable, OrderedHashtable, ScriptBlock, is_enumerable, iter_enumerable
 
-MAX_CALL_DEPTH = 200
+MAX_CALL_DEPTH = 250
 _BUILTIN_ALIASES_EXTRA: dict[str, str] = {}
 
 
