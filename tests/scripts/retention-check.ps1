@@ -1,5 +1,5 @@
 # Restore point retention audit with date arithmetic against a fixed reference time.
-$now = [datetime]'2024-03-15 09:00:00'
+$now = Get-Date -Date '2024-03-15 09:00:00'
 $retentionDays = 30
 
 $restorePoints = @(
