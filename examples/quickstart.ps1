@@ -27,6 +27,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'   # any error ends the script with exit code 1
+# Tables and lists go to Out-Host so that they appear in order with the Write-Host lines around them.
 
 # Where vboshell keeps its catalogue (VBOSHELL_HOME or the per-user default): the repository and export go there too.
 $dataFolder = (Get-VBOServer).CataloguePath
@@ -64,7 +65,7 @@ else {
         -Office365SharePointConnectionsSettings $settings
     Write-Host "Added organization $($org.Name)"
 }
-Get-VBOOrganizationUser -Organization $org | Select-Object -First 5 DisplayName, UserName, Type | Format-Table
+Get-VBOOrganizationUser -Organization $org | Select-Object -First 5 DisplayName, UserName, Type | Format-Table | Out-Host
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 2. Repository, job, backup
@@ -75,7 +76,7 @@ if (-not $repo) {
     $repo = Add-VBORepository -Name 'Quickstart' -Path (Join-Path $dataFolder 'repositories/quickstart') `
         -RetentionPeriod Years3 -Description 'Created by examples/quickstart.ps1'
 }
-$repo | Format-List Name, Path, RetentionPeriod
+$repo | Format-List Name, Path, RetentionPeriod | Out-Host
 
 $job = Get-VBOJob | Where-Object { $_.Name -eq 'Quickstart - entire organization' }
 if (-not $job) {
@@ -87,16 +88,16 @@ $null = Start-VBOJob -Job $job
 
 # The session just finished: its status and statistics ...
 $session = Get-VBOJobSession -Job $job -Last
-$session | Format-List JobName, Status, JobSessionConfigType, CreationTime, EndTime, Statistics
+$session | Format-List JobName, Status, JobSessionConfigType, CreationTime, EndTime, Statistics | Out-Host
 if ($session.Status -ne 'Success') {
     throw "The backup finished with status $($session.Status)."
 }
 
 # ... and the beginning of its log (one line per mailbox, OneDrive, site or team processed).
-$session.Log | Select-Object -First 6 | Format-Table
+$session.Log | Select-Object -First 6 | Format-Table | Out-Host
 
 # Restore points of the organization, newest first.
-Get-VBORestorePoint -Organization $org | Sort-Object BackupTime -Descending | Select-Object -First 3 | Format-Table
+Get-VBORestorePoint -Organization $org | Sort-Object BackupTime -Descending | Select-Object -First 3 | Format-Table | Out-Host
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 3. Explore the backup: a mailbox and a OneDrive
@@ -105,12 +106,12 @@ Write-Host '== 3. Exploring the backup' -ForegroundColor Cyan
 $vex = Start-VBOExchangeItemRestoreSession -LatestState -Organization $org -Reason 'Quickstart: explore a mailbox'
 $mailbox = Get-VEXMailbox -Session $vex -Name 'alice' | Where-Object { -not $_.IsArchive } | Select-Object -First 1
 Write-Host "Mailbox $($mailbox.Name) <$($mailbox.Email)>"
-Get-VEXFolder -Mailbox $mailbox | Format-Table Name, FolderClass
-Get-VEXItem -Mailbox $mailbox -Query 'from:fabrikam' | Format-Table Subject, From, Received
+Write-Host "Folders: $((Get-VEXFolder -Mailbox $mailbox).Name -join ', ')"
+Get-VEXItem -Mailbox $mailbox -Query 'from:fabrikam' | Format-Table Subject, From, Received | Out-Host
 
 $veod = Start-VEODRestoreSession -LatestState -Organization $org -Reason 'Quickstart: explore a OneDrive'
 $oneDriveUser = Get-VEODUser -Session $veod -Name 'alice' | Select-Object -First 1
-Get-VEODDocument -User $oneDriveUser -Recurse | Select-Object -First 8 | Format-Table Name, Path, Size
+Get-VEODDocument -User $oneDriveUser -Recurse | Select-Object -First 8 | Format-Table Name, Path, Size | Out-Host
 Stop-VEODRestoreSession -Session $veod
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -118,13 +119,13 @@ Stop-VEODRestoreSession -Session $veod
 # ---------------------------------------------------------------------------------------------------------------------
 Write-Host '== 4. Restoring a deleted message' -ForegroundColor Cyan
 # Remove-VBOSandboxItem changes the sandbox tenant only (there is no such cmdlet for a real tenant).
-Remove-VBOSandboxItem -Sandbox $sb -User alice -Subject 'Invoice INV-2026-0042' | Format-Table User, Type, Name, Folder
+Remove-VBOSandboxItem -Sandbox $sb -User alice -Subject 'Invoice INV-2026-0042' | Format-Table User, Type, Name, Folder | Out-Host
 
 $invoice = Get-VEXItem -Mailbox $mailbox -Query 'subject:"INV-2026-0042" hasattachment:true'
-Write-Host "Found in the backup: $($invoice.Subject) (received $($invoice.Received))"
+Write-Host "Found in the backup: $($invoice.Subject) (received $($invoice.Received.ToString('yyyy-MM-dd HH:mm')))"
 # -RestoreDeletedItem restores only what is missing from the mailbox now: nothing is duplicated.
 $result = Restore-VEXItem -Item $invoice -RestoreDeletedItem
-$result | Format-List CreatedCount, MergedCount, SkippedCount, FailedCount
+$result | Format-List CreatedCount, MergedCount, SkippedCount, FailedCount | Out-Host
 # Back in the live mailbox (asking the sandbox tenant directly):
 Write-Host "Alice's mailbox now holds: $($sb.FindMessage('alice', 'INV-2026-0042'))"
 
