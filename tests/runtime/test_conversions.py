@@ -215,3 +215,8 @@ def test_xml_accelerator(ps, tmp_path):
                  "($c.Config.Jobs.Job | Where-Object { $_.enabled -eq 'true' }).name; $c.SelectNodes('//Job').Count")
     assert out == ["vbo01", "prod", 2, "A", 2]
     assert ps.err("[xml]'<a>'").error_id == "InvalidCastToXmlDocument"
+
+
+def test_console_static_members(ps):
+    assert ps.run('[Console]::WriteLine("hello {0}", "you"); [Console]::Write("a"); [Console]::WriteLine()') == []
+    assert ps.host.text == "hello you\na\n"

@@ -819,6 +819,13 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.Management.Automation.ScriptBlock", (ScriptBlock,), _scriptblock, statics={"Create": _sb_create}),
         PSType("System.Management.Automation.SwitchParameter", (bool,), _switch, statics={"Present": True}),
         PSType("System.Math", (), None, check=lambda v: False, statics=MATH_STATICS),
+        PSType("System.Console", (), None, check=lambda v: False, statics={
+            "WriteLine": lambda *a: _console_write(a, True), "Write": lambda *a: _console_write(a, False),
+            "ReadLine": _console_read, "ResetColor": lambda: None, "Beep": lambda *a: None, "Clear": lambda: None,
+            "ForegroundColor": "Gray", "BackgroundColor": "Black",
+            "WindowWidth": property(lambda: (_current_context().host.width if _current_context() else None) or 120),
+            "BufferWidth": property(lambda: (_current_context().host.width if _current_context() else None) or 120),
+            "KeyAvailable": False}),
         PSType("System.MidpointRounding", (), lambda v: to_string(v), check=lambda v: False,
                statics={"ToEven": "ToEven", "AwayFromZero": "AwayFromZero"}),
         PSType("System.StringSplitOptions", (), lambda v: to_string(v), check=lambda v: False,
@@ -964,7 +971,7 @@ ACCELERATORS: dict[str, str] = {
     "collections.arraylist": "System.Collections.ArrayList", "collections.hashtable": "System.Collections.Hashtable",
     "management.automation.pscredential": "System.Management.Automation.PSCredential",
     "management.automation.runtimeexception": "System.Management.Automation.RuntimeException",
-    "net.webutility": "System.Net.WebUtility", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
+    "net.webutility": "System.Net.WebUtility", "console": "System.Console", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
     "stringsplitoptions": "System.StringSplitOptions", "stringcomparison": "System.StringComparison", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
     "security.securestring": "System.Security.SecureString", "text.stringbuilder": "System.Text.StringBuilder",
 }
@@ -1272,3 +1279,29 @@ def _sb_true(pred: Any, x: Any) -> bool:
         return False
     out = ctx.invoke_script_block(pred, x, [x])
     return to_bool(out[0] if len(out) == 1 else out)
+
+
+def _console_write(args: tuple[Any, ...], newline: bool) -> None:
+    """[Console]::WriteLine/Write: straight to the host, after any pending pipeline output."""
+    from vboshell.runtime.dotnetfmt import composite_format
+
+    text = composite_format(to_string(args[0]), list(args[1:])) if len(args) > 1 else (to_string(args[0]) if args else "")
+    ctx = _current_context()
+    if ctx is None:
+        import sys
+
+        sys.stdout.write(text + ("\n" if newline else ""))
+        return
+    ctx.evaluator.flush_output()
+    if newline:
+        ctx.host.write_line(text)
+    else:
+        ctx.host.write(text)
+
+
+def _console_read() -> str:
+    ctx = _current_context()
+    try:
+        return ctx.host.read_line("") if ctx is not None else input()
+    except EOFError:
+        return ""
