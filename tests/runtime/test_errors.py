@@ -244,3 +244,17 @@ def test_throw_inside_foreach_object_keeps_its_own_shape(ps):
         "    + FullyQualifiedErrorId : inner\n"
         " \n"
     )
+
+
+def test_concise_and_category_views(ps, tmp_path):
+    ps.run("$ErrorView = 'ConciseView'; Write-Output -Bogus")
+    assert ps.host.error_text == "Write-Output: A parameter cannot be found that matches parameter name 'Bogus'.\n"
+    (tmp_path / "c.ps1").write_text("\nthrow 'from file'\n")
+    ps.host.error_buffer.truncate(0)
+    ps.host.error_buffer.seek(0)
+    ps.run("& ./c.ps1")
+    assert ps.host.error_text == f"{tmp_path / 'c.ps1'}:2\nLine |\n 2 | throw 'from file'\n   | ~~~~~~~~~~~~~~~~~\n   | from file\n"
+    ps.host.error_buffer.truncate(0)
+    ps.host.error_buffer.seek(0)
+    ps.run("$ErrorView = 'CategoryView'; throw 'x'")
+    assert ps.host.error_text == "OperationStopped: (x:String) [], RuntimeException\n"

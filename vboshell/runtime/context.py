@@ -52,6 +52,7 @@ PREFERENCE_DEFAULTS: dict[str, Any] = {
     "FormatEnumerationLimit": 4,
     "OFS": " ",
     "MaximumHistoryCount": 4096,
+    "ErrorView": "NormalView",  # 5.1's view; 'ConciseView' (PS 7) and 'CategoryView' are offered too
 }
 
 _COLOR_CODES = {

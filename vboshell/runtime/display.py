@@ -38,6 +38,27 @@ def format_error_record(record: ErrorRecord, width: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def format_concise_error_record(record: ErrorRecord) -> str:
+    """PowerShell 7's ConciseView ($ErrorView = 'ConciseView'): `Cmd: message`, with a `Line |` excerpt
+    when the error comes from a script file."""
+    info = record.invocation_info
+    message = str(record.extra.get("error_details") or record.message)
+    name = info.command_name if info is not None and info.command_name else ""
+    if info is None or not info.line_number or not info.script_name:
+        return f"{name}: {message}" if name else message
+    num = str(info.line_number)
+    pad = " " * len(num)
+    col = max(info.offset_in_line, 1)
+    head = f"{name}: " if name else ""
+    return (f"{head}{info.script_name}:{info.line_number}\nLine |\n {num} | {info.line}\n {pad} | "
+            f"{' ' * (col - 1)}{'~' * max(info.extent_length, 1)}\n {pad} | {message}")
+
+
+def format_category_view(record: ErrorRecord) -> str:
+    """$ErrorView = 'CategoryView'."""
+    return record.category_info
+
+
 def format_parse_error_record(record: ErrorRecord, width: int | None = None) -> str:
     w = (width or 120) - 6
     errors = record.extra.get("parse_errors") or [(record.invocation_info, record.message)]

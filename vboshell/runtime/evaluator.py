@@ -449,9 +449,14 @@ class Evaluator:
         self.ctx.host.write_error_line(self.format_error(rec))
 
     def format_error(self, rec: ErrorRecord) -> str:
-        from vboshell.runtime.display import format_error_record
+        from vboshell.runtime import display
 
-        return format_error_record(rec, self.ctx.host.width)
+        view = to_string(self.ctx.session.get_value("ErrorView") or "NormalView").lower()
+        if view == "conciseview" and not rec.extra.get("parse_error"):
+            return display.format_concise_error_record(rec)
+        if view == "categoryview":
+            return display.format_category_view(rec)
+        return display.format_error_record(rec, self.ctx.host.width)
 
     def flush_output(self) -> None:
         if self.out_default is not None:
