@@ -60,8 +60,13 @@ class Progress:
     elapsed: float = 0.0
     current: list[str] = field(default_factory=list)
 
+    units_done: int = 0
+    units_total: int = 0
+
     @property
     def percent(self) -> int:
+        if self.units_total:
+            return int(100 * self.units_done / self.units_total)
         return int(100 * self.objects_done / self.objects_total) if self.objects_total else 0
 
     @property
@@ -74,9 +79,10 @@ class Progress:
 
     @property
     def eta(self) -> int:
-        if not self.objects_done or not self.objects_total:
+        done, total = (self.units_done, self.units_total) if self.units_total else (self.objects_done, self.objects_total)
+        if not done or not total:
             return -1
-        return int(self.elapsed / self.objects_done * (self.objects_total - self.objects_done))
+        return int(self.elapsed / done * (total - done))
 
 
 def _short(text: str, n: int = 100) -> str:
@@ -276,6 +282,7 @@ class JobRunner:
         for u in units:
             by_obj.setdefault(u.obj, []).append(u)
         self.progress.objects_total = len(by_obj)
+        self.progress.units_total = len(units)
         self._log("Info", f"Found {len(by_obj)} objects to process", f"{len(units)} work units "
                   f"({', '.join(sorted({u.service for u in units})) or 'none'})")
         try:
@@ -307,6 +314,7 @@ class JobRunner:
                     done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                     for f in done:
                         u = futures[f]
+                        self.progress.units_done += 1
                         remaining[u.obj] -= 1
                         if remaining[u.obj] == 0:
                             self._object_done(writer, u.obj)

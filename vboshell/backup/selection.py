@@ -155,6 +155,9 @@ def resolve(job: Any, graph: Any, organization_id: str, log: Callable[[str, str]
         except Exception as exc:  # noqa: BLE001
             res.warnings.append((f"Cannot resolve excluded item '{item.get('Name') or item.get('Type')}'",
                                  getattr(exc, "message", None) or str(exc)))
+    # object by object (so objects complete steadily for the progress bar), users first; services in order
     order = {EXCHANGE: 0, ARCHIVE: 1, ONEDRIVE: 2, SHAREPOINT: 3, TEAMS: 4}
-    res.units = sorted(units.values(), key=lambda u: (order.get(u.service, 9), u.obj.name.lower()))
+    kinds = {"user": 0, "site": 1, "team": 2, "group": 3}
+    res.units = sorted(units.values(), key=lambda u: (kinds.get(u.obj.kind, 9), u.obj.name.lower(),
+                                                      u.obj.external_id, order.get(u.service, 9)))
     return res
