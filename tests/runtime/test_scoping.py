@@ -149,3 +149,8 @@ def test_strict_mode(ps):
 
 def test_strict_mode_is_scoped(ps):
     assert ps.run("function f { Set-StrictMode -Version 1 }; f; $undefinedHere -eq $null") == [True]
+
+
+def test_function_drive(ps):
+    assert ps.run("${function:Get-Twice} = { param($x) $x * 2 }; Get-Twice 4") == [8]
+    assert ps.run("function h { 'hi' }; (${function:h}).ToString().Trim()") == ["'hi'"]

@@ -170,6 +170,16 @@ class SessionState:
         if scope == "variable":
             scope = None
         if scope == "function":
+            from vboshell.runtime.pipeline import FunctionInfo
+            from vboshell.runtime.values import ScriptBlock
+
+            if isinstance(value, ScriptBlock):
+                self.set_function(bare, FunctionInfo(bare, value))
+            elif value is None:
+                s: Scope | None = self.current
+                while s is not None:
+                    s.functions.pop(bare.lower(), None)
+                    s = s.parent
             return None
         low = bare.lower()
         if low == "null":
