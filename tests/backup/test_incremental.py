@@ -197,3 +197,36 @@ def test_throttling_storm(fresh_env: Any) -> None:
     except AssertionError as exc:
         raise AssertionError(f"{exc}; {problems}") from None
     assert s.status == "Success", problems
+
+
+def test_missing_permissions(fresh_env: Any) -> None:
+    """An application without mail permissions: Exchange is skipped with a warning naming them, the rest is backed
+    up; and when the permission disappears after the organization was added, mailboxes fail with the reason."""
+    from vboshell.backup.runner import JobRunner
+
+    env = fresh_env
+    a = env.sb.app_info("vboshell-sandbox-nomail")
+    env.ctx.set_variable("app", a.client_id)
+    env.ctx.set_variable("secret", a.client_secret)
+    env.run("Remove-VBOOrganization -Organization $org -Confirm:$false")
+    org = env.run("$s2 = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId $tenant -ApplicationId $app "
+                  "-ApplicationSecret (ConvertTo-SecureString $secret -AsPlainText -Force) -Region Custom "
+                  "-AuthorityHost $authority -GraphEndpoint $graph -CertificateAuthorityPath $ca\n"
+                  "Add-VBOOrganization -Name NoMail -Office365ExchangeConnectionsSettings $s2 "
+                  "-Office365SharePointConnectionsSettings $s2 -WarningAction SilentlyContinue")[0]
+    assert not org.IsExchange
+    from vboshell.store.records import JobRecord
+
+    job = env.catalog.add_job(JobRecord(name="NoMail", organization_id=str(org.Id), repository_id=env.repo_id,
+                                        entire_organization=True))
+    s = JobRunner(job, env.catalog).run()
+    assert s.status == "Warning"
+    w = [e for e in env.logs(s) if e.type == "Warning"]
+    assert any(e.title.startswith("Exchange, ExchangeArchive not backed up") and "Mail.Read" in e.message for e in w)
+    assert s.statistics["ProcessedItems"] > 50  # OneDrive, SharePoint, Teams
+    org.IsExchange = True  # as if the permission had been removed after the organization was added
+    s2 = JobRunner(job, env.catalog, organization=org).run()
+    errors = [e for e in env.logs(s2) if e.type == "Error"]
+    assert errors and all("mailbox failed" in e.title for e in errors)
+    assert any("permission" in e.message.lower() for e in errors), errors[0].message
+    assert s2.status == "Warning" and s2.statistics["ProcessedObjects"] == s2.statistics["TotalObjects"]

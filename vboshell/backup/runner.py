@@ -277,7 +277,7 @@ class JobRunner:
             return self._finish("Failed", self._stats())
         for title, msg in res.warnings:
             self._log("Warning", title, msg)
-        units = res.units
+        units = self._enabled_services(org, res)
         by_obj: dict[Any, list[WorkUnit]] = {}
         for u in units:
             by_obj.setdefault(u.obj, []).append(u)
@@ -370,6 +370,21 @@ class JobRunner:
                   f"transferred), {stats['DeletedItems']} deletions; {stats['ItemsPerSecond']} items/s, "
                   f"{stats['BytesPerSecond'] / 1048576:.2f} MB/s; duration {stats['Duration']:.1f} s")
         return self._finish(status, stats, rp_id if not stopped else None)
+
+    def _enabled_services(self, org: Any, res: Any) -> list[WorkUnit]:
+        """Drop the units of services the organization has turned off (e.g. its application lacks their
+        permissions), with one warning per service naming why."""
+        off = {EXCHANGE: not getattr(org, "IsExchange", True), ARCHIVE: not getattr(org, "IsExchange", True),
+               ONEDRIVE: not getattr(org, "IsSharePoint", True), SHAREPOINT: not getattr(org, "IsSharePoint", True),
+               TEAMS: not getattr(org, "IsTeams", True)}
+        dropped = sorted({u.service for u in res.units if off.get(u.service)})
+        if dropped:
+            missing = "; ".join(getattr(org, "MissingPermissions", None) or []) or "disabled for the organization"
+            res.warnings.append(("services skipped", ""))
+            self._log("Warning", f"{', '.join(dropped)} not backed up: {_short(missing)}",
+                      "The organization's application cannot read these services (Set-VBOOrganization after "
+                      f"granting the permissions enables them). {missing}")
+        return [u for u in res.units if not off.get(u.service)]
 
     def _run_unit(self, writer: Any, u: WorkUnit, g: Any) -> None:
         counters = UnitCounters()
