@@ -189,7 +189,7 @@ def _assert_no_traceback(p: subprocess.CompletedProcess[bytes], what: str) -> No
     assert b"Internal error in vboshell" not in both, f"{what}: {both.decode(errors='replace')[-2000:]}"
 
 
-@settings(max_examples=pick(6, 60), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=pick(4, 60), deadline=None, suppress_health_check=list(HealthCheck))
 @given(script=scripts)
 def test_cli_command_never_prints_a_traceback(script: str, home: Path, tmp_path: Path) -> None:
     p = _run_cli(home, tmp_path, "-NoProfile", "-NonInteractive", "-Command", script.replace("\x00", ""))

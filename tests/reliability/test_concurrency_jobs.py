@@ -70,7 +70,7 @@ def test_same_job_started_twice(jobs_env: SimpleNamespace) -> None:
     env = jobs_env
     go = env.base / "go-twice"
     procs = [_start(env, "All", go) for _ in range(2)]
-    time.sleep(1.0)
+    time.sleep(0.7)
     go.touch()
     res = [p.communicate(timeout=300) for p in procs]
     from vboshell.store.catalog import Catalog
@@ -93,7 +93,7 @@ def test_two_jobs_one_repository(jobs_env: SimpleNamespace) -> None:
     for rnd in range(pick(1, 3)):
         go = env.base / f"go-two-{rnd}"
         procs = {job: _start(env, job, go) for job in ("U1", "U2")}
-        time.sleep(1.0)
+        time.sleep(0.7)
         go.touch()
         res = {job: p.communicate(timeout=300) for job, p in procs.items()}
         assert "Traceback" not in "".join(e for _, e in res.values())
@@ -131,7 +131,7 @@ def test_service_and_shell_change_configuration_at_once(jobs_env: SimpleNamespac
     env.ctx.invoke("Set-VBOJob -Job (Get-VBOJob -Name U1) -SchedulePolicy "
                    "(New-VBOJobSchedulePolicy -Type Periodically -PeriodicallyEvery Minutes5)", raise_errors=True)
     before = len(cat.list_job_sessions(cat.find_job("U1").id))
-    seconds = pick(8, 25)
+    seconds = pick(5, 25)
     svc = subprocess.Popen([vboshell_exe(), "service", "--tick", "0.2", "--time-scale", "600", "--max-seconds",
                             str(seconds)], env=child_env(env.home), cwd=env.base, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True)

@@ -122,7 +122,10 @@ def test_backup_killed_at_random_moments(crash_env: SimpleNamespace) -> None:
         # after each kill the repository verifies
         result = _test_repository(env)
         assert result.IsConsistent, (result.Problems, result.Notes)
-        # and the next run (not killed) completes with the tenant's full content
+        # and the next run (not killed) completes with the tenant's full content (default configuration: the
+        # killed runs follow one another, and the run after the last kill completes)
+        if not FULL and i < KILLS - 1:
+            continue
         env.sb.reset_faults()
         p = _start_job(env)
         out, err = p.communicate(timeout=300)
@@ -130,7 +133,7 @@ def test_backup_killed_at_random_moments(crash_env: SimpleNamespace) -> None:
         assert "Traceback" not in err
         repo = _open_repo(env)
         try:
-            compare_with_truth(env.sb, repo, content=(i == KILLS - 1 or FULL))
+            compare_with_truth(env.sb, repo, content=True)
         finally:
             repo.close()
     assert mid_run >= max(1, KILLS // 2), f"only {mid_run} of {KILLS} kills interrupted a run"
