@@ -146,6 +146,7 @@ _MODE_INVARIANT = frozenset(
      K.RCURLY, K.COMMA, K.AT_PAREN, K.AT_CURLY, K.DOLLAR_PAREN, K.HERE_STRING_LITERAL, K.HERE_STRING_EXPANDABLE}
 )  # fmt: skip
 _CMD_TO_EXPR_INVARIANT = frozenset({K.VARIABLE, K.STRING_LITERAL, K.STRING_EXPANDABLE})
+_SAME_IN_BOTH_MODES = _MODE_INVARIANT | _CMD_TO_EXPR_INVARIANT  # a command-mode scan of these serves both modes
 _POSTFIX_START = frozenset(".:[?+-\u2013\u2014\u2015")
 _LOOP_KEYWORDS = frozenset({"foreach", "for", "while", "do", "switch"})
 _BLOCK_NAMES = frozenset({"begin", "process", "end", "dynamicparam"})
@@ -186,26 +187,22 @@ class Parser:
         self._lk = -1
         self._lt: Token | None = None  # (pos * 2 + mode) -> token; scanning is deterministic
         self.depth = depth
-        self._line_starts: list[int] | None = None
+        ls = [0]  # offsets at which lines start (for the lazy line/column numbers of extents)
+        i = text.find("\n")
+        while i >= 0:
+            ls.append(i + 1)
+            i = text.find("\n", i + 1)
+        self._line_starts = ls
         self._functions: list[tuple[A.FunctionDefinitionAst, int, int, int]] = []
 
     # ================================================================== infrastructure
     def ext(self, start: int, end: int) -> A.Extent:
-        ls = self._line_starts
-        if ls is None:
-            ls = [0]
-            src = self.src
-            i = src.find("\n")
-            while i >= 0:
-                ls.append(i + 1)
-                i = src.find("\n", i + 1)
-            self._line_starts = ls
         e = _new_extent(_LazyExtent)
         e.source = self.src
         e.start_offset = start
         e.end_offset = end
         e.file = self.file
-        e._ls = ls
+        e._ls = self._line_starts
         return e
 
     def peek(self, mode: int) -> Token:
@@ -238,8 +235,9 @@ class Parser:
 
     def skip_newlines(self, mode: int = CMD) -> None:
         while True:
-            t = self.peek(mode)
-            if t.kind != T_NEWLINE:
+            p = self.pos
+            t = self._lt if p + p + mode == self._lk else self.peek(mode)
+            if t.kind is not T_NEWLINE:
                 return
             self.pos = t.end
 
@@ -403,23 +401,25 @@ class Parser:
         stmts: list[A.StatementAst] = []
         traps: list[A.TrapStatementAst] = []
         while True:
-            t = self.peek(CMD)
+            p = self.pos
+            t = self._lt if p + p == self._lk else self.peek(CMD)
             k = t.kind
-            if k == T_NEWLINE or k == T_SEMI:
+            if k is T_NEWLINE or k is T_SEMI:
                 self.pos = t.end
                 continue
-            if k == closing or k == T_END_OF_INPUT:
+            if k == closing or k is T_END_OF_INPUT:
                 break
-            if k == T_RCURLY or k == T_RPAREN:
+            if k is T_RCURLY or k is T_RPAREN:
                 self.unexpected(t)
-            s = self._statement()
-            if isinstance(s, A.TrapStatementAst):
+            s = self._statement(t)
+            if type(s) is A.TrapStatementAst:
                 traps.append(s)
             else:
                 stmts.append(s)
-            t = self.peek(CMD)
+            p = self.pos
+            t = self._lt if p + p == self._lk else self.peek(CMD)
             k = t.kind
-            if k != T_NEWLINE and k != T_SEMI and k != closing and k != T_END_OF_INPUT:
+            if k is not T_NEWLINE and k is not T_SEMI and k != closing and k is not T_END_OF_INPUT:
                 self.unexpected(t)
         return stmts, traps
 
@@ -446,20 +446,26 @@ class Parser:
         return self._statement_block(lc)
 
     # ================================================================== statements
-    def _statement(self) -> A.StatementAst:
-        t = self.peek(CMD)
-        if t.kind == T_LBRACKET:
+    def _statement(self, t: Token | None = None) -> A.StatementAst:
+        """A statement; t, when given, is the token peeked in command mode at the current position."""
+        if t is None:
+            t = self.peek(CMD)
+        k = t.kind
+        if k is T_GENERIC:
+            if t.value is not None:
+                text = t.text
+                if "-" not in text:  # no keyword or label contains a dash (`Write-Host` is the common case)
+                    word = text.lower()
+                    if word[0] == ":" and _LABEL.match(word):
+                        return self._labeled(t)
+                    handler = _KEYWORD_HANDLERS.get(word)
+                    if handler is not None:
+                        return handler(self, t)
+        elif k is T_LBRACKET:
             td = self._attributed_type_definition(t)
             if td is not None:
                 return td
-        if t.kind == T_GENERIC and t.value is not None:
-            word = t.text.lower()
-            if word[0] == ":" and _LABEL.match(word):
-                return self._labeled(t)
-            handler = _KEYWORD_HANDLERS.get(word)
-            if handler is not None:
-                return handler(self, t)
-        return self._pipeline_chain()
+        return self._pipeline_chain(t)
 
     def _attributed_type_definition(self, lb: Token) -> A.StatementAst | None:
         """`[Flags()] enum X {...}`: attributes, then class/enum; None (nothing consumed) otherwise."""
@@ -1174,9 +1180,10 @@ class Parser:
             return None
         return self._statement()
 
-    def _pipeline_chain(self) -> A.PipelineBaseAst:
-        left = self._pipeline()
-        t = self.peek(CMD)
+    def _pipeline_chain(self, first: Token | None = None) -> A.PipelineBaseAst:
+        left = self._pipeline(first)
+        p = self.pos
+        t = self._lt if p + p == self._lk else self.peek(CMD)
         k = t.kind
         if k is not T_AND_AND and k is not T_OR_OR and k is not T_AMPERSAND:
             return left
@@ -1202,23 +1209,28 @@ class Parser:
                 left.extent = self.ext(left.extent.start_offset, t.end)
         return left
 
-    def _element_start(self) -> tuple[Token, int]:
+    def _element_start(self, t: Token | None = None) -> tuple[Token, int]:
         """Peek the first token of a pipeline element in the right mode. Returns (token, kind) where kind is
-        0 = expression, 1 = command, 2 = invocation operator (& or .)."""
-        tz = self.tz
-        p = tz.skip_trivia(self.pos)
+        0 = expression, 1 = command, 2 = invocation operator (& or .), 3 = expression whose returned token was
+        scanned in command mode. t, when given, is the token peeked in command mode at the current position
+        (it starts where the trivia before it ends)."""
+        if t is None:
+            t = self.peek(CMD)
+        p = t.start
         src = self.src
-        c = src[p] if p < self.limit else ""
-        n = src[p + 1] if p + 1 < self.limit else ""
+        limit = self.limit
+        c = src[p] if p < limit else ""
+        n = src[p + 1] if p + 1 < limit else ""
         if c in "$@([{!+,'\"0123456789\u2018\u2019\u201a\u201b\u201c\u201d\u201e" and c:
             if c in "0123456789":
-                t = self.peek(EXPR)
-                if t.kind == T_GENERIC:  # `7z.exe a x.zip`: a command whose name starts with a digit
-                    return self.peek(CMD), 1
+                e = self.peek(EXPR)
+                if e.kind == T_GENERIC:  # `7z.exe a x.zip`: a command whose name starts with a digit
+                    return t, 1
+                return e, 0
+            if t.kind in _SAME_IN_BOTH_MODES:  # the expression-mode scan is this very token
                 return t, 0
             return self.peek(EXPR), 0
         if c in "-\u2013\u2014\u2015" and c:
-            t = self.peek(CMD)
             if t.kind == T_PARAMETER and t.value[0].lower() not in _UNARY_DASH_WORDS:  # type: ignore[index]
                 return t, 1
             if t.kind == T_GENERIC and n not in "-= \t$(." and n and not n.isdigit():
@@ -1226,29 +1238,29 @@ class Parser:
             return self.peek(EXPR), 0
         if c == "." and n.isdigit():
             return self.peek(EXPR), 0
-        t = self.peek(CMD)
         if t.kind == T_AMPERSAND or t.kind == T_DOT:
             return t, 2
         if t.kind == T_GENERIC:
             return t, 1
-        return t, 0
+        return t, 3
 
-    def _pipeline(self) -> A.PipelineBaseAst:
-        t, kind = self._element_start()
+    def _pipeline(self, first: Token | None = None) -> A.PipelineBaseAst:
+        t, kind = self._element_start(first)
         start = t.start
         if t.kind == T_PIPE:
             self.fail("EmptyPipeElement", t.start, t.end)
         elements: list[A.CommandBaseAst] = []
-        if kind == 0:
+        if kind == 0 or kind == 3:
             if t.kind not in _PRIMARY_START and not (t.kind == T_OPERATOR and t.value[0] in UNARY_OPERATORS) \
                     and t.kind != T_COMMA:  # fmt: skip
                 self.unexpected(t)
-            expr = self._expression(True)
+            expr = self._expression(True, t if kind == 0 else None)
             if expr is None:
                 self.unexpected(t)
             assert expr is not None
-            a = self.peek(EXPR)
-            if a.kind == T_ASSIGN:
+            p = self.pos
+            a = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            if a.kind is T_ASSIGN:
                 self._check_lhs(expr, str(a.value))
                 self.pos = a.end
                 self.skip_newlines()
@@ -1284,7 +1296,7 @@ class Parser:
             n, nk = self._element_start()
             if nk != 2 and n.kind in _ARG_TERMINATORS:
                 self.fail_at("EmptyPipeElement", n, after=t.end)
-            if nk == 0:
+            if nk == 0 or nk == 3:
                 self.fail("ExpressionsMustBeFirstInPipeline", n.start, n.end)
             elements.append(self._command(n, nk == 2))
         return _mk_pipeline(self.ext(start, elements[-1].extent.end_offset), elements)
@@ -1338,7 +1350,8 @@ class Parser:
             elements.append(self._bareword(first))
         cmd = _mk_command(self.ext(start, start), elements, op)
         while True:
-            t = self.peek(CMD)
+            p = self.pos
+            t = self._lt if p + p == self._lk else self.peek(CMD)
             k = t.kind
             if k in _ARG_TERMINATORS:
                 break
@@ -1392,8 +1405,9 @@ class Parser:
         first = self._command_argument()
         if first is None:
             return None
-        t = self.peek(CMD)
-        if t.kind != T_COMMA:
+        p = self.pos
+        t = self._lt if p + p == self._lk else self.peek(CMD)
+        if t.kind is not T_COMMA:
             return first
         items = [first]
         while t.kind == T_COMMA:
@@ -1410,9 +1424,10 @@ class Parser:
 
     def _command_argument(self) -> A.ExpressionAst | None:
         """One argument in argument mode, or None when the next token cannot be one."""
-        t = self.peek(CMD)
+        p = self.pos
+        t = self._lt if p + p == self._lk else self.peek(CMD)
         k = t.kind
-        if k == T_GENERIC:
+        if k is T_GENERIC:
             self.pos = t.end
             return self._bareword(t)
         if k == T_NUMBER:
@@ -1438,17 +1453,22 @@ class Parser:
         return None
 
     # ================================================================== expressions
-    def _expression(self, comma: bool) -> A.ExpressionAst | None:
-        """ternary-expression (PS7) over binary expressions; None when no expression starts here."""
-        t = self.peek(EXPR)
-        if not self._can_start_expression(t):
+    def _expression(self, comma: bool, t: Token | None = None) -> A.ExpressionAst | None:
+        """ternary-expression (PS7) over binary expressions; None when no expression starts here.
+        t, when given, is the token peeked in expression mode at the current position."""
+        if t is None:
+            p = self.pos
+            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+        k = t.kind
+        if k not in _PRIMARY_START and k is not T_COMMA and (k is not T_OPERATOR or t.value[0] not in UNARY_OPERATORS):  # type: ignore[index]
             return None
         self.depth += 1
         if self.depth > MAX_DEPTH:
             self.enter(t.start)
-        cond = self._binary(1, comma)
-        q = self.peek(EXPR)
-        if q.kind == T_QUESTION_MARK:
+        cond = self._binary(1, comma, t)
+        p = self.pos
+        q = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+        if q.kind is T_QUESTION_MARK:
             self.pos = q.end
             self.skip_newlines(EXPR)
             if_true = self._expression(comma)
@@ -1478,11 +1498,18 @@ class Parser:
             return t.value[0] in UNARY_OPERATORS  # type: ignore[index]
         return False
 
-    def _binary(self, min_prec: int, comma: bool) -> A.ExpressionAst:
-        left = self._array_literal(comma)
+    def _binary(self, min_prec: int, comma: bool, first: Token | None = None) -> A.ExpressionAst:
+        """Precedence climbing over binary operators; first, when given, is the peeked first token."""
+        left = self._unary(first)
+        if comma:
+            p = self.pos
+            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            if t.kind is T_COMMA:
+                left = self._array_rest(left, t)
         while True:
-            t = self.peek(EXPR)
-            if t.kind != T_OPERATOR:
+            p = self.pos
+            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            if t.kind is not T_OPERATOR:
                 return left
             op, prec = t.value  # type: ignore[misc]
             if prec < min_prec or prec == 0:
@@ -1492,7 +1519,7 @@ class Parser:
             n = self.peek(EXPR)
             if not self._can_start_expression(n):
                 self.fail_at("ExpectedValueExpression", n, after=t.end)
-            right = self._binary(prec + 1, comma)
+            right = self._binary(prec + 1, comma, n)
             left = _mk_binary(self.ext(left.extent.start_offset, right.extent.end_offset), left, op, right)  # fmt: skip
 
     def _array_literal(self, comma: bool) -> A.ExpressionAst:
@@ -1502,6 +1529,10 @@ class Parser:
         t = self.peek(EXPR)
         if t.kind != T_COMMA:
             return first
+        return self._array_rest(first, t)
+
+    def _array_rest(self, first: A.ExpressionAst, t: Token) -> A.ArrayLiteralAst:
+        """The rest of `first, ...` in expression mode; t is the peeked comma after first."""
         items = [first]
         while t.kind == T_COMMA:
             self.pos = t.end
@@ -1514,10 +1545,12 @@ class Parser:
         return A.ArrayLiteralAst(extent=self.ext(first.extent.start_offset, items[-1].extent.end_offset),
                                  elements=items)  # fmt: skip
 
-    def _unary(self) -> A.ExpressionAst:
-        t = self.peek(EXPR)
+    def _unary(self, t: Token | None = None) -> A.ExpressionAst:
+        if t is None:
+            p = self.pos
+            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
         k = t.kind
-        if k == T_OPERATOR or k == T_COMMA:
+        if k is T_OPERATOR or k is T_COMMA:
             op = "," if k == T_COMMA else t.value[0]  # type: ignore[index]
             if op in UNARY_OPERATORS:
                 self.pos = t.end
@@ -1536,7 +1569,7 @@ class Parser:
                 return A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=op,
                                             child=child)  # fmt: skip
             self.unexpected(t)
-        if k == T_LBRACKET:
+        if k is T_LBRACKET:
             return self._type_or_cast(t)
         e = self._primary_from(t)
         p = self.pos
@@ -1585,14 +1618,15 @@ class Parser:
     def _primary_from(self, t: Token) -> A.ExpressionAst:
         """Build the primary expression that starts with the (peeked) token t."""
         k = t.kind
-        if k == T_VARIABLE:
+        if k is T_VARIABLE:
             self.pos = t.end
-            v = self._variable(t)
-            if v.name[:6].lower() == "using:":
+            name, braced = t.value  # type: ignore[misc]
+            v = _mk_var(self.ext(t.start, t.end), name, braced)
+            if name[5:6] == ":" and name[:5].lower() == "using":
                 inner = _mk_var(v.extent, v.name[6:], v.braced)
                 return A.UsingExpressionAst(extent=v.extent, sub_expression=inner)
             return v
-        if k == T_NUMBER:
+        if k is T_NUMBER:
             self.pos = t.end
             return _mk_const(self.ext(t.start, t.end), t.value)
         if k == T_STRING_LITERAL:
