@@ -15,7 +15,11 @@ ROOT = HERE.parents[1]
 
 def full_run(config: pytest.Config | None = None) -> bool:
     """True for the full configuration (env var, or a -m expression naming reliability_full)."""
+    import sys
+
     if os.environ.get("VBOSHELL_RELIABILITY", "").lower() == "full":
+        return True
+    if any("reliability_full" in a for a in sys.argv):
         return True
     if config is not None and "reliability_full" in (config.getoption("markexpr", "") or ""):
         return True
@@ -35,13 +39,16 @@ def pytest_configure(config: pytest.Config) -> None:
     FULL = full_run(config)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m deselects: `-m reliability_full` selects the whole suite, full size
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     skip_full = pytest.mark.skip(reason="full reliability configuration only (VBOSHELL_RELIABILITY=full or -m reliability_full)")
     for item in items:
         if HERE not in Path(str(item.fspath)).resolve().parents:
             continue
         item.add_marker(pytest.mark.reliability)
-        if item.get_closest_marker("reliability_full") and not FULL:
+        if FULL:
+            item.add_marker(pytest.mark.reliability_full)
+        elif item.get_closest_marker("reliability_full"):
             item.add_marker(skip_full)
 
 
