@@ -243,3 +243,11 @@ def test_contacts_and_events_are_not_duplicated(env: Env, changed: dict) -> None
     res = env.run("Get-VEXItem -Mailbox $mb | Where-Object ItemClass -ne 'IPM.Note' | Restore-VEXItem")[0]
     assert res.FailedCount == 0 and res.CreatedCount == 0 and res.SkippedCount >= 2
     assert (len(sb.truth.contacts("alice")), len(sb.truth.events("alice"))) == before
+
+
+def test_mailbox_names_match_first_names_and_misses_are_reported(env: Env, changed: dict) -> None:
+    env.run("$s = Start-VBOExchangeItemRestoreSession -LatestState")
+    assert {m.Name for m in env.run("Get-VEXMailbox -Session $s -Name alice")} == {"Alice Brown"}
+    assert env.run("Get-VEXMailbox -Session $s -Name 'alice brown', 'bob@contoso.onmicrosoft.com'")
+    _, err = env.run_errors("Get-VEXMailbox -Session $s -Name nobody")
+    assert "'nobody' is not in this restore session" in err

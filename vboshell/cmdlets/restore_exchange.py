@@ -182,21 +182,44 @@ def mailboxes_of(cmd: Cmdlet, value: Any, names: list[str] | None = None) -> lis
 
 
 def _match(pattern: str, value: str) -> bool:
+    """Wildcards as in PowerShell; a plain name also matches the first word(s) of a display name ('alice' finds
+    'Alice Brown')."""
     if not value:
         return False
     p = pattern.lower()
     if any(c in p for c in "*?["):
         return fnmatch.fnmatchcase(value.lower(), p)
-    return value.lower() == p
+    v = value.lower()
+    return v == p or v.startswith(p + " ")
 
 
 def _lookup_email(cmd: Cmdlet, eng: Any, oid: str) -> str:
+    """The user's address from Graph; remembered in the catalogue so browsing still shows it when Microsoft 365
+    (or the sandbox) cannot be reached."""
+    cat = catalog(cmd)
+    key = f"restore.email.{oid}"
     try:
         g = graph_for(cmd, eng.organization_id)
         u = g.get_json(f"/users/{oid}", params={"$select": "mail,userPrincipalName"})
-        return str(u.get("mail") or u.get("userPrincipalName") or "")
+        mail = str(u.get("mail") or u.get("userPrincipalName") or "")
+        if mail and cat.get_setting(key) != mail:
+            cat.set_setting(key, mail)
+        return mail
     except Exception:  # noqa: BLE001 - the user may be gone; the mailbox is still restorable elsewhere
-        return ""
+        return str(cat.get_setting(key) or "")
+
+
+def not_found(cmd: Cmdlet, what: str, names: list[str] | None, found: list[Any]) -> None:
+    """Get-* convention: a name without wildcards that matched nothing is a non-terminating error."""
+    for n in names or []:
+        if any(c in n for c in "*?["):
+            continue
+        if not any(_match(n, str(getattr(f, "Name", "") or getattr(f, "DisplayName", ""))) or
+                   _match(n, str(getattr(f, "Email", "") or "")) or
+                   _match(n, str(getattr(f, "Email", "") or "").split("@")[0]) for f in found):
+            cmd.write_error(CmdletError(f"{what} '{n}' is not in this restore session (names, addresses and aliases "
+                                        "match; wildcards allowed).", f"{what.replace(' ', '')}NotFound",
+                                        ErrorCategory.ObjectNotFound, target=n))
 
 
 def folders_of(mbx: VEXMailbox, parent: VEXFolder | None, name: str | None, recurse: bool) -> list[VEXFolder]:
@@ -281,6 +304,7 @@ class GetVEXMailbox(Cmdlet):
             raise engine_error(exc) from None
         for m in found:
             self.write_object(m)
+        not_found(self, "Mailbox", self.Name, found)
 
 
 @register

@@ -39,6 +39,16 @@ def match(patterns: list[str] | str | None, value: str) -> bool:
     return any(fnmatch.fnmatchcase((value or "").lower(), str(p).lower()) for p in pats)
 
 
+def name_match(patterns: list[str] | str | None, value: str) -> bool:
+    """As `match`, and a plain name also matches the first word(s) of a display name ('alice' -> 'Alice Brown')."""
+    from vboshell.cmdlets.restore_exchange import _match
+
+    if not patterns:
+        return True
+    pats = [patterns] if isinstance(patterns, str) else patterns
+    return any(_match(str(p), value or "") for p in pats)
+
+
 @ps_type(f"{NS_VESP}.VBOOneDriveOrganization", view=TypeView(table=("Name",), kind="table"))
 @dataclass(eq=False)
 class VBOOneDriveOrganization:
@@ -133,7 +143,7 @@ def users_of(cmd: Cmdlet, eng: Any, names: list[str] | None = None) -> list[VBOO
             emails[oid] = _lookup_email(cmd, eng, oid)
         u = VBOOneDriveUser(Name=obj.name or oid, Organization=org, Email=emails[oid], OfficeId=oid, _engine=eng,
                             _src=src, _obj=obj)
-        if names and not any(match(n, u.Name) or match(n, u.Email) or match(n, u.Email.split("@")[0])
+        if names and not any(name_match(n, u.Name) or name_match(n, u.Email) or name_match(n, u.Email.split("@")[0])
                              for n in names):
             continue
         out.append(u)
@@ -216,8 +226,12 @@ class GetVEODUser(Cmdlet):
                         needs_sandbox=True)]
 
     def process_record(self) -> None:
-        for u in users_of(self, _session_engine(self, self.Session), self.Name):
+        from vboshell.cmdlets.restore_exchange import not_found
+
+        found = users_of(self, _session_engine(self, self.Session), self.Name)
+        for u in found:
             self.write_object(u)
+        not_found(self, "User", self.Name, found)
 
 
 @register
