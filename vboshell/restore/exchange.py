@@ -467,10 +467,14 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
             merged = False
             if existing is not None:
                 same = False
-                try:
-                    same = w.mime_of(existing["id"]) == mime
-                except Exception:  # noqa: BLE001 - cannot compare: treat as changed
-                    same = False
+                if existing.get("id") == e.version.item_id and e.version.change_key and \
+                        existing.get("changeKey") == e.version.change_key:
+                    same = True  # the very item, untouched since the backup (immutable id + change key)
+                else:
+                    try:
+                        same = w.mime_of(existing["id"]) == mime
+                    except Exception:  # noqa: BLE001 - cannot compare: treat as changed
+                        same = False
                 if same:
                     op.skip(e, f"Already in '{folder}' of {user} and unchanged.")
                     continue
