@@ -24,13 +24,18 @@ scripts = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=14).map(" ".joi
 free_text = st.text(alphabet=string.printable, max_size=40)
 
 
+_WORK: list[str] = []  # a scratch directory: random scripts may redirect output into files
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _home(tmp_path_factory):
     import os
 
     old = os.environ.get("VBOSHELL_HOME")
     os.environ["VBOSHELL_HOME"] = str(tmp_path_factory.mktemp("fuzzhome"))
+    _WORK.append(str(tmp_path_factory.mktemp("fuzzwork")))
     yield
+    _WORK.pop()
     if old is None:
         os.environ.pop("VBOSHELL_HOME", None)
     else:
@@ -38,7 +43,7 @@ def _home(tmp_path_factory):
 
 
 def _ctx() -> ExecutionContext:
-    return ExecutionContext(BufferHost(), interactive=False)
+    return ExecutionContext(BufferHost(), interactive=False, cwd=_WORK[-1])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -93,7 +98,7 @@ def test_cli_never_tracebacks(script):
     from vboshell import cli
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.chdir(_WORK[-1]), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(["-NoProfile", "-NonInteractive", "-Command", script])
     assert isinstance(code, int)
     assert "Traceback" not in err.getvalue()
