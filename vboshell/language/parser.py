@@ -184,8 +184,11 @@ class Parser:
         self.region_start = start
         self.limit = self.tz.end
         self._cache: dict[int, Token] = {}
-        self._lk = -1
-        self._lt: Token | None = None  # (pos * 2 + mode) -> token; scanning is deterministic
+        # (pos * 2 + mode) -> token; scanning is deterministic. The last token peeked in each mode is also kept
+        # in _k0/_t0 (command mode) and _k1/_t1 (expression mode): hot paths test those inline before calling peek.
+        self._k0 = self._k1 = -1
+        self._t0: Token | None = None
+        self._t1: Token | None = None
         self.depth = depth
         ls = [0]  # offsets at which lines start (for the lazy line/column numbers of extents)
         i = text.find("\n")
@@ -207,23 +210,32 @@ class Parser:
 
     def peek(self, mode: int) -> Token:
         pos = self.pos
+        if mode:
+            if pos == self._k1:
+                return self._t1  # type: ignore[return-value]
+        elif pos == self._k0:
+            return self._t0  # type: ignore[return-value]
         key = pos + pos + mode
-        if key == self._lk:
-            return self._lt  # type: ignore[return-value]
         tok = self._cache.get(key)
-        if tok is not None:
-            self._lk = key
-            self._lt = tok
-            return tok
-        tok = self.tz.scan(pos, mode)
-        k = tok.kind
-        if k == T_ERROR and tok.flags & F_INCOMPLETE:
-            at = tok.value if type(tok.value) is int else tok.start
-            self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
-                      incomplete=self.at_real_end(tok.end))  # fmt: skip
-        self._cache[key] = tok
-        if k in _MODE_INVARIANT or (mode == CMD and k in _CMD_TO_EXPR_INVARIANT):
-            self._cache[key ^ 1] = tok  # the other mode would scan the same token here
+        if tok is None:
+            tok = self.tz.scan(pos, mode)
+            k = tok.kind
+            if k is T_ERROR and tok.flags & F_INCOMPLETE:
+                at = tok.value if type(tok.value) is int else tok.start
+                self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
+                          incomplete=self.at_real_end(tok.end))  # fmt: skip
+            self._cache[key] = tok
+            if k in _MODE_INVARIANT or (mode == CMD and k in _CMD_TO_EXPR_INVARIANT):
+                self._cache[key ^ 1] = tok  # the other mode would scan the same token here
+                self._k0 = self._k1 = pos
+                self._t0 = self._t1 = tok
+                return tok
+        if mode:
+            self._k1 = pos
+            self._t1 = tok
+        else:
+            self._k0 = pos
+            self._t0 = tok
         return tok
 
     def advance(self, tok: Token) -> Token:
@@ -236,7 +248,10 @@ class Parser:
     def skip_newlines(self, mode: int = CMD) -> None:
         while True:
             p = self.pos
-            t = self._lt if p + p + mode == self._lk else self.peek(mode)
+            if mode:
+                t = self._t1 if p == self._k1 else self.peek(EXPR)
+            else:
+                t = self._t0 if p == self._k0 else self.peek(CMD)
             if t.kind is not T_NEWLINE:
                 return
             self.pos = t.end
@@ -402,7 +417,7 @@ class Parser:
         traps: list[A.TrapStatementAst] = []
         while True:
             p = self.pos
-            t = self._lt if p + p == self._lk else self.peek(CMD)
+            t = self._t0 if p == self._k0 else self.peek(CMD)
             k = t.kind
             if k is T_NEWLINE or k is T_SEMI:
                 self.pos = t.end
@@ -417,7 +432,7 @@ class Parser:
             else:
                 stmts.append(s)
             p = self.pos
-            t = self._lt if p + p == self._lk else self.peek(CMD)
+            t = self._t0 if p == self._k0 else self.peek(CMD)
             k = t.kind
             if k is not T_NEWLINE and k is not T_SEMI and k != closing and k is not T_END_OF_INPUT:
                 self.unexpected(t)
@@ -1183,7 +1198,7 @@ class Parser:
     def _pipeline_chain(self, first: Token | None = None) -> A.PipelineBaseAst:
         left = self._pipeline(first)
         p = self.pos
-        t = self._lt if p + p == self._lk else self.peek(CMD)
+        t = self._t0 if p == self._k0 else self.peek(CMD)
         k = t.kind
         if k is not T_AND_AND and k is not T_OR_OR and k is not T_AMPERSAND:
             return left
@@ -1259,7 +1274,7 @@ class Parser:
                 self.unexpected(t)
             assert expr is not None
             p = self.pos
-            a = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            a = self._t1 if p == self._k1 else self.peek(EXPR)
             if a.kind is T_ASSIGN:
                 self._check_lhs(expr, str(a.value))
                 self.pos = a.end
@@ -1351,7 +1366,7 @@ class Parser:
         cmd = _mk_command(self.ext(start, start), elements, op)
         while True:
             p = self.pos
-            t = self._lt if p + p == self._lk else self.peek(CMD)
+            t = self._t0 if p == self._k0 else self.peek(CMD)
             k = t.kind
             if k in _ARG_TERMINATORS:
                 break
@@ -1406,7 +1421,7 @@ class Parser:
         if first is None:
             return None
         p = self.pos
-        t = self._lt if p + p == self._lk else self.peek(CMD)
+        t = self._t0 if p == self._k0 else self.peek(CMD)
         if t.kind is not T_COMMA:
             return first
         items = [first]
@@ -1425,7 +1440,7 @@ class Parser:
     def _command_argument(self) -> A.ExpressionAst | None:
         """One argument in argument mode, or None when the next token cannot be one."""
         p = self.pos
-        t = self._lt if p + p == self._lk else self.peek(CMD)
+        t = self._t0 if p == self._k0 else self.peek(CMD)
         k = t.kind
         if k is T_GENERIC:
             self.pos = t.end
@@ -1458,7 +1473,7 @@ class Parser:
         t, when given, is the token peeked in expression mode at the current position."""
         if t is None:
             p = self.pos
-            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            t = self._t1 if p == self._k1 else self.peek(EXPR)
         k = t.kind
         if k not in _PRIMARY_START and k is not T_COMMA and (k is not T_OPERATOR or t.value[0] not in UNARY_OPERATORS):  # type: ignore[index]
             return None
@@ -1467,7 +1482,7 @@ class Parser:
             self.enter(t.start)
         cond = self._binary(1, comma, t)
         p = self.pos
-        q = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+        q = self._t1 if p == self._k1 else self.peek(EXPR)
         if q.kind is T_QUESTION_MARK:
             self.pos = q.end
             self.skip_newlines(EXPR)
@@ -1503,12 +1518,12 @@ class Parser:
         left = self._unary(first)
         if comma:
             p = self.pos
-            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            t = self._t1 if p == self._k1 else self.peek(EXPR)
             if t.kind is T_COMMA:
                 left = self._array_rest(left, t)
         while True:
             p = self.pos
-            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            t = self._t1 if p == self._k1 else self.peek(EXPR)
             if t.kind is not T_OPERATOR:
                 return left
             op, prec = t.value  # type: ignore[misc]
@@ -1548,7 +1563,7 @@ class Parser:
     def _unary(self, t: Token | None = None) -> A.ExpressionAst:
         if t is None:
             p = self.pos
-            t = self._lt if p + p + 1 == self._lk else self.peek(EXPR)
+            t = self._t1 if p == self._k1 else self.peek(EXPR)
         k = t.kind
         if k is T_OPERATOR or k is T_COMMA:
             op = "," if k == T_COMMA else t.value[0]  # type: ignore[index]
@@ -1761,13 +1776,13 @@ class Parser:
                 self.pos = s + 2
                 self.limit = self.tz.end = e - 1
                 self._cache = {}
-                self._lk = -1
+                self._k0 = self._k1 = -1
                 self.depth += 1
                 try:
                     stmts, traps = self._statement_list(T_END_OF_INPUT)
                 finally:
                     self.pos, self.limit, self.tz.end, self._cache = saved
-                    self._lk = -1
+                    self._k0 = self._k1 = -1
                     self.depth -= 1
                 block = _mk_block(self.ext(s, e), stmts, traps)
                 out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
