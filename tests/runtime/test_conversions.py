@@ -220,3 +220,12 @@ def test_xml_accelerator(ps, tmp_path):
 def test_console_static_members(ps):
     assert ps.run('[Console]::WriteLine("hello {0}", "you"); [Console]::Write("a"); [Console]::WriteLine()') == []
     assert ps.host.text == "hello you\na\n"
+
+
+def test_version_accelerator(ps):
+    assert ps.run('$PSVersionTable.PSVersion -ge [version]"5.0"; [version]"1.2.3" -lt [version]"1.10"; ([version]"5.1.2").Minor') == [True, True, 1]
+    assert ps.err('[version]"abc"').error_id == "InvalidCastParseTargetInvocation"
+
+
+def test_module_qualified_command_names(ps):
+    assert ps.run('Microsoft.PowerShell.Utility\\Write-Output "q"') == ["q"]

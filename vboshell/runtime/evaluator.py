@@ -935,6 +935,16 @@ class Evaluator:
         cls = lookup(target)
         if cls is not None:
             return CmdletProcessor(self, cls, args, name, el.extent, el.redirections)
+        # module-qualified names: Microsoft.PowerShell.Utility\Write-Output, Veeam.Archiver.PowerShell\Get-VBOJob
+        head, sep, tail = name.rpartition("\\")
+        if sep and head and "-" in tail and "/" not in name and not name.lower().endswith(".ps1") \
+                and all(part.isidentifier() for part in head.split(".")):
+            cls = lookup(tail)
+            fn = self.ctx.session.get_function(tail)
+            if fn is not None:
+                return FunctionProcessor(self, fn, args, tail, el.extent, el.redirections, dot)
+            if cls is not None:
+                return CmdletProcessor(self, cls, args, tail, el.extent, el.redirections)
         # script files
         if name.lower().endswith(".ps1") or "/" in name or "\\" in name:
             path = self.ctx.resolve_path(name)

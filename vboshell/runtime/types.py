@@ -819,6 +819,8 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.Management.Automation.ScriptBlock", (ScriptBlock,), _scriptblock, statics={"Create": _sb_create}),
         PSType("System.Management.Automation.SwitchParameter", (bool,), _switch, statics={"Present": True}),
         PSType("System.Math", (), None, check=lambda v: False, statics=MATH_STATICS),
+        PSType("System.Version", (), _version, check=lambda v: type(v).__name__ == "_Version",
+               statics={"Parse": lambda s: _version(s)}),
         PSType("System.Console", (), None, check=lambda v: False, statics={
             "WriteLine": lambda *a: _console_write(a, True), "Write": lambda *a: _console_write(a, False),
             "ReadLine": _console_read, "ResetColor": lambda: None, "Beep": lambda *a: None, "Clear": lambda: None,
@@ -971,7 +973,7 @@ ACCELERATORS: dict[str, str] = {
     "collections.arraylist": "System.Collections.ArrayList", "collections.hashtable": "System.Collections.Hashtable",
     "management.automation.pscredential": "System.Management.Automation.PSCredential",
     "management.automation.runtimeexception": "System.Management.Automation.RuntimeException",
-    "net.webutility": "System.Net.WebUtility", "console": "System.Console", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
+    "net.webutility": "System.Net.WebUtility", "version": "System.Version", "console": "System.Console", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
     "stringsplitoptions": "System.StringSplitOptions", "stringcomparison": "System.StringComparison", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
     "security.securestring": "System.Security.SecureString", "text.stringbuilder": "System.Text.StringBuilder",
 }
@@ -1305,3 +1307,17 @@ def _console_read() -> str:
         return ctx.host.read_line("") if ctx is not None else input()
     except EOFError:
         return ""
+
+
+def _version(value: Any) -> Any:
+    from vboshell.runtime.scopes import _Version
+
+    value = _unwrap_single(value)
+    if type(value).__name__ == "_Version":
+        return value
+    text = to_string(value).strip()
+    if not re.fullmatch(r"\d+(\.\d+){1,3}", text):
+        raise PSConversionError(
+            f'Cannot convert value "{text}" to type "System.Version". Error: "Version string portion was too short or too long."',
+            "InvalidCastParseTargetInvocation")
+    return _Version(text)
