@@ -59,22 +59,30 @@ _FAST_CMD = re.compile(
     r"|(?P<word>[A-Za-z_][^\s{}();,|&`\"'$<>\u2018-\u201e]*)(?=[\s{}();,|&<>]|\Z)"
     r"|(?P<var>\$(?:\w+(?::\w+)?|[?$^]))(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|::|\Z)"
     r"|(?P<param>[-\u2013\u2014\u2015][A-Za-z_?\u00c0-\uffff][\w\-?]*:?)"
-    r"|(?P<punct>[;(){},])"
+    r"|(?P<punct>[;(){},\[]|\|(?!\|))"
     r"|(?P<num>\d+)" + _CMD_END
     + r"|(?P<sq>'[^'\u2018-\u201b]*')(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|\Z)"
-    r"|(?P<dq>\"[^\"`$\u201c-\u201e]*\")(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|\Z))"
+    r"|(?P<dq>\"[^\"`$\u201c-\u201e]*\")(?=[ \t\f\v\r\n\u00a0\ufeff{}();,|&.\[]|\Z)"
+    r"|(?P<eoi>\Z))"
 )
 _FAST_EXPR = re.compile(
     r"[ \t]*(?:(?P<nl>\r?\n)"
     r"|(?P<var>\$(?:\w+(?::\w+)?|[?$^]))(?![{])"
     r"|(?P<word>[A-Za-z_](?:[\w\-]*\w)?)"
-    r"|(?P<punct>[;(){},\]])"
+    r"|(?P<punct>[;(){},\[\]]|\|(?!\|))"
     r"|(?P<num>\d+)(?![\w.])"
     r"|(?P<assign>=)"
+    r"|(?P<dop>-[A-Za-z_]+)"  # a dash operator (-eq, -and, ...) or, when not one, a parameter: slow path
+    r"|(?P<sop>\+(?![+=])|-(?![-\u2013\u2014\u2015=A-Za-z_])|\*(?![>=])|/(?!=)|%(?!=)|\.\.|!)"
     r"|(?P<sq>'[^'\u2018-\u201b]*')(?!['\u2018-\u201b])"
-    r"|(?P<dq>\"[^\"`$\u201c-\u201e]*\")(?![\"\u201c-\u201e]))"
+    r"|(?P<dq>\"[^\"`$\u201c-\u201e]*\")(?![\"\u201c-\u201e])"
+    r"|(?P<eoi>\Z))"
 )
-_PUNCT_KINDS = {";": K.SEMI, "(": K.LPAREN, ")": K.RPAREN, "{": K.LCURLY, "}": K.RCURLY, ",": K.COMMA, "]": K.RBRACKET}
+_PUNCT_KINDS = {";": K.SEMI, "(": K.LPAREN, ")": K.RPAREN, "{": K.LCURLY, "}": K.RCURLY, ",": K.COMMA, "]": K.RBRACKET,
+                "[": K.LBRACKET, "|": K.PIPE}  # fmt: skip
+_SYMBOL_OPERATORS = {op: (op, SYMBOL_PRECEDENCE[op]) for op in ("+", "-", "*", "/", "%", "..")}
+_SYMBOL_OPERATORS["!"] = ("!", 0)
+_new_token = object.__new__
 _TRIVIA_START = frozenset(" \t`\f\v\u00a0\ufeff\u2028\u2029#<")
 # Characters that may immediately follow a value in argument mode without forming a compound argument.
 TERMINATOR_CHARS = frozenset(" \t\f\v\r\n\u00a0\ufeff{}();,|&")
@@ -161,30 +169,64 @@ class Tokenizer:
         m = (_FAST_CMD if mode == CMD else _FAST_EXPR).match(src, pos, self.end)
         if m is not None:
             g = m.lastgroup
-            s, e = m.span(g)
+            e = m.end()  # every fast-path group ends the match (what follows is look-ahead only)
+            s = m.start(g)
             text = src[s:e]
+            flags = 0
             if g == "word":
-                tok = Token(K.GENERIC, s, e, text, text)
+                kind = K.GENERIC
+                value: object = text
             elif g == "var":
-                tok = Token(K.VARIABLE, s, e, text, (text[1:], False))
+                kind = K.VARIABLE
+                value = (text[1:], False)
             elif g == "nl":
-                tok = Token(K.NEWLINE, s, e, text)
+                kind = K.NEWLINE
+                value = None
             elif g == "punct":
-                tok = Token(_PUNCT_KINDS[text], s, e, text)
+                kind = _PUNCT_KINDS[text]
+                value = None
             elif g == "param":
+                kind = K.PARAMETER
                 colon = text[-1] == ":"
-                tok = Token(K.PARAMETER, s, e, text, (text[1:-1] if colon else text[1:], colon))
+                value = (text[1:-1] if colon else text[1:], colon)
             elif g == "num":
-                tok = Token(K.NUMBER, s, e, text, int(text))
+                kind = K.NUMBER
+                value = int(text)
+            elif g == "assign":
+                kind = K.ASSIGN
+                value = text
+                flags = F_OPERATOR
+            elif g == "dop":
+                value = DASH_OPERATORS.get(text[1:].lower())
+                kind = K.OPERATOR if value is not None else ""  # "": a parameter, scanned below
+                flags = F_OPERATOR
+            elif g == "sop":
+                kind = K.OPERATOR
+                value = _SYMBOL_OPERATORS[text]
+                flags = F_OPERATOR
             elif g == "sq":
-                tok = Token(K.STRING_LITERAL, s, e, text, text[1:-1])
+                kind = K.STRING_LITERAL
+                value = text[1:-1]
             elif g == "dq":
-                tok = Token(K.STRING_EXPANDABLE, s, e, text, text[1:-1])
-            else:  # "assign"
-                tok = Token(K.ASSIGN, s, e, text, text, F_OPERATOR)
-            if s > pos or s == 0:
-                tok.ws_before = True
-            return tok
+                kind = K.STRING_EXPANDABLE
+                value = text[1:-1]
+            else:  # "eoi"
+                kind = K.END_OF_INPUT
+                value = None
+            if kind:
+                # built inline rather than through Token(...): the commonest allocation of a parse
+                tok = _new_token(Token)
+                tok.kind = kind
+                tok.start = s
+                tok.end = e
+                tok.text = text
+                tok.value = value
+                tok.flags = flags
+                tok.ws_before = s > pos or s == 0
+                tok.parts = None
+                tok.extent = None
+                tok.error_id = None
+                return tok
         if pos < self.end and src[pos] in _TRIVIA_START:
             p = self.skip_trivia(pos)
         else:
