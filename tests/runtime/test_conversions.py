@@ -229,3 +229,10 @@ def test_version_accelerator(ps):
 
 def test_module_qualified_command_names(ps):
     assert ps.run('Microsoft.PowerShell.Utility\\Write-Output "q"') == ["q"]
+
+
+def test_tls_and_assembly_idioms_are_accepted(ps):
+    out = ps.run("[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12; "
+                 "\"$([Net.ServicePointManager]::SecurityProtocol)\"; [void][Reflection.Assembly]::LoadWithPartialName('System.Web'); 'ok'")
+    assert out == ["Tls12", "ok"]
+    assert ps.err("[math]::PI = 3").error_id == "PropertyAssignmentException"

@@ -184,6 +184,8 @@ def to_number(value: Any, for_op: str = "+") -> int | float | decimal.Decimal:
         return ord(value)
     if isinstance(value, enum.Enum) and isinstance(value.value, int):
         return value.value
+    if isinstance(value, str) and type(value).__name__ == "EnumValue":
+        return value.value  # type: ignore[attr-defined]
     if isinstance(value, str):
         if value.strip() == "":
             return 0

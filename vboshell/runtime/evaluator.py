@@ -1191,7 +1191,12 @@ class Evaluator:
             obj = self.eval(left.expression)
             name = self._member_name(left.member)
             if left.static:
-                raise _rt_error(f"'{name}' is a ReadOnly property.", "PropertyAssignmentException")
+                t = obj if isinstance(obj, PSType) else self.resolve_type_name(to_string(obj))
+                current = t.statics.get(name.lower(), _rt_error)
+                if current is _rt_error or callable(current) or isinstance(current, property):
+                    raise _rt_error(f"'{name}' is a ReadOnly property.", "PropertyAssignmentException")
+                t.statics[name.lower()] = value  # settable static fields ([Net.ServicePointManager]::SecurityProtocol)
+                return
             set_member_value(obj, name, value)
         elif isinstance(left, A.IndexExpressionAst):
             obj = self.eval(left.target)

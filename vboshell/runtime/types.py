@@ -819,6 +819,15 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.Management.Automation.ScriptBlock", (ScriptBlock,), _scriptblock, statics={"Create": _sb_create}),
         PSType("System.Management.Automation.SwitchParameter", (bool,), _switch, statics={"Present": True}),
         PSType("System.Math", (), None, check=lambda v: False, statics=MATH_STATICS),
+        PSType("System.Net.SecurityProtocolType", (), lambda v: v, check=lambda v: False, statics={
+            n: _enum_value(n, v, "System.Net.SecurityProtocolType") for n, v in
+            (("SystemDefault", 0), ("Ssl3", 48), ("Tls", 192), ("Tls11", 768), ("Tls12", 3072), ("Tls13", 12288))}),
+        PSType("System.Net.ServicePointManager", (), None, check=lambda v: False, statics={
+            "SecurityProtocol": _enum_value("Tls12", 3072, "System.Net.SecurityProtocolType"),
+            "ServerCertificateValidationCallback": None, "Expect100Continue": True, "DefaultConnectionLimit": 2}),
+        PSType("System.Reflection.Assembly", (), None, check=lambda v: False, statics={
+            "LoadWithPartialName": lambda *a: None, "LoadFrom": lambda *a: None, "Load": lambda *a: None,
+            "LoadFile": lambda *a: None}),
         PSType("System.Version", (), _version, check=lambda v: type(v).__name__ == "_Version",
                statics={"Parse": lambda s: _version(s)}),
         PSType("System.Console", (), None, check=lambda v: False, statics={
@@ -973,7 +982,8 @@ ACCELERATORS: dict[str, str] = {
     "collections.arraylist": "System.Collections.ArrayList", "collections.hashtable": "System.Collections.Hashtable",
     "management.automation.pscredential": "System.Management.Automation.PSCredential",
     "management.automation.runtimeexception": "System.Management.Automation.RuntimeException",
-    "net.webutility": "System.Net.WebUtility", "version": "System.Version", "console": "System.Console", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
+    "net.webutility": "System.Net.WebUtility", "net.securityprotocoltype": "System.Net.SecurityProtocolType",
+    "net.servicepointmanager": "System.Net.ServicePointManager", "reflection.assembly": "System.Reflection.Assembly", "version": "System.Version", "console": "System.Console", "xml": "System.Xml.XmlDocument", "xml.xmldocument": "System.Xml.XmlDocument", "midpointrounding": "System.MidpointRounding",
     "stringsplitoptions": "System.StringSplitOptions", "stringcomparison": "System.StringComparison", "text.regularexpressions.regex": "System.Text.RegularExpressions.Regex",
     "security.securestring": "System.Security.SecureString", "text.stringbuilder": "System.Text.StringBuilder",
 }
@@ -1321,3 +1331,9 @@ def _version(value: Any) -> Any:
             f'Cannot convert value "{text}" to type "System.Version". Error: "Version string portion was too short or too long."',
             "InvalidCastParseTargetInvocation")
     return _Version(text)
+
+
+def _enum_value(name: str, value: int, type_name: str) -> Any:
+    from vboshell.runtime.members import EnumValue
+
+    return EnumValue(name, value, type_name)
