@@ -55,7 +55,7 @@ def _sandbox_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def sandbox_context(_sandbox_home: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """A fresh shell session (ExecutionContext with a BufferHost) whose VBOSHELL_HOME is the session's, so
-    `Start-VBOSandbox` in examples reuses one running sandbox and one configuration catalogue."""
+    `Start-VBOSandbox` in examples reuses running sandboxes and one configuration catalogue."""
     monkeypatch.setenv("VBOSHELL_HOME", _sandbox_home)
     from vboshell.runtime.context import BufferHost, ExecutionContext
     return ExecutionContext(BufferHost(width=None), cwd=tmp_path)
