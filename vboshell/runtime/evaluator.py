@@ -1192,8 +1192,7 @@ class Evaluator:
             name = self._member_name(left.member)
             if left.static:
                 t = obj if isinstance(obj, PSType) else self.resolve_type_name(to_string(obj))
-                current = t.statics.get(name.lower(), _rt_error)
-                if current is _rt_error or callable(current) or isinstance(current, property):
+                if name.lower() not in getattr(t, "settable", ()):
                     raise _rt_error(f"'{name}' is a ReadOnly property.", "PropertyAssignmentException")
                 t.statics[name.lower()] = value  # settable static fields ([Net.ServicePointManager]::SecurityProtocol)
                 return

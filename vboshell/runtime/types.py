@@ -68,6 +68,7 @@ class PSType:
         self._converter = converter
         self.statics: dict[str, Any] = {k.lower(): v for k, v in (statics or {}).items()}
         self._check = check
+        self.settable: set[str] = set()  # static fields a script may assign (lower-case names)
 
     @property
     def name(self) -> str:
@@ -900,6 +901,9 @@ def _type_map() -> dict[str, PSType]:
         PSType("System.Management.Automation.RuntimeException", (), None,
                check=lambda v: _exc_check(v, "System.Management.Automation.RuntimeException")),
     ]
+    spm = next(t for t in types if t.full_name == "System.Net.ServicePointManager")
+    spm.settable = {"securityprotocol", "servercertificatevalidationcallback", "expect100continue",
+                    "defaultconnectionlimit"}
     return {t.full_name.lower(): t for t in types}
 
 
