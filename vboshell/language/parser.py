@@ -381,7 +381,8 @@ class Parser:
 
     def skip_newlines_and_semis(self) -> None:
         while True:
-            t = self.peek(CMD)
+            p = self.pos
+            t = self._t0 if p == self._k0 else self.peek(CMD)
             if t.kind not in (T_NEWLINE, T_SEMI):
                 return
             self.pos = t.end
@@ -445,7 +446,8 @@ class Parser:
         if self.depth > MAX_DEPTH:
             self.enter(lc.start)
         stmts, traps = self._statement_list(T_RCURLY)
-        rc = self.peek(CMD)
+        p = self.pos
+        rc = self._t0 if p == self._k0 else self.peek(CMD)
         if rc.kind != T_RCURLY:
             self.fail("MissingEndCurlyBrace", lc.start, lc.end, self.at_real_end(rc.start))
         self.pos = rc.end
@@ -455,7 +457,8 @@ class Parser:
     def _block_after(self, error_id: str, after: int) -> A.StatementBlockAst:
         """Skip newlines, then a statement block is required."""
         self.skip_newlines()
-        lc = self.peek(CMD)
+        p = self.pos
+        lc = self._t0 if p == self._k0 else self.peek(CMD)
         if lc.kind != T_LCURLY:
             self.fail_at(error_id, lc, after=after)
         return self._statement_block(lc)
@@ -1184,16 +1187,18 @@ class Parser:
 
     # ================================================================== pipelines
     def _pipeline_chain_opt(self) -> A.PipelineBaseAst | None:
-        t = self.peek(CMD)
+        p = self.pos
+        t = self._t0 if p == self._k0 else self.peek(CMD)
         if t.kind in _STATEMENT_TERMINATORS:
             return None
         return self._pipeline_chain()
 
     def _statement_opt(self) -> A.StatementAst | None:
-        t = self.peek(CMD)
+        p = self.pos
+        t = self._t0 if p == self._k0 else self.peek(CMD)
         if t.kind in _STATEMENT_TERMINATORS:
             return None
-        return self._statement()
+        return self._statement(t)
 
     def _pipeline_chain(self, first: Token | None = None) -> A.PipelineBaseAst:
         left = self._pipeline(first)
@@ -1230,7 +1235,8 @@ class Parser:
         scanned in command mode. t, when given, is the token peeked in command mode at the current position
         (it starts where the trivia before it ends)."""
         if t is None:
-            t = self.peek(CMD)
+            p = self.pos
+            t = self._t0 if p == self._k0 else self.peek(CMD)
         p = t.start
         src = self.src
         limit = self.limit
@@ -1297,7 +1303,8 @@ class Parser:
             el = self._command(t, kind == 2)
         elements.append(el)
         while True:
-            t = self.peek(CMD)
+            p = self.pos
+            t = self._t0 if p == self._k0 else self.peek(CMD)
             if t.kind == T_NEWLINE:
                 m = _PIPE_NEXT_LINE.match(self.src, t.end, self.limit)
                 if m is None:
@@ -1531,7 +1538,8 @@ class Parser:
                 return left
             self.pos = t.end
             self.skip_newlines(EXPR)
-            n = self.peek(EXPR)
+            p = self.pos
+            n = self._t1 if p == self._k1 else self.peek(EXPR)
             if not self._can_start_expression(n):
                 self.fail_at("ExpectedValueExpression", n, after=t.end)
             right = self._binary(prec + 1, comma, n)
