@@ -18,10 +18,22 @@ RUNS = 10
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"NO_COLOR": "1"}
 
 
+CPU: dict[str, list[float]] = {}
+
+
+def _cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def _time(cmd: list[str]) -> float:
+    cpu0 = _cpu()
     start = time.perf_counter()
     r = subprocess.run(cmd, capture_output=True, env=ENV)
     elapsed = time.perf_counter() - start
+    CPU.setdefault(" ".join(cmd), []).append(_cpu() - cpu0)
     if r.returncode != 0:
         raise SystemExit(f"{cmd} failed ({r.returncode}): {r.stderr.decode(errors='replace')}")
     return elapsed
@@ -37,8 +49,12 @@ def main() -> int:
     vbo = [exe] if exe else [sys.executable, "-m", "vboshell"]
     base = median([sys.executable, "-c", "pass"])
     shell = median(vbo + ["-NoProfile", "-Command", "1+1"])
-    print(f"python -c pass          median {base:.3f} s")
-    print(f"vboshell -Command 1+1   median {shell:.3f} s  (ratio {shell / base:.1f}x; target <= 0.30 s)")
+    cpu_base = statistics.median(CPU[" ".join([sys.executable, "-c", "pass"])][1:])
+    cpu_shell = statistics.median(CPU[" ".join(vbo + ["-NoProfile", "-Command", "1+1"])][1:])
+    print(f"python -c pass          median {base:.3f} s  (cpu {cpu_base:.3f} s)")
+    print(f"vboshell -Command 1+1   median {shell:.3f} s  (cpu {cpu_shell:.3f} s; ratio {shell / base:.1f}x; "
+          f"target <= 0.30 s)")
+    print(f"load average: {os.getloadavg()[0]:.2f} (wall times grow with load; cpu times do not)")
     return 0
 
 
