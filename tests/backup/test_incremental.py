@@ -230,3 +230,18 @@ def test_missing_permissions(fresh_env: Any) -> None:
     assert errors and all("mailbox failed" in e.title for e in errors)
     assert any("permission" in e.message.lower() for e in errors), errors[0].message
     assert s2.status == "Warning" and s2.statistics["ProcessedObjects"] == s2.statistics["TotalObjects"]
+
+
+def test_malformed_items(fresh_env: Any) -> None:
+    """Missing fields and wrong JSON types in Graph answers: the item is skipped with a warning (never stored
+    wrong, never failing the object), its container is re-read next run, and the next run completes the backup."""
+    env = fresh_env
+    env.sb.configure_faults(missing_fields_rate=0.05, wrong_types_rate=0.05, invalid_utf8_names_rate=0.02, seed=5)
+    job = env.job()
+    s = env.backup(job)
+    env.sb.reset_faults()
+    assert s.status in ("Success", "Warning")
+    assert not [e for e in env.logs(s) if e.type == "Error" and "archive" not in e.title]
+    s2 = env.backup(job)
+    assert s2.status == "Success"
+    compare_with_truth(env.sb, env.repo(), content=True, paths=False)

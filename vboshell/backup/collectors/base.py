@@ -3,6 +3,7 @@ stored-state look-ups used to skip items already in the repository and to reconc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vboshell.repository import ObjectRef, Writer
+
+MALFORMED = (TypeError, AttributeError, ValueError, KeyError, UnicodeError)
 
 
 class StopRequested(Exception):
@@ -95,6 +98,8 @@ class UnitContext:
 
     def put(self, item_id: str, folder: str | None, metadata: dict, content: Any, *, change_key: str | None = None,
             parent_id: str | None = None) -> Any:
+        if not isinstance(item_id, str) or not item_id:
+            raise ValueError(f"invalid item id {item_id!r}")
         counted = _Counted(content)
         res = self.writer.put_item(self.obj, self.service, item_id, folder, metadata, counted, change_key=change_key,
                                    parent_id=parent_id)
@@ -117,6 +122,15 @@ class UnitContext:
         md.update(metadata_update or {})
         return bool(self.writer.put_item(self.obj, self.service, item_id, folder, md, repo.open_content(v),
                                          change_key=v.change_key, parent_id=v.parent_id))
+
+    @contextlib.contextmanager
+    def guard(self, what: Any) -> Iterator[None]:
+        """Per-item isolation: an item whose data is malformed (wrong types, missing fields) is skipped with a
+        warning — and its container re-read next time — instead of failing the whole object."""
+        try:
+            yield
+        except MALFORMED as exc:
+            self.item_failed(f"Malformed item skipped: {str(what)[:80]}", f"{type(exc).__name__}: {exc}")
 
     def delete(self, item_id: str) -> None:
         if self.writer.delete_item(self.obj, self.service, item_id):

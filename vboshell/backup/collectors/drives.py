@@ -61,22 +61,28 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
         seen.clear()
 
     rd = DeltaReader(u, f"library '{drive_name}'", token, first, None, on_restart=restart)
+    failed_listing = u.counters.failed
     try:
         for it in rd:
             u.check_stop()
-            iid = it.get("id")
-            if not iid:
-                continue
-            if it.get("deleted") is not None or it.get("@removed") is not None:
-                deleted.append(iid)
-                continue
-            if it.get("root") is not None:
-                root = iid
-                continue
-            seen.add(iid)
-            pref = it.get("parentReference") or {}
-            items[iid] = [it.get("name") or "", pref.get("id"), _kind(it)]
-            changed.append({k: it[k] for k in (*KEEP, "@microsoft.graph.downloadUrl", "parentReference") if k in it})
+            with u.guard(it.get("name") if isinstance(it, dict) else it):
+                iid = it.get("id")
+                if not isinstance(iid, str) or not iid:
+                    raise ValueError("drive item without an id")
+                if it.get("deleted") is not None or it.get("@removed") is not None:
+                    deleted.append(iid)
+                    continue
+                if it.get("root") is not None:
+                    root = iid
+                    continue
+                pref = it.get("parentReference")
+                name = it.get("name")
+                if not isinstance(pref, dict) or not isinstance(pref.get("id"), str) or not isinstance(name, str):
+                    raise ValueError("drive item without a name or parent")
+                items[iid] = [name, pref["id"], _kind(it)]
+                seen.add(iid)
+                changed.append({k: it[k] for k in (*KEEP, "@microsoft.graph.downloadUrl", "parentReference")
+                                if k in it})
     except GraphError as exc:
         if exc.status in (401, 403):
             raise UnitWarning(f"Access to library '{drive_name}' was denied ({exc.code}): {exc.message}") from None
@@ -99,7 +105,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
 
     # deletions (and their descendants we know of)
     gone: set[str] = set(deleted)
-    if full and (had or u.full):
+    if full and (had or u.full) and u.counters.failed == failed_listing:  # a malformed listing deletes nothing
         gone |= {i for i in items if i not in seen}
     if gone:
         children: dict[str | None, list[str]] = {}
@@ -135,32 +141,35 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
                 full_path = "/".join(x for x in (folder_of(parent), name) if x)
                 u.repath(iid, folder_of(parent), {"path": full_path})
     pf = Prefetcher()  # versions + content of several files in flight while earlier ones are stored
-    failed_before = u.counters.failed
     for it in changed:
         u.check_stop()
-        iid = it["id"]
-        if iid in gone or iid not in items:
-            continue
-        parent = items[iid][1]
-        kind = items[iid][2]
-        md = {k: v for k, v in it.items() if k in KEEP}
-        md.update({"type": kind, "driveId": drive_id, "driveName": drive_name, "parentId": parent,
-                   "path": "/".join(x for x in (folder_of(parent), it.get("name") or "") if x)})
-        ck = it.get("eTag") or it.get("cTag")
-        if kind != "file":
-            u.put(iid, folder_of(parent), md, b"", change_key=ck, parent_id=parent)
-            continue
-        if u.known(iid, ck, parent):
-            u.counters.skipped += 1
-            continue
-        url = it.get("@microsoft.graph.downloadUrl") or f"/drives/{drive_id}/items/{iid}/content"
-        for done in pf.add((iid, folder_of(parent), md, ck, parent), _fetch_file(u.graph.aio, drive_id, iid, url)):
-            _store_file(u, *done)
+        with u.guard(it.get("name")):
+            iid = it["id"]
+            if iid in gone or iid not in items:
+                continue
+            name, parent, kind = items[iid]
+            md = {k: v for k, v in it.items() if k in KEEP}
+            md.update({"type": kind, "driveId": drive_id, "driveName": drive_name, "parentId": parent,
+                       "path": "/".join(x for x in (folder_of(parent), name) if x)})
+            ck = it.get("eTag") or it.get("cTag")
+            ck = ck if isinstance(ck, str) else None
+            if kind != "file":
+                u.put(iid, folder_of(parent), md, b"", change_key=ck, parent_id=parent)
+                continue
+            if u.known(iid, ck, parent):
+                u.counters.skipped += 1
+                u.repath(iid, folder_of(parent), {"path": md["path"]})  # a full round after a folder rename
+                continue
+            url = it.get("@microsoft.graph.downloadUrl")
+            url = url if isinstance(url, str) else f"/drives/{drive_id}/items/{iid}/content"
+            for done in pf.add((iid, folder_of(parent), md, ck, parent),
+                               _fetch_file(u.graph.aio, drive_id, iid, url)):
+                _store_file(u, *done)
     for done in pf.drain():  # stored before the drive's delta link
         _store_file(u, *done)
     # after a file that could not be read the next run makes a full round (listing only; stored files are not
     # downloaded again), so nothing is lost silently
-    u.set_state(key, link if u.counters.failed == failed_before else None, {"items": items, "root": root})
+    u.set_state(key, link if u.counters.failed == failed_listing else None, {"items": items, "root": root})
 
 
 async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> tuple[list[dict[str, Any]] | None, Any]:

@@ -62,6 +62,28 @@ def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any
     u.params["_link"] = rd.link
 
 
+def _folder_rows(u: UnitContext, rows: list[dict[str, Any]]
+                 ) -> tuple[dict[str, tuple[str, str | None]], dict[str, dict[str, Any]], bool]:
+    """{id: (name, parent)}, {id: row} and whether the listing had malformed rows (then nothing is deleted)."""
+    folders: dict[str, tuple[str, str | None]] = {}
+    meta: dict[str, dict[str, Any]] = {}
+    incomplete = False
+    for f in rows:
+        if not isinstance(f, dict) or f.get("@removed"):
+            continue
+        fid = f.get("id")
+        if not isinstance(fid, str) or not fid:
+            incomplete = True
+            continue
+        name, parent = f.get("displayName"), f.get("parentFolderId")
+        folders[fid] = ("" if name is None else str(name), parent if isinstance(parent, str) else None)
+        meta[fid] = f
+    if incomplete:
+        u.item_failed("Malformed folder list", "A folder without an id was returned; deletions are not applied "
+                      "in this run and the folders are read again next time.")
+    return folders, meta, incomplete
+
+
 def collect_mailbox(u: UnitContext) -> None:
     """Primary mailbox of user u.obj: folders, messages (MIME), contacts, calendar."""
     uid = u.obj.external_id
@@ -74,17 +96,11 @@ def collect_mailbox(u: UnitContext) -> None:
         if _no_mailbox(exc):
             raise UnitWarning(f"Mailbox is not available through Microsoft Graph ({exc.code}): {exc.message}") from None
         raise
-    folders: dict[str, tuple[str, str | None]] = {}
-    meta: dict[str, dict[str, Any]] = {}
-    for f in rows:
-        if f.get("@removed"):
-            continue
-        folders[f["id"]] = (f.get("displayName") or "", f.get("parentFolderId"))
-        meta[f["id"]] = f
+    folders, meta, incomplete = _folder_rows(u, rows)
     paths = _paths(folders)
     _token, prev = u.get_state("mail:folders")
     prev = prev or {}
-    gone = [fid for fid in prev if fid not in folders]
+    gone = [] if incomplete else [fid for fid in prev if fid not in folders]
     if gone:
         for item_id, _parent in u.children(gone):
             u.delete(item_id)
@@ -117,27 +133,29 @@ def collect_mailbox(u: UnitContext) -> None:
                                       {"$select": MESSAGE_FIELDS}, f"folder '{paths[fid]}'", PAGE_PREFER):
             u.check_stop()
             was_full = full
-            mid = msg.get("id")
-            if not mid:
-                continue
-            if msg.get("@removed"):
-                removed.add(mid)
-                continue
-            seen.add(mid)
-            ids_this.add(mid)
-            ck = msg.get("changeKey")
-            if u.known(mid, ck, fid):
-                u.counters.skipped += 1
-                continue
-            md = {k: v for k, v in msg.items() if not k.startswith("@") and k not in ("body", "uniqueBody")}
-            md["type"] = "message"
-            md["contentType"] = "message/rfc822"
-            for done in pf.add((mid, paths[fid], md, ck, fid),
-                               fetch_content(g.aio, f"/users/{uid}/messages/{mid}/$value")):
-                _store_message(u, *done)
+            with u.guard(msg.get("subject") if isinstance(msg, dict) else msg):
+                mid = msg.get("id")
+                if not isinstance(mid, str) or not mid:
+                    raise ValueError("message without an id")
+                if msg.get("@removed"):
+                    removed.add(mid)
+                    continue
+                seen.add(mid)
+                ids_this.add(mid)
+                ck = msg.get("changeKey")
+                ck = ck if isinstance(ck, str) else None
+                if u.known(mid, ck, fid):
+                    u.counters.skipped += 1
+                    continue
+                md = {k: v for k, v in msg.items() if not k.startswith("@") and k not in ("body", "uniqueBody")}
+                md["type"] = "message"
+                md["contentType"] = "message/rfc822"
+                for done in pf.add((mid, paths[fid], md, ck, fid),
+                                   fetch_content(g.aio, f"/users/{uid}/messages/{mid}/$value")):
+                    _store_message(u, *done)
         for done in pf.drain():  # the folder's messages are stored before its delta link
             _store_message(u, *done)
-        if was_full and (had or u.full):
+        if was_full and (had or u.full) and u.counters.failed == failed_before:
             full_folders[fid] = ids_this
         link = u.params.pop("_link", None)
         # an item that could not be read: no new token, the next run re-reads the folder (known items are skipped)
@@ -167,38 +185,42 @@ def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | No
 
 def _collect_simple(u: UnitContext, key: str, url: str, kind: str, folder: str) -> None:
     had = u.had_state(key)
+    failed_before = u.counters.failed
     seen: set[str] = set()
     was_full = False
     try:
         for it, full in _delta_items(u, key, url, None, folder):
             u.check_stop()
             was_full = full
-            iid = it.get("id")
-            if not iid:
-                continue
-            if it.get("@removed"):
-                u.delete(iid)
-                continue
-            seen.add(iid)
-            ck = it.get("changeKey")
-            parent = folder  # contacts/events hang under one pseudo container; Graph's folder id is in metadata
-            if u.known(iid, ck, parent):
-                u.counters.skipped += 1
-                continue
-            md = {k: v for k, v in it.items() if not k.startswith("@") and k != "body"}
-            md["type"] = kind
-            u.put(iid, folder, md, as_json({k: v for k, v in it.items() if not k.startswith("@odata")}),
-                  change_key=ck, parent_id=parent)
+            with u.guard((it.get("displayName") or it.get("subject")) if isinstance(it, dict) else it):
+                iid = it.get("id")
+                if not isinstance(iid, str) or not iid:
+                    raise ValueError(f"{kind} without an id")
+                if it.get("@removed"):
+                    u.delete(iid)
+                    continue
+                seen.add(iid)
+                ck = it.get("changeKey")
+                ck = ck if isinstance(ck, str) else None
+                parent = folder  # contacts/events hang under one pseudo container; Graph's folder id is in metadata
+                if u.known(iid, ck, parent):
+                    u.counters.skipped += 1
+                    continue
+                md = {k: v for k, v in it.items() if not k.startswith("@") and k != "body"}
+                md["type"] = kind
+                u.put(iid, folder, md, as_json({k: v for k, v in it.items() if not k.startswith("@odata")}),
+                      change_key=ck, parent_id=parent)
     except GraphError as exc:
         if exc.status in (403, 404):
             u.warn(f"{folder} not backed up", f"{exc.code}: {exc.message}")
             return
         raise
-    if was_full and (had or u.full):  # deleted while the token was invalid (or before a -Full run)
+    if was_full and (had or u.full) and u.counters.failed == failed_before:  # deleted while the token was invalid
         for item_id, _p in u.children([folder]):
             if item_id not in seen:
                 u.delete(item_id)
-    u.set_state(key, u.params.pop("_link", None))
+    link = u.params.pop("_link", None)
+    u.set_state(key, link if u.counters.failed == failed_before else None)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -216,13 +238,15 @@ def collect_archive(u: UnitContext) -> None:
     mbx = info.get("inPlaceArchiveMailboxId") or info.get("archiveMailboxId")
     if not mbx:
         raise UnitSkipped("no archive mailbox")
+    if not isinstance(mbx, str):
+        raise UnitWarning(f"The mailbox settings returned a malformed archive mailbox id ({mbx!r}); retried next run.")
     base = f"/admin/exchange/mailboxes/{mbx}"
     rows = list(g.paged(f"{base}/folders/delta"))
-    folders = {f["id"]: (f.get("displayName") or "", f.get("parentFolderId")) for f in rows if not f.get("@removed")}
+    folders, _meta, incomplete = _folder_rows(u, rows)
     paths = _paths(folders)
     _t, prev = u.get_state("xmail:folders")
     prev = prev or {}
-    gone = [fid for fid in prev if fid not in folders]
+    gone = [] if incomplete else [fid for fid in prev if fid not in folders]
     if gone:
         for item_id, _parent in u.children(gone):
             u.delete(item_id)
@@ -247,15 +271,17 @@ def collect_archive(u: UnitContext) -> None:
                                      f"archive folder '{paths[fid]}'"):
             u.check_stop()
             was_full = full
-            iid = it.get("id")
-            if not iid:
+            iid = it.get("id") if isinstance(it, dict) else None
+            if not isinstance(iid, str) or not iid:
+                u.item_failed("Malformed archive item skipped", repr(it)[:200])
                 continue
             if it.get("@removed"):
                 removed.add(iid)
                 continue
             seen.add(iid)
             ids_this.add(iid)
-            if u.known(iid, it.get("changeKey"), fid):
+            ck = it.get("changeKey")
+            if u.known(iid, ck if isinstance(ck, str) else None, fid):
                 u.counters.skipped += 1
                 continue
             pending.append(it)
@@ -264,7 +290,7 @@ def collect_archive(u: UnitContext) -> None:
                 pending = []
         if pending:
             _export(u, base, mbx, fid, paths[fid], pending)
-        if was_full and (had or u.full):
+        if was_full and (had or u.full) and u.counters.failed == failed_before:
             full_folders[fid] = ids_this
         link = u.params.pop("_link", None)
         u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
@@ -280,20 +306,31 @@ def collect_archive(u: UnitContext) -> None:
 def _export(u: UnitContext, base: str, mbx: str, fid: str, path: str, items: list[dict[str, Any]]) -> None:
     res = u.graph.post_json(f"{base}/exportItems", {"itemIds": [i["id"] for i in items]})
     by_id = {i["id"]: i for i in items}
+    got: set[str] = set()
     for r in res.get("value") or []:
-        iid = r.get("itemId")
-        src = by_id.get(iid, {})
-        if r.get("error"):
-            err = r["error"]
-            if str(err.get("code", "")).lower() != "erroritemnotfound":
-                u.item_failed(f"Cannot export archive item {iid}", f"{err.get('code')}: {err.get('message')}")
-            continue
-        data = base64.b64decode(r.get("data") or "")
-        md: dict[str, Any] = {k: v for k, v in src.items() if not k.startswith("@")}
-        md.update({"type": "message", "mailboxId": mbx, "parentFolderId": fid,
-                   "contentType": "application/x-exchange-export"})
-        md.update(_mime_summary(data))
-        u.put(iid, path, md, data, change_key=r.get("changeKey") or src.get("changeKey"), parent_id=fid)
+        with u.guard(r.get("itemId") if isinstance(r, dict) else r):
+            iid = r.get("itemId")
+            if iid not in by_id:
+                raise ValueError(f"export result for an unknown item {iid!r}")
+            got.add(iid)
+            src = by_id[iid]
+            if r.get("error"):
+                err = r["error"] if isinstance(r["error"], dict) else {"message": str(r["error"])}
+                if str(err.get("code", "")).lower() != "erroritemnotfound":
+                    u.item_failed(f"Cannot export archive item {iid}", f"{err.get('code')}: {err.get('message')}")
+                continue
+            if not isinstance(r.get("data"), str):
+                raise ValueError("export answer without data")
+            data = base64.b64decode(r["data"], validate=True)
+            md: dict[str, Any] = {k: v for k, v in src.items() if not k.startswith("@")}
+            md.update({"type": "message", "mailboxId": mbx, "parentFolderId": fid,
+                       "contentType": "application/x-exchange-export"})
+            md.update(_mime_summary(data))
+            ck = r.get("changeKey") or src.get("changeKey")
+            u.put(iid, path, md, data, change_key=ck if isinstance(ck, str) else None, parent_id=fid)
+    if len(got) < len(by_id):
+        u.item_failed(f"{len(by_id) - len(got)} archive item(s) missing from the export answer",
+                      "They are read again in the next run.")
 
 
 def _mime_summary(data: bytes) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def collect_site(u: UnitContext) -> None:
         return
     for li in lists:
         u.check_stop()
-        info = li.get("list") or {}
+        info = li.get("list") if isinstance(li.get("list"), dict) else {}
         template = str(info.get("template") or "").lower()
         if template in _PAGE_TEMPLATES:
             u.log("Info", f"Site pages of '{u.obj.name}' backed up as files; web parts skipped",
@@ -43,7 +43,8 @@ def collect_site(u: UnitContext) -> None:
             continue
         if template in _SKIP_TEMPLATES or info.get("hidden") or li.get("system") is not None:
             continue
-        _collect_list(u, sid, li)
+        with u.guard(li.get("displayName")):
+            _collect_list(u, sid, li)
 
 
 def _collect_list(u: UnitContext, sid: str, li: dict[str, Any]) -> None:
@@ -71,27 +72,30 @@ def _collect_list(u: UnitContext, sid: str, li: dict[str, Any]) -> None:
     seen: set[str] = set()
 
     rd = DeltaReader(u, f"list '{name}'", token, first, params, on_restart=seen.clear)
+    failed_before = u.counters.failed
     for it in rd:
         u.check_stop()
-        iid = it.get("id")
-        if not iid:
-            continue
-        item_id = f"{list_item_id}:item:{iid}"
-        if it.get("@removed") is not None or it.get("deleted") is not None:
-            u.delete(item_id)
-            continue
-        seen.add(item_id)
-        ck = it.get("eTag") or it.get("@odata.etag")
-        if u.known(item_id, ck, list_item_id):
-            u.counters.skipped += 1
-            continue
-        fields = it.get("fields") or {}
-        md = {k: v for k, v in it.items() if not k.startswith("@") and k != "fields"}
-        md.update({"type": "listItem", "listId": lid, "listName": name, "fields": fields})
-        u.put(item_id, f"Lists/{name}", md, as_json(fields), change_key=ck, parent_id=list_item_id)
+        with u.guard(it.get("id") if isinstance(it, dict) else it):
+            iid = it.get("id")
+            if not isinstance(iid, str) or not iid:
+                raise ValueError("list item without an id")
+            item_id = f"{list_item_id}:item:{iid}"
+            if it.get("@removed") is not None or it.get("deleted") is not None:
+                u.delete(item_id)
+                continue
+            seen.add(item_id)
+            ck = it.get("eTag") or it.get("@odata.etag")
+            ck = ck if isinstance(ck, str) else None
+            if u.known(item_id, ck, list_item_id):
+                u.counters.skipped += 1
+                continue
+            fields = it.get("fields") or {}
+            md = {k: v for k, v in it.items() if not k.startswith("@") and k != "fields"}
+            md.update({"type": "listItem", "listId": lid, "listName": name, "fields": fields})
+            u.put(item_id, f"Lists/{name}", md, as_json(fields), change_key=ck, parent_id=list_item_id)
     full, link = rd.full, rd.link
-    if full and (had or u.full):
+    if full and (had or u.full) and u.counters.failed == failed_before:
         for item_id, _p in u.children([list_item_id]):
             if item_id not in seen:
                 u.delete(item_id)
-    u.set_state(key, link)
+    u.set_state(key, link if u.counters.failed == failed_before else None)

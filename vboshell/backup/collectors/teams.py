@@ -17,7 +17,8 @@ def _meta(m: dict[str, Any], kind: str, ch: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ck(m: dict[str, Any]) -> str | None:
-    return m.get("etag") or m.get("lastModifiedDateTime")
+    ck = m.get("etag") or m.get("lastModifiedDateTime")
+    return ck if isinstance(ck, str) else None
 
 
 def collect_team(u: UnitContext) -> None:
@@ -63,49 +64,54 @@ def _collect_channel(u: UnitContext, gid: str, ch: dict[str, Any]) -> None:
     seen: set[str] = set()
 
     rd = DeltaReader(u, f"channel '{name}'", token, first, None, on_restart=seen.clear)
+    failed_before = u.counters.failed
     for m in rd:
         u.check_stop()
-        mid = m.get("id")
-        if not mid:
-            continue
-        if m.get("@removed") is not None:
-            _delete_post(u, mid)
-            continue
-        seen.add(mid)
-        if m.get("deletedDateTime"):  # soft-deleted root post: its replies stay in the channel
-            u.delete(mid)
-            _collect_replies(u, gid, ch, mid, reconcile=True)
-            continue
-        existed = u.stored(mid) is not None
-        if not u.known(mid, _ck(m), cid):
-            u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)
-        else:
-            u.counters.skipped += 1
-        _collect_replies(u, gid, ch, mid, reconcile=existed)
+        with u.guard(m.get("id") if isinstance(m, dict) else m):
+            mid = m.get("id")
+            if not isinstance(mid, str) or not mid:
+                raise ValueError("channel message without an id")
+            if m.get("@removed") is not None:
+                _delete_post(u, mid)
+                continue
+            seen.add(mid)
+            if m.get("deletedDateTime"):  # soft-deleted root post: its replies stay in the channel
+                u.delete(mid)
+                _collect_replies(u, gid, ch, mid, reconcile=True)
+                continue
+            existed = u.stored(mid) is not None
+            if not u.known(mid, _ck(m), cid):
+                u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)
+            else:
+                u.counters.skipped += 1
+            _collect_replies(u, gid, ch, mid, reconcile=existed)
     full, link = rd.full, rd.link
-    if full and (had or u.full):
+    if full and (had or u.full) and u.counters.failed == failed_before:
         for mid, _p in u.children([cid]):
             if mid not in seen:
                 _delete_post(u, mid)
-    u.set_state(key, link)
+    u.set_state(key, link if u.counters.failed == failed_before else None)
 
 
 def _collect_replies(u: UnitContext, gid: str, ch: dict[str, Any], mid: str, reconcile: bool) -> None:
     cid = ch["id"]
     present: set[str] = set()
+    failed_before = u.counters.failed
     for r in u.graph.paged(f"/teams/{gid}/channels/{cid}/messages/{mid}/replies"):
-        rid = r.get("id")
-        if not rid:
-            continue
-        if r.get("deletedDateTime"):
-            u.delete(rid)
-            continue
-        present.add(rid)
-        if u.known(rid, _ck(r), mid):
-            u.counters.skipped += 1
-            continue
-        u.put(rid, ch.get("displayName") or cid, _meta(r, "reply", ch), as_json(r), change_key=_ck(r), parent_id=mid)
-    if reconcile:  # replies that disappeared without a soft delete
+        with u.guard(r.get("id") if isinstance(r, dict) else r):
+            rid = r.get("id")
+            if not isinstance(rid, str) or not rid:
+                raise ValueError("reply without an id")
+            if r.get("deletedDateTime"):
+                u.delete(rid)
+                continue
+            present.add(rid)
+            if u.known(rid, _ck(r), mid):
+                u.counters.skipped += 1
+                continue
+            u.put(rid, str(ch.get("displayName") or cid), _meta(r, "reply", ch), as_json(r), change_key=_ck(r),
+                  parent_id=mid)
+    if reconcile and u.counters.failed == failed_before:  # replies that disappeared without a soft delete
         for rid, _p in u.children([mid]):
             if rid not in present:
                 u.delete(rid)
