@@ -27,23 +27,19 @@ class VBOSandboxRemovedItem:
 
 
 def _running_sandbox(given: VBOSandbox | None) -> Any:
-    """The in-process sandbox handle to act on: the given one, or the only one running in this shell."""
-    from vboshell.cmdlets import sandbox as sandbox_cmdlets
+    """The in-process sandbox handle to act on: the given one, or the one most recently started in this shell."""
+    from vboshell.cmdlets.sandbox import current_sandbox
     if given is not None:
         if not given.IsRunning:
             raise CmdletError("The sandbox given with -Sandbox is not running. Start it with Start-VBOSandbox.",
                               "SandboxNotRunning", ErrorCategory.ResourceUnavailable, target=given.TenantName)
         return given._handle
-    with sandbox_cmdlets._lock:
-        handles = [h for h in sandbox_cmdlets._running.values() if h.running]
-    if not handles:
+    handle = current_sandbox()
+    if handle is None:
         raise CmdletError("No sandbox tenant is running in this shell. Start one with Start-VBOSandbox (this cmdlet "
                           "only ever changes the built-in sandbox, never a real tenant).", "SandboxNotRunning",
                           ErrorCategory.ResourceUnavailable)
-    if len(handles) > 1:
-        raise CmdletError("Several sandbox tenants are running in this shell: pass the one to change with -Sandbox.",
-                          "SandboxAmbiguous", ErrorCategory.InvalidArgument)
-    return handles[0]
+    return handle
 
 
 @register
@@ -60,12 +56,12 @@ class RemoveVBOSandboxItem(Cmdlet):
         "Changes the content of the sandbox tenant started with Start-VBOSandbox, the way a user would: -Subject "
         "deletes the user's messages whose subject contains the text (from any folder of the primary mailbox), -Path "
         "deletes a file or folder of the user's OneDrive (a path such as 'Documents/Budget.xlsx'). The deleted items are "
-        "returned. It acts only on a sandbox running in this shell (-Sandbox, or the only one running) and has no way "
-        "to reach a real tenant; it exists so that the quickstart and demos have something to restore."
+        "returned. It acts only on a sandbox running in this shell (-Sandbox, or the one most recently started) and "
+        "has no way to reach a real tenant; it exists so that the quickstart and demos have something to restore."
     )
     parameters = [
         Parameter("Sandbox", VBOSandbox, value_from_pipeline=True,
-                  help="The sandbox (Start-VBOSandbox); default: the only sandbox running in this shell."),
+                  help="The sandbox (Start-VBOSandbox); default: the one most recently started in this shell."),
         Parameter("User", str, mandatory=True, position=0, validate_not_null_or_empty=True,
                   help="The user: alias (alice), user principal name or id."),
         Parameter("Subject", str, mandatory=True, parameter_sets=("Message",), validate_not_null_or_empty=True,
