@@ -43,7 +43,9 @@ def _home(tmp_path_factory):
 
 
 def _ctx() -> ExecutionContext:
-    return ExecutionContext(BufferHost(), interactive=False, cwd=_WORK[-1])
+    ctx = ExecutionContext(BufferHost(), interactive=False, cwd=_WORK[-1])
+    ctx.allow_native = False  # random text must not start real programs
+    return ctx
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

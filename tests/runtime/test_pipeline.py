@@ -150,3 +150,17 @@ def test_table_after_hold_streams_under_same_header(ps, monkeypatch):
     monkeypatch.setattr(OutDefaultSink, "HOLD", -1.0)
     ps.ctx.execute('[pscustomobject]@{A=1}; [pscustomobject]@{A=2}')
     assert ps.host.text.count("A\n-") == 1
+
+
+def test_native_commands(ps):
+    import shutil
+
+    if not shutil.which("sh") or not shutil.which("printf"):
+        return
+    assert ps.run('printf "a\\nb\\n"') == ["a", "b"]
+    assert ps.run('sh -c "exit 3"; $LASTEXITCODE') == [3]
+    assert ps.run("'x','y' | sh -c 'tr a-z A-Z'") == ["X", "Y"]
+    out = ps.run("sh -c 'echo oops >&2' 2>&1")
+    assert out[0].message == "oops"
+    ps.ctx.allow_native = False
+    assert ps.err("printf x").error_id == "CommandNotFoundException"

@@ -953,6 +953,15 @@ class Evaluator:
             if path.is_file() and str(path).lower().endswith(".ps1"):
                 info = self.load_script_file(str(path))
                 return FunctionProcessor(self, info, args, name, el.extent, el.redirections, dot_source=dot)
+        if getattr(self.ctx, "allow_native", True) and name and not any(c in name for c in "*?[") \
+                and not name.lower().endswith(".ps1"):
+            import shutil
+
+            exe = shutil.which(str(self.ctx.resolve_path(name)) if ("/" in name or "\\" in name) else name)
+            if exe:
+                from vboshell.runtime.pipeline import NativeProcessor
+
+                return NativeProcessor(self, exe, name, args, el.extent, el.redirections)
         rec = ErrorRecord(
             message=f"The term '{name}' is not recognized as the name of a cmdlet, function, script file, or operable "
                     "program. Check the spelling of the name, or if a path was included, verify that the path is "

@@ -808,3 +808,65 @@ class Pipeline:
             j = procs.index(s.processor)
             if j > idx:
                 self._finish_from(j)
+
+
+class NativeProcessor(Processor):
+    """An external program found on PATH: arguments are passed as strings, pipeline input goes to its stdin
+    (one line per object), each stdout line becomes a string object, stderr goes to the host (or becomes
+    ErrorRecords with 2>&1), and $LASTEXITCODE/$? are set from its exit code."""
+
+    def __init__(self, ev: Any, path: str, name: str, args: list[Argument], extent: Any, redirections: list[Any]) -> None:
+        super().__init__(ev, extent, redirections)
+        self.path = path
+        self.command_name = name
+        self.argv = [path]
+        for a in args:
+            if a.name is not None:
+                text = a.spelled or f"-{a.name}"
+                if a.has_value:
+                    text = (text if text.endswith(":") else text + ":") + to_string(a.value)
+                self.argv.append(text)
+                continue
+            values = a.value if isinstance(a.value, (list, tuple)) else [a.value]
+            self.argv.extend(to_string(v) for v in values)
+        self.input: list[Any] | None = None
+
+    def process(self, item: Any) -> None:
+        if item is NO_INPUT:
+            return
+        if self.input is None:
+            self.input = []
+        self.input.append(item)
+
+    def end(self) -> None:
+        import subprocess
+
+        ev = self.ev
+        ctx = ev.ctx
+        stdin = None if self.input is None else "".join(to_string(x) + "\n" for x in self.input)
+        ev.flush_output()
+        try:
+            r = subprocess.run(self.argv, input=stdin, capture_output=True, text=True, errors="replace",
+                               cwd=str(ctx.cwd))
+        except OSError as e:
+            rec = ErrorRecord(message=f"Program '{self.command_name}' failed to run: {e.strerror}",
+                              error_id="NativeCommandFailed", category=ErrorCategory.ResourceUnavailable,
+                              exception_type="ApplicationFailedException")
+            ev.attach_position(rec, self.extent, self.command_name)
+            raise PSRuntimeError(rec) from None
+        for line in r.stdout.splitlines():
+            self.emit(line)
+        if r.stderr:
+            handler = ev.streams.get("error")
+            if handler is not None:
+                for line in r.stderr.splitlines():
+                    rec = ErrorRecord(message=line, error_id="NativeCommandError", category=ErrorCategory.NotSpecified,
+                                      target_object=line, exception_type="RemoteException")
+                    ev.record_error(rec)
+                    handler(rec)
+            else:
+                ctx.host.stderr.write(r.stderr)
+        ctx.set_variable("global:LASTEXITCODE", r.returncode)
+        ctx.last_exit_code = r.returncode
+        if r.returncode != 0:
+            ev.last_success = False
