@@ -183,9 +183,7 @@ class Parser:
         self.pos = start
         self.region_start = start
         self.limit = self.tz.end
-        self._cache: dict[int, Token] = {}
-        # (pos * 2 + mode) -> token; scanning is deterministic. The last token peeked in each mode is also kept
-        # in _k0/_t0 (command mode) and _k1/_t1 (expression mode): hot paths test those inline before calling peek.
+        # the last token peeked in each mode (see peek)
         self._k0 = self._k1 = -1
         self._t0: Token | None = None
         self._t1: Token | None = None
@@ -209,28 +207,26 @@ class Parser:
         return e
 
     def peek(self, mode: int) -> Token:
+        """The token at the current position in the given mode. Scanning is deterministic, so the last token
+        peeked in each mode is remembered (_k0/_t0: command mode, _k1/_t1: expression mode; hot paths test these
+        inline); a token that both modes scan alike is remembered for both. Anything else is scanned afresh:
+        re-peeks after backtracking are rare, and a per-position cache cost more than it saved."""
         pos = self.pos
         if mode:
             if pos == self._k1:
                 return self._t1  # type: ignore[return-value]
         elif pos == self._k0:
             return self._t0  # type: ignore[return-value]
-        key = pos + pos + mode
-        tok = self._cache.get(key)
-        if tok is None:
-            tok = self.tz.scan(pos, mode)
-            k = tok.kind
-            if k is T_ERROR and tok.flags & F_INCOMPLETE:
-                at = tok.value if type(tok.value) is int else tok.start
-                self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
-                          incomplete=self.at_real_end(tok.end))  # fmt: skip
-            self._cache[key] = tok
-            if k in _MODE_INVARIANT or (mode == CMD and k in _CMD_TO_EXPR_INVARIANT):
-                self._cache[key ^ 1] = tok  # the other mode would scan the same token here
-                self._k0 = self._k1 = pos
-                self._t0 = self._t1 = tok
-                return tok
-        if mode:
+        tok = self.tz.scan(pos, mode)
+        k = tok.kind
+        if k is T_ERROR and tok.flags & F_INCOMPLETE:
+            at = tok.value if type(tok.value) is int else tok.start
+            self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
+                      incomplete=self.at_real_end(tok.end))  # fmt: skip
+        if k in _MODE_INVARIANT or (not mode and k in _CMD_TO_EXPR_INVARIANT):
+            self._k0 = self._k1 = pos  # the other mode would scan the same token here
+            self._t0 = self._t1 = tok
+        elif mode:
             self._k1 = pos
             self._t1 = tok
         else:
@@ -1780,16 +1776,15 @@ class Parser:
                 if self.depth + 1 > MAX_DEPTH:
                     self.fail("ScriptTooDeeplyNested", s, s, False, "The script is nested too deeply to parse.")
                 # parse the region between `$(` and `)` with this parser, bounded to the region
-                saved = (self.pos, self.limit, self.tz.end, self._cache)
+                saved = (self.pos, self.limit, self.tz.end)
                 self.pos = s + 2
                 self.limit = self.tz.end = e - 1
-                self._cache = {}
                 self._k0 = self._k1 = -1
                 self.depth += 1
                 try:
                     stmts, traps = self._statement_list(T_END_OF_INPUT)
                 finally:
-                    self.pos, self.limit, self.tz.end, self._cache = saved
+                    self.pos, self.limit, self.tz.end = saved
                     self._k0 = self._k1 = -1
                     self.depth -= 1
                 block = _mk_block(self.ext(s, e), stmts, traps)
