@@ -33,9 +33,11 @@ def _home(tmp_path_factory):
 
     old = os.environ.get("VBOSHELL_HOME")
     os.environ["VBOSHELL_HOME"] = str(tmp_path_factory.mktemp("fuzzhome"))
+    os.environ["VBOSHELL_NO_NATIVE"] = "1"
     _WORK.append(str(tmp_path_factory.mktemp("fuzzwork")))
     yield
     _WORK.pop()
+    os.environ.pop("VBOSHELL_NO_NATIVE", None)
     if old is None:
         os.environ.pop("VBOSHELL_HOME", None)
     else:

@@ -280,7 +280,8 @@ class ExecutionContext:
         self._stop_event = threading.Event()
         self.last_exit_code: int = 0
         self.exit_requested = False  # set by execute() when the text ran `exit`
-        self.allow_native = True  # run programs found on PATH as commands (off in fuzz tests and sandboxes)
+        # run programs found on PATH as commands (VBOSHELL_NO_NATIVE=1 turns it off, e.g. for fuzzing)
+        self.allow_native = os.environ.get("VBOSHELL_NO_NATIVE") != "1"
         self.history: list[str] = []
         self.transcript: Any = None  # set by Start-Transcript
         self.output_hooks: list[Callable[[str], None]] = []  # extra sinks for host text (transcripts)
