@@ -192,7 +192,8 @@ def _store_file(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None,
     try:
         vers, content = fut.result()
     except GraphError as exc:
-        if exc.status == 404:  # deleted meanwhile: the next delta reports it
+        if exc.status == 404:  # deleted meanwhile (or not content at all): not stored; the
+            u.counters.failed += 1  # container is re-read next run, which settles it either way
             return
         u.item_failed(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
         return

@@ -176,7 +176,8 @@ def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | No
     try:
         content = fut.result()
     except GraphError as exc:
-        if exc.status == 404:  # deleted between the delta page and the download
+        if exc.status == 404:  # deleted meanwhile (or not content at all): not stored; the
+            u.counters.failed += 1  # container is re-read next run, which settles it either way
             return
         u.item_failed(f"Cannot read message '{md.get('subject') or mid}'", f"{exc.code}: {exc.message}")
         return
