@@ -251,3 +251,19 @@ def test_mailbox_names_match_first_names_and_misses_are_reported(env: Env, chang
     assert env.run("Get-VEXMailbox -Session $s -Name 'alice brown', 'bob@contoso.onmicrosoft.com'")
     _, err = env.run_errors("Get-VEXMailbox -Session $s -Name nobody")
     assert "'nobody' is not in this restore session" in err
+
+
+def test_entity_data_by_object_and_restore_point(env: Env, changed: dict) -> None:
+    rp_users = env.run("Get-VBOEntityData -Type User -RestorePoint (Get-VBORestorePoint | Select-Object -First 1)")
+    assert any(u.DisplayName == "Alice Brown" for u in rp_users)
+    one = env.run("$u = Get-VBOOrganizationUser -Organization (Get-VBOOrganization) | "
+                  "Where-Object DisplayName -eq 'Alice Brown'\n"
+                  "Get-VBOEntityData -Repository (Get-VBORepository -Name R1) -User $u")
+    assert len(one) == 1 and one[0].IsMailboxBackedUp
+
+
+def test_restore_multiple_mailboxes_each_to_itself(env: Env, changed: dict) -> None:
+    env.run("$s = Start-VBOExchangeItemRestoreSession -LatestState")
+    res = env.run("$all = Get-VEXMailbox -Session $s | Where-Object { -not $_.IsArchive }\n"
+                  "Restore-VEXItem -MultipleMailboxes $all -RestoreItemsForLastDays 36500")[0]
+    assert res.FailedCount == 0 and res.SkippedCount > 0  # everything still there is skipped as unchanged

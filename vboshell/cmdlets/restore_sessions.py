@@ -159,6 +159,7 @@ class _EntityData:
 @ps_type(f"{NS}.VBOUserData", view=TypeView(table=("DisplayName", "Services", "LastBackupTime"), kind="table"))
 @dataclass(eq=False)
 class VBOUserData(_EntityData):
+    Email: str = ""
     IsMailboxBackedUp: bool = False
     IsArchiveBackedUp: bool = False
     IsOneDriveBackedUp: bool = False
@@ -230,7 +231,9 @@ def entity_data(cmd: Cmdlet, repo_rec: Any, *, kind: str | None = None, name: st
                         RepositoryId=uuid.UUID(repo_rec.id), OfficeId=obj.external_id, Services=services,
                         LastBackupTime=when)
             if obj.kind == "user":
-                out.append(VBOUserData(**base, IsMailboxBackedUp="Exchange" in services,
+                out.append(VBOUserData(**base, Email=str(catalog(cmd).get_setting(f"restore.email.{obj.external_id}")
+                                                         or ""),
+                                       IsMailboxBackedUp="Exchange" in services,
                                        IsArchiveBackedUp="ExchangeArchive" in services,
                                        IsOneDriveBackedUp="OneDrive" in services,
                                        MailboxBackedUpTime=when if "Exchange" in services else None,
