@@ -94,8 +94,17 @@ Repository layout written by a run (vboshell.repository; one restore point per r
         "drive:<driveId>"     drive delta link; extra {"items": {id: [name, parentId, type]}, "root": rootId}
         "list:<listId>"       list item delta link
         "channel:<channelId>" channel message delta link
-    An expired token (DeltaResyncRequired) drops it, re-reads that container fully (skipping items whose change
-    key is already stored), and reconciles deletions by id; a warning goes to the session log.
+    An expired token (DeltaResyncRequired, at the first request or on a later page) drops it, re-reads that
+    container fully (skipping items whose change key is already stored), and reconciles deletions by id; a warning
+    goes to the session log. An item that cannot be read (error after retries, malformed answer, 404 on content)
+    is skipped with a warning and its container's token is not advanced (state saved with token None), so the
+    next run re-reads that container in full; a listing with malformed rows deletes nothing.
+
+Crash safety and resume
+    The runner checkpoints the writer every VBOSHELL_CHECKPOINT_SECONDS (5 s); a stopped, interrupted or killed
+    run leaves an uncommitted restore point that the next run of the job adopts: stored items are recognised by
+    change key and container and not downloaded again. Two runs of one job never overlap (fcntl lock file
+    VBOSHELL_HOME/locks/job-<id>.lock; sessions left "Running" by a dead process are marked Failed).
 
 Session log (catalogue JobSessionLog entries; Get-VBOJobSession ... | Select-Object -ExpandProperty Log)
     Per object: "Processing <name>" (Info) ... "<name>: <service> <n> items (<size>) processed" (Success) or a
