@@ -223,9 +223,6 @@ class Tokenizer:
                 tok.value = value
                 tok.flags = flags
                 tok.ws_before = s > pos or s == 0
-                tok.parts = None
-                tok.extent = None
-                tok.error_id = None
                 return tok
         if pos < self.end and src[pos] in _TRIVIA_START:
             p = self.skip_trivia(pos)
