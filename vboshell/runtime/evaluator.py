@@ -445,7 +445,7 @@ class Evaluator:
         if handler is not None:
             handler(rec)
             return
-        self.flush_output()
+        self.flush_before_host()
         self.ctx.host.write_error_line(self.format_error(rec))
 
     def format_error(self, rec: ErrorRecord) -> str:
@@ -459,6 +459,12 @@ class Evaluator:
         return display.format_error_record(rec, self.ctx.host.width)
 
     def flush_output(self) -> None:
+        """Render all pending top-level output now (e.g. before a transcript stops)."""
+        if self.out_default is not None:
+            self.out_default.flush()
+
+    def flush_before_host(self) -> None:
+        """Before host text: pending output is written unless a table is still in its 0.3 s hold."""
         if self.out_default is not None:
             self.out_default.flush_for_host()
 
@@ -553,7 +559,7 @@ class Evaluator:
         if handler is not None:
             handler("WARNING: " + message if handler is not None and getattr(handler, "text_mode", False) else message)
         else:
-            self.flush_output()
+            self.flush_before_host()
             self.ctx.host.write_warning_line("WARNING: " + message)
         if act == "stop":
             raise _rt_error(f"The running command stopped because the preference variable \"WarningPreference\" or common parameter is set to Stop: {message}",
@@ -567,7 +573,7 @@ class Evaluator:
         if handler is not None:
             handler(message)
             return
-        self.flush_output()
+        self.flush_before_host()
         self.ctx.host.write_verbose_line("VERBOSE: " + message)
 
     def write_debug(self, message: str, enabled: bool, proc: Any = None) -> None:
@@ -577,7 +583,7 @@ class Evaluator:
         if handler is not None:
             handler(message)
             return
-        self.flush_output()
+        self.flush_before_host()
         self.ctx.host.write_debug_line("DEBUG: " + message)
 
     def write_host(self, text: str, foreground: str | None, no_newline: bool, background: str | None = None,
@@ -586,7 +592,7 @@ class Evaluator:
         if handler is not None:
             handler(text)
             return
-        self.flush_output()
+        self.flush_before_host()
         if no_newline:
             self.ctx.host.write(text, foreground, background)
         else:
@@ -601,13 +607,13 @@ class Evaluator:
             return
         pref = to_string(self.ctx.preference("InformationPreference")).lower()
         if pref in ("continue", "inquire"):
-            self.flush_output()
+            self.flush_before_host()
             self.ctx.host.write_line(to_string(message))
 
     def should_process(self, proc: Any, target: str, action: str) -> bool:
         host = self.ctx.host
         if proc.whatif():
-            self.flush_output()
+            self.flush_before_host()
             host.write_line(f'What if: Performing the operation "{action}" on target "{target}".')
             return False
         confirm = proc.confirm_flag()
@@ -616,7 +622,7 @@ class Evaluator:
         need = confirm is True or (confirm is None and pref > 0 and impact >= pref)
         if not need or not self.ctx.interactive:
             return True
-        self.flush_output()
+        self.flush_before_host()
         try:
             choice = host.prompt_for_choice(
                 "\nConfirm", f'Are you sure you want to perform this action?\nPerforming the operation "{action}" on target "{target}".',

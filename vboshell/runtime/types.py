@@ -1308,7 +1308,7 @@ def _console_write(args: tuple[Any, ...], newline: bool) -> None:
 
         sys.stdout.write(text + ("\n" if newline else ""))
         return
-    ctx.evaluator.flush_output()
+    ctx.evaluator.flush_before_host()
     if newline:
         ctx.host.write_line(text)
     else:
