@@ -9,8 +9,17 @@ from bisect import bisect_right
 
 from vboshell.language import ast as A
 from vboshell.language.errors import ParseError
-from vboshell.language.tokenizer import CMD, EXPR, SQUOTES, Tokenizer
-from vboshell.language.tokens import F_INCOMPLETE, STREAM_NAMES, UNARY_OPERATORS, Token
+from vboshell.language.tokenizer import (
+    _FAST_CMD,
+    _FAST_EXPR,
+    _PUNCT_KINDS,
+    _SYMBOL_OPERATORS,
+    CMD,
+    EXPR,
+    SQUOTES,
+    Tokenizer,
+)
+from vboshell.language.tokens import DASH_OPERATORS, F_INCOMPLETE, F_OPERATOR, STREAM_NAMES, UNARY_OPERATORS, Token
 from vboshell.language.tokens import TokenKind as K
 
 T_AMPERSAND = K.AMPERSAND
@@ -53,6 +62,7 @@ T_VARIABLE = K.VARIABLE
 MAX_DEPTH = 100
 
 _new_extent = object.__new__
+_new_token = object.__new__
 _SL = A.Extent.start_line  # the slot descriptors of the dataclass fields (shadowed below by lazy properties)
 _SC = A.Extent.start_column
 _EL = A.Extent.end_line
@@ -210,20 +220,82 @@ class Parser:
         """The token at the current position in the given mode. Scanning is deterministic, so the last token
         peeked in each mode is remembered (_k0/_t0: command mode, _k1/_t1: expression mode; hot paths test these
         inline); a token that both modes scan alike is remembered for both. Anything else is scanned afresh:
-        re-peeks after backtracking are rare, and a per-position cache cost more than it saved."""
+        re-peeks after backtracking are rare, and a per-position cache cost more than it saved.
+        The tokenizer's regex fast path (Tokenizer.scan) is repeated here inline: one Python call less for
+        nine tokens in ten, the parser's commonest operation."""
         pos = self.pos
         if mode:
             if pos == self._k1:
                 return self._t1  # type: ignore[return-value]
         elif pos == self._k0:
             return self._t0  # type: ignore[return-value]
-        tok = self.tz.scan(pos, mode)
-        k = tok.kind
-        if k is T_ERROR and tok.flags & F_INCOMPLETE:
-            at = tok.value if type(tok.value) is int else tok.start
-            self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
-                      incomplete=self.at_real_end(tok.end))  # fmt: skip
-        if k in _MODE_INVARIANT or (not mode and k in _CMD_TO_EXPR_INVARIANT):
+        src = self.src
+        m = (_FAST_EXPR if mode else _FAST_CMD).match(src, pos, self.limit)
+        kind = ""
+        if m is not None:
+            g = m.lastgroup
+            e = m.end()
+            s = m.start(g)
+            text = src[s:e]
+            flags = 0
+            if g == "word":
+                kind = T_GENERIC
+                value: object = text
+            elif g == "var":
+                kind = T_VARIABLE
+                value = (text[1:], False)
+            elif g == "nl":
+                kind = T_NEWLINE
+                value = None
+            elif g == "punct":
+                kind = _PUNCT_KINDS[text]
+                value = None
+            elif g == "param":
+                kind = T_PARAMETER
+                colon = text[-1] == ":"
+                value = (text[1:-1] if colon else text[1:], colon)
+            elif g == "num":
+                kind = T_NUMBER
+                value = int(text)
+            elif g == "assign":
+                kind = T_ASSIGN
+                value = text
+                flags = F_OPERATOR
+            elif g == "dop":
+                value = DASH_OPERATORS.get(text[1:].lower())
+                if value is not None:
+                    kind = T_OPERATOR
+                    flags = F_OPERATOR
+            elif g == "sop":
+                kind = T_OPERATOR
+                value = _SYMBOL_OPERATORS[text]
+                flags = F_OPERATOR
+            elif g == "sq":
+                kind = T_STRING_LITERAL
+                value = text[1:-1]
+            elif g == "dq":
+                kind = T_STRING_EXPANDABLE
+                value = text[1:-1]
+            else:  # "eoi"
+                kind = T_END_OF_INPUT
+                value = None
+        if kind:
+            tok = _new_token(Token)
+            tok.kind = kind
+            tok.start = s
+            tok.end = e
+            tok.text = text
+            tok.value = value
+            tok.flags = flags
+            tok.ws_before = s > pos or s == 0
+        else:
+            tok = self.tz.scan_slow(pos, mode)
+            kind = tok.kind
+            if kind is T_ERROR and tok.flags & F_INCOMPLETE:
+                at = tok.value if type(tok.value) is int else tok.start
+                self.fail(tok.error_id or "UnexpectedToken", at, max(at, tok.start if at != tok.start else tok.end),
+                          incomplete=self.at_real_end(tok.end))  # fmt: skip
+        if kind in _MODE_INVARIANT or (not mode and kind in _CMD_TO_EXPR_INVARIANT):
             self._k0 = self._k1 = pos  # the other mode would scan the same token here
             self._t0 = self._t1 = tok
         elif mode:

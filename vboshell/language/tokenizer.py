@@ -166,6 +166,7 @@ class Tokenizer:
         src = self.src
         # Fast path: one regex recognises the commonest tokens (words, variables, parameters, punctuation,
         # newlines, simple numbers and strings); anything else goes through the full scanner below.
+        # Parser.peek repeats this fast path inline: keep the two in step.
         m = (_FAST_CMD if mode == CMD else _FAST_EXPR).match(src, pos, self.end)
         if m is not None:
             g = m.lastgroup
@@ -224,6 +225,11 @@ class Tokenizer:
                 tok.flags = flags
                 tok.ws_before = s > pos or s == 0
                 return tok
+        return self.scan_slow(pos, mode)
+
+    def scan_slow(self, pos: int, mode: int) -> Token:
+        """scan() without its regex fast path (for callers that tried the fast path themselves)."""
+        src = self.src
         if pos < self.end and src[pos] in _TRIVIA_START:
             p = self.skip_trivia(pos)
         else:
