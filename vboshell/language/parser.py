@@ -551,7 +551,13 @@ class Parser:
             td = self._attributed_type_definition(t)
             if td is not None:
                 return td
-        return self._pipeline_chain(t)
+        left = self._pipeline(t)
+        p = self.pos
+        t = self._t0 if p == self._k0 else self.peek(CMD)
+        k = t.kind
+        if k is not T_AND_AND and k is not T_OR_OR and k is not T_AMPERSAND:
+            return left  # the common case: no `&&`, `||` or `&` after the pipeline
+        return self._pipeline_chain_rest(left)
 
     def _attributed_type_definition(self, lb: Token) -> A.StatementAst | None:
         """`[Flags()] enum X {...}`: attributes, then class/enum; None (nothing consumed) otherwise."""
@@ -1275,6 +1281,10 @@ class Parser:
         k = t.kind
         if k is not T_AND_AND and k is not T_OR_OR and k is not T_AMPERSAND:
             return left
+        return self._pipeline_chain_rest(left)
+
+    def _pipeline_chain_rest(self, left: A.PipelineBaseAst) -> A.PipelineBaseAst:
+        """`&& pipeline`, `|| pipeline` and a trailing `&` after the first pipeline of a chain."""
         while True:
             t = self.peek(CMD)
             if t.kind != T_AND_AND and t.kind != T_OR_OR:
@@ -1350,14 +1360,16 @@ class Parser:
             p = self.pos
             a = self._t1 if p == self._k1 else self.peek(EXPR)
             if a.kind is T_ASSIGN:
-                self._check_lhs(expr, str(a.value))
+                op = a.value  # always a str for assignment tokens
+                if type(expr) is not A.VariableExpressionAst or expr.splatted:  # `$x = ...` needs no check
+                    self._check_lhs(expr, op)  # type: ignore[arg-type]
                 self.pos = a.end
                 self.skip_newlines()
                 right = self._statement_opt()
                 if right is None:
                     self.fail_at("ExpectedValueExpression", self.peek(CMD), after=a.end)
                 assert right is not None
-                return _mk_assign(self.ext(start, right.extent.end_offset), expr, str(a.value), right)  # fmt: skip
+                return _mk_assign(self.ext(start, right.extent.end_offset), expr, op, right)  # fmt: skip
             el: A.CommandBaseAst = _mk_cmdexpr(expr.extent, expr)
             ak = a.kind
             if ak is T_SEMI or ak is T_RCURLY or ak is T_RPAREN or ak is T_END_OF_INPUT or (
@@ -1662,6 +1674,13 @@ class Parser:
             self.unexpected(t)
         if k is T_LBRACKET:
             return self._type_or_cast(t)
+        if k is T_VARIABLE and t.value[1] is False and t.value[0][5:6] != ":":  # type: ignore[index]
+            # the commonest primary, built here (see _primary_from)
+            p = self.pos = t.end
+            e = _mk_var(self.ext(t.start, p), t.value[0], False)  # type: ignore[index]
+            if p < self.limit and self.src[p] in _POSTFIX_START:
+                return self._postfix(e, EXPR)
+            return e
         e = self._primary_from(t)
         p = self.pos
         if p < self.limit and self.src[p] in _POSTFIX_START:
@@ -1871,6 +1890,8 @@ class Parser:
             if p >= limit:
                 return e
             c = src[p]
+            if c not in _POSTFIX_START:
+                return e
             n = src[p + 1] if p + 1 < limit else ""
             if c == "." and n != ".":
                 if n == "" or not (n.isalnum() or n == "_" or n in "$(\"'{" or n in SQUOTES):
