@@ -104,8 +104,8 @@ def test_missing_permissions(shell: Any) -> None:
     assert "Mail.Read" in shell.host.text or "Mail.Read" in getattr(shell.host, "error_text", "")
     # asking for a service explicitly is an error that names the missing permission
     run(shell, "Remove-VBOOrganization -Organization $org -Confirm:$false")
-    rec = error_of(shell, CONNECT.format(cred=SECRET) + ADD + " -EnableTeamsChats")
-    assert rec.error_id == "MissingApplicationPermission" and "Chat.Read.All" in rec.message
+    rec = error_of(shell, CONNECT.format(cred=SECRET) + ADD + " -EnableOffice365Exchange")
+    assert rec.error_id == "MissingApplicationPermission" and "Mail.Read" in rec.message
     assert rec.category.value == "PermissionDenied"
 
 
@@ -184,15 +184,15 @@ def test_api_only_errors(shell: Any) -> None:
 
 
 def test_set_and_remove(shell: Any) -> None:
-    org = connect(shell)
+    org = connect(shell, app="vboshell-sandbox-nomail")
     run(shell, "Set-VBOOrganization -Organization $org -Name renamed -WhatIf")
     assert run(shell, "(Get-VBOOrganization).Name") == [org.Name]
     out = run(shell, "Set-VBOOrganization -Organization $org -Description 'HQ' -EnableOffice365Teams:$false")
     assert out[0].Description == "HQ" and not out[0].IsTeams
     again = run(shell, "Get-VBOOrganization")[0]
     assert again.Description == "HQ" and not again.IsTeams
-    rec = error_of(shell, "Set-VBOOrganization -Organization $org -EnableTeamsChats")
-    assert rec.error_id == "MissingApplicationPermission" and "Chat.Read.All" in rec.message
+    rec = error_of(shell, "Set-VBOOrganization -Organization $org -EnableOffice365Exchange")
+    assert rec.error_id == "MissingApplicationPermission" and "Mail.Read" in rec.message
     run(shell, "Get-VBOOrganization | Remove-VBOOrganization -Confirm:$false")
     assert run(shell, "Get-VBOOrganization") == []
 
