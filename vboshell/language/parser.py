@@ -69,67 +69,109 @@ _EL = A.Extent.end_line
 _EC = A.Extent.end_column
 
 
+class _ExtentContext:
+    """What all extents of one parse share: the source text, the file name and the line start offsets."""
+
+    __slots__ = ("source", "file", "line_starts")
+
+    def __init__(self, source: str, file: str | None, line_starts: list[int]) -> None:
+        self.source = source
+        self.file = file
+        self.line_starts = line_starts
+
+
 class _LazyExtent(A.Extent):
-    """An Extent whose line/column numbers are computed on first use (most are never looked at).
-    It is a real Extent: same fields, same repr/eq; copies and pickles become plain Extents."""
+    """An Extent built from its two offsets and the parse's shared context; line/column numbers are computed
+    on first use (most are never looked at). It is a real Extent: same fields, same repr/eq; copies and pickles
+    become plain Extents."""
 
-    __slots__ = ("_ls",)
+    __slots__ = ("_c",)
 
-    def _resolve(self) -> None:
-        ls = self._ls
-        s = self.start_offset
-        e = self.end_offset
-        sl = bisect_right(ls, s)
-        el = bisect_right(ls, e) if e != s else sl
-        _SL.__set__(self, sl)
-        _SC.__set__(self, s - ls[sl - 1] + 1)
-        _EL.__set__(self, el)
-        _EC.__set__(self, e - ls[el - 1] + 1)
-        self._ls = None
+    def _resolved(self) -> None:
+        """Compute the line/column numbers unless done already."""
+        try:
+            _SL.__get__(self)
+        except AttributeError:
+            ls = self._c.line_starts
+            s = self.start_offset
+            e = self.end_offset
+            sl = bisect_right(ls, s)
+            el = bisect_right(ls, e) if e != s else sl
+            _SL.__set__(self, sl)
+            _SC.__set__(self, s - ls[sl - 1] + 1)
+            _EL.__set__(self, el)
+            _EC.__set__(self, e - ls[el - 1] + 1)
+
+    @property  # type: ignore[override]
+    def source(self) -> str:
+        return self._c.source
+
+    @source.setter
+    def source(self, value: str) -> None:
+        self._resolved()
+        c = self._c
+        self._c = _ExtentContext(value, c.file, c.line_starts)
+
+    @property  # type: ignore[override]
+    def file(self) -> str | None:
+        return self._c.file
+
+    @file.setter
+    def file(self, value: str | None) -> None:
+        c = self._c
+        self._c = _ExtentContext(c.source, value, c.line_starts)
 
     @property  # type: ignore[override]
     def start_line(self) -> int:
-        if self._ls is not None:
-            self._resolve()
-        return _SL.__get__(self)  # type: ignore[no-any-return]
+        try:
+            return _SL.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._resolved()
+            return _SL.__get__(self)  # type: ignore[no-any-return]
 
     @start_line.setter
     def start_line(self, value: int) -> None:
+        self._resolved()
         _SL.__set__(self, value)
-        self._ls = None
 
     @property  # type: ignore[override]
     def start_column(self) -> int:
-        if self._ls is not None:
-            self._resolve()
-        return _SC.__get__(self)  # type: ignore[no-any-return]
+        try:
+            return _SC.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._resolved()
+            return _SC.__get__(self)  # type: ignore[no-any-return]
 
     @start_column.setter
     def start_column(self, value: int) -> None:
+        self._resolved()
         _SC.__set__(self, value)
-        self._ls = None
 
     @property  # type: ignore[override]
     def end_line(self) -> int:
-        if self._ls is not None:
-            self._resolve()
-        return _EL.__get__(self)  # type: ignore[no-any-return]
+        try:
+            return _EL.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._resolved()
+            return _EL.__get__(self)  # type: ignore[no-any-return]
 
     @end_line.setter
     def end_line(self, value: int) -> None:
+        self._resolved()
         _EL.__set__(self, value)
-        self._ls = None
 
     @property  # type: ignore[override]
     def end_column(self) -> int:
-        if self._ls is not None:
-            self._resolve()
-        return _EC.__get__(self)  # type: ignore[no-any-return]
+        try:
+            return _EC.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._resolved()
+            return _EC.__get__(self)  # type: ignore[no-any-return]
 
     @end_column.setter
     def end_column(self, value: int) -> None:
+        self._resolved()
         _EC.__set__(self, value)
-        self._ls = None
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, A.Extent):
@@ -203,17 +245,15 @@ class Parser:
         while i >= 0:
             ls.append(i + 1)
             i = text.find("\n", i + 1)
-        self._line_starts = ls
+        self._ctx = _ExtentContext(text, file, ls)
         self._functions: list[tuple[A.FunctionDefinitionAst, int, int, int]] = []
 
     # ================================================================== infrastructure
     def ext(self, start: int, end: int) -> A.Extent:
         e = _new_extent(_LazyExtent)
-        e.source = self.src
         e.start_offset = start
         e.end_offset = end
-        e.file = self.file
-        e._ls = self._line_starts
+        e._c = self._ctx
         return e
 
     def peek(self, mode: int) -> Token:
