@@ -278,29 +278,29 @@ class Parser:
             s = m.start(g)
             text = src[s:e]
             flags = 0
-            if g == "word":
-                kind = T_GENERIC
-                value: object = text
+            if g == "punct":
+                kind = _PUNCT_KINDS[text]
+                value: object = None
             elif g == "var":
                 kind = T_VARIABLE
                 value = (text[1:], False)
+            elif g == "word":
+                kind = T_GENERIC
+                value = text
             elif g == "nl":
                 kind = T_NEWLINE
                 value = None
-            elif g == "punct":
-                kind = _PUNCT_KINDS[text]
-                value = None
-            elif g == "param":
-                kind = T_PARAMETER
-                colon = text[-1] == ":"
-                value = (text[1:-1] if colon else text[1:], colon)
-            elif g == "num":
-                kind = T_NUMBER
-                value = int(text)
             elif g == "assign":
                 kind = T_ASSIGN
                 value = text
                 flags = F_OPERATOR
+            elif g == "num":
+                kind = T_NUMBER
+                value = int(text)
+            elif g == "param":
+                kind = T_PARAMETER
+                colon = text[-1] == ":"
+                value = (text[1:-1] if colon else text[1:], colon)
             elif g == "dop":
                 value = DASH_OPERATORS.get(text[1:].lower())
                 if value is not None:
@@ -2194,7 +2194,9 @@ def _maker(cls: type, *names: str):  # type: ignore[no-untyped-def]
     for f in dataclasses.fields(cls):
         if f.name in names:
             continue
-        if f.default_factory is not dataclasses.MISSING:
+        if f.default_factory is list:
+            lines.append(f"    o.{f.name} = []")  # a literal is cheaper than calling list()
+        elif f.default_factory is not dataclasses.MISSING:
             ns[f"_f_{f.name}"] = f.default_factory
             lines.append(f"    o.{f.name} = _f_{f.name}()")
         elif f.default is not dataclasses.MISSING:

@@ -174,29 +174,29 @@ class Tokenizer:
             s = m.start(g)
             text = src[s:e]
             flags = 0
-            if g == "word":
-                kind = K.GENERIC
-                value: object = text
+            if g == "punct":
+                kind = _PUNCT_KINDS[text]
+                value: object = None
             elif g == "var":
                 kind = K.VARIABLE
                 value = (text[1:], False)
+            elif g == "word":
+                kind = K.GENERIC
+                value = text
             elif g == "nl":
                 kind = K.NEWLINE
                 value = None
-            elif g == "punct":
-                kind = _PUNCT_KINDS[text]
-                value = None
-            elif g == "param":
-                kind = K.PARAMETER
-                colon = text[-1] == ":"
-                value = (text[1:-1] if colon else text[1:], colon)
-            elif g == "num":
-                kind = K.NUMBER
-                value = int(text)
             elif g == "assign":
                 kind = K.ASSIGN
                 value = text
                 flags = F_OPERATOR
+            elif g == "num":
+                kind = K.NUMBER
+                value = int(text)
+            elif g == "param":
+                kind = K.PARAMETER
+                colon = text[-1] == ":"
+                value = (text[1:-1] if colon else text[1:], colon)
             elif g == "dop":
                 value = DASH_OPERATORS.get(text[1:].lower())
                 kind = K.OPERATOR if value is not None else ""  # "": a parameter, scanned below
