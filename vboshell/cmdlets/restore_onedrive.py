@@ -3,12 +3,12 @@ Restore-VEODDocument and Save-VEODDocument over a OneDrive restore session (engi
 
 from __future__ import annotations
 
-import fnmatch
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vboshell.cmdlets._restore_shared import SessionOrganizationCmdlet, match, session_organization_parameters
 from vboshell.cmdlets.restore_common import (
     MOD_VESP,
     NS_VESP,
@@ -30,13 +30,6 @@ from vboshell.runtime.psobject import TypeView, ps_type
 VEOD_SETUP = RESTORE_SETUP + "$session = Start-VEODRestoreSession -LatestState -Organization $org\n" \
     "$user = Get-VEODUser -Session $session | Select-Object -First 1\n"
 DOC_TYPES = ("file", "folder", "package")
-
-
-def match(patterns: list[str] | str | None, value: str) -> bool:
-    if not patterns:
-        return True
-    pats = [patterns] if isinstance(patterns, str) else patterns
-    return any(fnmatch.fnmatchcase((value or "").lower(), str(p).lower()) for p in pats)
 
 
 def name_match(patterns: list[str] | str | None, value: str) -> bool:
@@ -190,23 +183,17 @@ def subtree(doc: Any) -> list[Any]:
 
 
 @register
-class GetVEODOrganization(Cmdlet):
+class GetVEODOrganization(SessionOrganizationCmdlet):
     name = "Get-VEODOrganization"
     module = MOD_VESP
     synopsis = "Returns the organization of a OneDrive restore session."
     description = "Returns the organization whose OneDrive backups the session shows (pipe it to Get-VEODUser)."
     output_type = "VBOOneDriveOrganization"
-    parameters = [Parameter("Session", type=object, mandatory=True, position=0, value_from_pipeline=True,
-                            help="The OneDrive restore session."),
-                  Parameter("Name", type=str, array=True, position=1, help="Organization name; wildcards allowed.")]
+    parameters = session_organization_parameters("OneDrive")
     examples = [Example("Get-VEODOrganization -Session $session", "Shows the session's organization.",
                         setup=VEOD_SETUP, needs_sandbox=True)]
-
-    def process_record(self) -> None:
-        eng = engine_of(self, self.Session, "Veod")
-        o = VBOOneDriveOrganization(organization_name(self, eng.organization_id) or "All organizations", eng)
-        if match(self.Name, o.Name):
-            self.write_object(o)
+    engine_kind = "Veod"
+    organization_type = VBOOneDriveOrganization
 
 
 @register

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vboshell.cmdlets._restore_shared import SessionOrganizationCmdlet, session_organization_parameters
 from vboshell.cmdlets.restore_common import (
     MOD_VESP,
     NS_VESP,
@@ -17,7 +18,6 @@ from vboshell.cmdlets.restore_common import (
     engine_error,
     engine_of,
     graph_for,
-    organization_name,
     progress_cb,
     progress_done,
     result_of,
@@ -293,23 +293,17 @@ def _doc_fields(d: VESPDocument) -> dict[str, Any]:
 
 
 @register
-class GetVESPOrganization(Cmdlet):
+class GetVESPOrganization(SessionOrganizationCmdlet):
     name = "Get-VESPOrganization"
     module = MOD_VESP
     synopsis = "Returns the organization of a SharePoint restore session."
     description = "Returns the organization whose SharePoint backups the session shows (pipe it to Get-VESPSite)."
     output_type = "VESPOrganization"
-    parameters = [Parameter("Session", type=object, mandatory=True, position=0, value_from_pipeline=True,
-                            help="The SharePoint restore session."),
-                  Parameter("Name", type=str, array=True, position=1, help="Organization name; wildcards allowed.")]
+    parameters = session_organization_parameters("SharePoint")
     examples = [Example("Get-VESPOrganization -Session $session", "Shows the session's organization.",
                         setup=VESP_SETUP, needs_sandbox=True)]
-
-    def process_record(self) -> None:
-        eng = engine_of(self, self.Session, "Vesp")
-        o = VESPOrganization(organization_name(self, eng.organization_id) or "All organizations", eng)
-        if match(self.Name, o.Name):
-            self.write_object(o)
+    engine_kind = "Vesp"
+    organization_type = VESPOrganization
 
 
 @register

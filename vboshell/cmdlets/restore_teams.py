@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from vboshell.cmdlets._restore_shared import SessionOrganizationCmdlet, session_organization_parameters
 from vboshell.cmdlets.restore_common import (
     MOD_VET,
     NS_VET,
@@ -18,7 +19,6 @@ from vboshell.cmdlets.restore_common import (
     engine_error,
     engine_of,
     graph_for,
-    organization_name,
     progress_cb,
     progress_done,
     result_of,
@@ -268,23 +268,17 @@ def make_file(e: Any, channel: VETChannel) -> VETFile:
 
 
 @register
-class GetVETOrganization(Cmdlet):
+class GetVETOrganization(SessionOrganizationCmdlet):
     name = "Get-VETOrganization"
     module = MOD_VET
     synopsis = "Returns the organization of a Teams restore session."
     description = "Returns the organization whose Teams backups the session shows (pipe it to Get-VETTeam)."
     output_type = "VETOrganization"
-    parameters = [Parameter("Session", type=object, mandatory=True, position=0, value_from_pipeline=True,
-                            help="The Teams restore session."),
-                  Parameter("Name", type=str, array=True, position=1, help="Organization name; wildcards allowed.")]
+    parameters = session_organization_parameters("Teams")
     examples = [Example("Get-VETOrganization -Session $session", "Shows the session's organization.",
                         setup=VET_SETUP, needs_sandbox=True)]
-
-    def process_record(self) -> None:
-        eng = engine_of(self, self.Session, "Vet")
-        o = VETOrganization(organization_name(self, eng.organization_id) or "All organizations", eng)
-        if match(self.Name, o.Name):
-            self.write_object(o)
+    engine_kind = "Vet"
+    organization_type = VETOrganization
 
 
 @register
