@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -28,6 +29,20 @@ WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "16"))
 # how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
 CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
+
+
+def _limit_malloc_arenas() -> None:
+    """glibc gives each allocating thread its own malloc arena (up to 8 per core) and rarely returns their memory:
+    with 16 unit threads that alone took a 10,000-item backup from ~180 to ~275 MB peak RSS. Two arenas keep it
+    flat (MALLOC_ARENA_MAX in the environment still wins). No-op elsewhere."""
+    if not sys.platform.startswith("linux") or os.environ.get("MALLOC_ARENA_MAX"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 class JobAlreadyRunning(RuntimeError):
@@ -164,6 +179,7 @@ class JobRunner:
 
     # ------------------------------------------------------------------------------------------------ run
     def run(self) -> JobSessionRecord:
+        _limit_malloc_arenas()
         lock = job_lock(self.job.id, {"job": self.job.name})
         try:
             lock.acquire()
