@@ -88,10 +88,12 @@ def child_restore(mailbox: str, target: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     scripts = {
         "mailbox": f"$s = Start-VBOExchangeItemRestoreSession -LatestState\n"
-                   f"$mb = Get-VEXMailbox -Session $s -Name '{mailbox}' | Where-Object {{ -not $_.IsArchive }}\n"
+                   f"$mb = Get-VEXMailbox -Session $s -Name '{mailbox}' | Where-Object {{ -not $_.IsArchive }} | "
+                   "Select-Object -First 1\n"
                    f"$r = Restore-VEXItem -Mailbox $mb -TargetMailbox '{target}' -ToFolder 'Bench restore'\n"
                    "Stop-VBOExchangeItemRestoreSession -Session $s\n$r",
-        "onedrive": f"$s = Start-VEODRestoreSession -LatestState\n$u = Get-VEODUser -Session $s -Name '{mailbox}'\n"
+        "onedrive": f"$s = Start-VEODRestoreSession -LatestState\n"
+                    f"$u = Get-VEODUser -Session $s -Name '{mailbox}' | Select-Object -First 1\n"
                     f"$r = Restore-VEODDocument -User $u -TargetUser '{target}' -TargetFolder 'Bench restore' "
                     "-Action Keep\nStop-VEODRestoreSession -Session $s\n$r",
     }
@@ -203,8 +205,7 @@ def run_size(size: str, a: argparse.Namespace) -> dict[str, Any]:
             users = [u for u in sb.truth.users() if u.get("purpose") == "user"]
             src, dst = users[0], users[1 if len(users) > 1 else 0]
             sb.reset_counters()
-            rr = run_child(home, ["restore", src.get("alias") or src["userPrincipalName"].split("@")[0],
-                                  dst["userPrincipalName"]])
+            rr = run_child(home, ["restore", src.get("displayName") or src["userPrincipalName"], dst["userPrincipalName"]])
             c_r = sb.counters()
             res["restore_raw"] = rr
             res["restore_counters"] = {k: c_r.get(k) for k in ("requests", "throttled", "min_time_s", "bytes_in")}

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_backup_benchmark_smoke(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     p = subprocess.run([sys.executable, str(ROOT / "bench" / "backup.py"), "--size", "smoke", "--latency-ms", "5",
-                        "--baseline-seconds", "3", "--workdir", str(tmp_path), "--json", str(out)],
+                        "--baseline-seconds", "2", "--workdir", str(tmp_path), "--json", str(out)],
                        capture_output=True, text=True, timeout=120, cwd=str(ROOT))
     assert p.returncode == 0, p.stderr[-3000:]
     assert "Traceback" not in p.stdout + p.stderr
