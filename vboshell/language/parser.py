@@ -1384,7 +1384,11 @@ class Parser:
         return t, 3
 
     def _pipeline(self, first: Token | None = None) -> A.PipelineBaseAst:
-        t, kind = self._element_start(first)
+        if first is not None and first.kind is T_VARIABLE:
+            t = first  # what _element_start would answer: an expression (`$x = ...`, `$x.Method()`)
+            kind = 0
+        else:
+            t, kind = self._element_start(first)
         start = t.start
         if t.kind == T_PIPE:
             self.fail("EmptyPipeElement", t.start, t.end)
@@ -1660,7 +1664,8 @@ class Parser:
             self.skip_newlines(EXPR)
             p = self.pos
             n = self._t1 if p == self._k1 else self.peek(EXPR)
-            if not self._can_start_expression(n):
+            nk = n.kind
+            if nk not in _PRIMARY_START and nk is not T_COMMA and (nk is not T_OPERATOR or n.value[0] not in UNARY_OPERATORS):  # type: ignore[index]
                 self.fail_at("ExpectedValueExpression", n, after=t.end)
             right = self._binary(prec + 1, comma, n)
             left = _mk_binary(self.ext(left.extent.start_offset, right.extent.end_offset), left, op, right)  # fmt: skip
