@@ -253,11 +253,24 @@ class _ItemListCmdlet(Cmdlet):
     """Shared by the Add/Get/Remove-VBO[Excluded]BackupItem cmdlets."""
 
     module = MODULE
-    field_name = "selected_items"
+    field_name = "selected_items"  # the job record's list this cmdlet changes: selected_items or excluded_items
 
     def _update(self, fn: Any) -> Any:
         rec = _job_record(self, self.Job)
         return _catalog(self).modify_job(rec.id, fn)
+
+    def _remove_items(self) -> None:
+        """Drops the -BackupItem items (matched by key) from the job's `field_name` list."""
+        keys = {VBOBackupItem.from_item(i).key for i in _items(self.BackupItem)}
+        attr = self.field_name
+        self._update(lambda r: setattr(r, attr, [i for i in getattr(r, attr) or []
+                                                 if VBOBackupItem.from_item(i).key not in keys]))
+
+
+def _item_list_params(source: str) -> tuple[Parameter, ...]:
+    """-Job and -BackupItem of the Add-/Remove-VBO[Excluded]BackupItem cmdlets; `source` names where items come from."""
+    return (_job_param(), Parameter("BackupItem", type=VBOBackupItem, array=True, mandatory=True, position=1,
+                                    help=f"Items from {source}."))
 
 
 def _filtered(items: list[dict[str, Any]], cmd: Cmdlet) -> list[VBOBackupItem]:
@@ -291,8 +304,7 @@ class AddVBOBackupItem(_ItemListCmdlet):
     name = "Add-VBOBackupItem"
     synopsis = "Adds objects to the selection of a backup job."
     description = "Adds backup items (New-VBOBackupItem) to the job's selected items; the job becomes a SelectedItems job."
-    parameters = (_job_param(), Parameter("BackupItem", type=VBOBackupItem, array=True, mandatory=True, position=1,
-                                          help="Items from New-VBOBackupItem."))
+    parameters = _item_list_params("New-VBOBackupItem")
     examples = (Example("$site = Get-VBOOrganizationSite -Organization $org | Select-Object -First 1\n"
                         "Add-VBOBackupItem -Job $job -BackupItem (New-VBOBackupItem -Site $site)",
                         "Adds a SharePoint site to the job.", setup=JOB_SETUP, needs_sandbox=True),)
@@ -334,17 +346,14 @@ class RemoveVBOBackupItem(_ItemListCmdlet):
     name = "Remove-VBOBackupItem"
     synopsis = "Removes objects from the selection of a backup job."
     description = "Removes the given backup items (Get-VBOBackupItem) from the job's selected items."
-    parameters = (_job_param(), Parameter("BackupItem", type=VBOBackupItem, array=True, mandatory=True, position=1,
-                                          help="Items from Get-VBOBackupItem."))
+    parameters = _item_list_params("Get-VBOBackupItem")
     examples = (Example("$item = Get-VBOBackupItem -Job $job | Select-Object -Last 1\n"
                         "Remove-VBOBackupItem -Job $job -BackupItem $item\n"
                         "Add-VBOBackupItem -Job $job -BackupItem $item",
                         "Removes the last selected object (and adds it back).", setup=JOB_SETUP, needs_sandbox=True),)
 
     def process_record(self) -> None:
-        keys = {VBOBackupItem.from_item(i).key for i in _items(self.BackupItem)}
-        self._update(lambda r: setattr(r, "selected_items", [i for i in r.selected_items or []
-                                                              if VBOBackupItem.from_item(i).key not in keys]))
+        self._remove_items()
 
 
 @register
@@ -352,8 +361,7 @@ class AddVBOExcludedBackupItem(_ItemListCmdlet):
     name = "Add-VBOExcludedBackupItem"
     synopsis = "Excludes objects from a backup job."
     description = "Adds backup items to the job's exclusions (services given as switches on the item are excluded)."
-    parameters = (_job_param(), Parameter("BackupItem", type=VBOBackupItem, array=True, mandatory=True, position=1,
-                                          help="Items from New-VBOBackupItem."))
+    parameters = _item_list_params("New-VBOBackupItem")
     examples = (Example("$u = Get-VBOOrganizationUser -Organization $org | Select-Object -Last 1\n"
                         "Add-VBOExcludedBackupItem -Job $job -BackupItem (New-VBOBackupItem -User $u -OneDrive)",
                         "Excludes a user's OneDrive from the job.", setup=JOB_SETUP, needs_sandbox=True),)
@@ -381,17 +389,15 @@ class GetVBOExcludedBackupItem(_ItemListCmdlet):
 @register
 class RemoveVBOExcludedBackupItem(_ItemListCmdlet):
     name = "Remove-VBOExcludedBackupItem"
+    field_name = "excluded_items"
     synopsis = "Removes exclusions from a backup job."
     description = "Removes the given items (Get-VBOExcludedBackupItem) from the job's exclusions."
-    parameters = (_job_param(), Parameter("BackupItem", type=VBOBackupItem, array=True, mandatory=True, position=1,
-                                          help="Items from Get-VBOExcludedBackupItem."))
+    parameters = _item_list_params("Get-VBOExcludedBackupItem")
     examples = (Example("Get-VBOExcludedBackupItem -Job $job | ForEach-Object { Remove-VBOExcludedBackupItem -Job $job "
                         "-BackupItem $_ }", "Removes every exclusion of the job.", setup=JOB_SETUP, needs_sandbox=True),)
 
     def process_record(self) -> None:
-        keys = {VBOBackupItem.from_item(i).key for i in _items(self.BackupItem)}
-        self._update(lambda r: setattr(r, "excluded_items", [i for i in r.excluded_items or []
-                                                              if VBOBackupItem.from_item(i).key not in keys]))
+        self._remove_items()
 
 
 # --------------------------------------------------------------------------------------------------------------
