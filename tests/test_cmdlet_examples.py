@@ -15,6 +15,17 @@ from vboshell.runtime.context import BufferHost, ExecutionContext
 SANDBOX_FIXTURES = ("sandbox_org_context", "sandbox_context")
 
 
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Examples write to $HOME (Export-VEXItem -To (Join-Path $HOME ...), Start-Transcript) and, without a sandbox,
+    to the default catalogue: give each test its own HOME and VBOSHELL_HOME (sandbox_context sets its own)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    monkeypatch.setenv("VBOSHELL_HOME", str(tmp_path / "vboshell-home"))
+
+
 def _cases() -> list[Any]:
     cases = []
     for cls in all_cmdlets():
