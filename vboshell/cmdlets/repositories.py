@@ -373,14 +373,12 @@ class AddVBORepository(Cmdlet):
     ]
     examples = [
         Example("Add-VBORepository -Name 'Local backups' -Path ./vbo-repo -RetentionPeriod Years3 -RetentionType SnapshotBased",
-                "Creates a repository in ./vbo-repo keeping restore points for three years.",
-                setup="Get-VBORepository -Name 'Local backups' | Remove-VBORepository -Confirm:$false"),
+                "Creates a repository in ./vbo-repo keeping restore points for three years."),
         Example("$pw = ConvertTo-SecureString 'S3cure!pass' -AsPlainText -Force\n"
                 "$key = Add-VBOEncryptionKey -Password $pw -Description 'Repo key'\n"
                 "Add-VBORepository -Name 'Encrypted' -Path ./vbo-enc -EncryptionKey $key -CustomRetentionPeriodType Days "
                 "-CustomRetentionPeriod 90 -RetentionType ItemLevel",
-                "Creates an encrypted repository keeping items whose date is within the last 90 days.",
-                setup="Get-VBORepository -Name 'Encrypted' | Remove-VBORepository -Confirm:$false"),
+                "Creates an encrypted repository keeping items whose date is within the last 90 days."),
     ]
 
     def process_record(self) -> None:
@@ -501,8 +499,7 @@ class SetVBORepository(Cmdlet):
     examples = [
         Example("Get-VBORepository -Name 'Local backups' | Set-VBORepository -RetentionPeriod Years7",
                 "Keeps the restore points of the repository for seven years.",
-                setup="Get-VBORepository -Name 'Local backups' | Remove-VBORepository -Confirm:$false\n"
-                      "$null = Add-VBORepository -Name 'Local backups' -Path ./vbo-repo"),
+                setup="$null = Add-VBORepository -Name 'Local backups' -Path ./vbo-repo"),
     ]
 
     def process_record(self) -> None:
@@ -588,8 +585,7 @@ class TestVBORepository(Cmdlet):
     examples = [
         Example("Get-VBORepository -Name 'Local backups' | Test-VBORepository",
                 "Verifies the repository and shows the report.",
-                setup="Get-VBORepository -Name 'Local backups' | Remove-VBORepository -Confirm:$false\n"
-                      "$null = Add-VBORepository -Name 'Local backups' -Path ./vbo-repo"),
+                setup="$null = Add-VBORepository -Name 'Local backups' -Path ./vbo-repo"),
         Example("Get-VBORepository | Test-VBORepository -Quick",
                 "Checks the index and the pack files of every repository without reading the data."),
     ]
