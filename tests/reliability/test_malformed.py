@@ -29,7 +29,11 @@ KNOBS = [
                "parentFolderId is missing is still stored as it came (e.g. 'Deleted Items' stored with an empty "
                "name) with no warning, and is not corrected by later runs — vboshell/backup/collectors/exchange.py, "
                "issue 8", strict=False)),
-    "wrong_types_rate",  # fixed by 6cc0f43 (per-item isolation): was a whole-mailbox failure
+    pytest.param("wrong_types_rate", marks=pytest.mark.xfail(
+        reason="since 6cc0f43 a wrong-typed field no longer fails the whole mailbox, but a mail folder whose "
+               "displayName has the wrong type is stored as it came (e.g. 'Deleted Items' stored as '12345') with no "
+               "warning — vboshell/backup/collectors/exchange.py, issue 8 (which items get hit varies run to run)",
+        strict=False)),
     "invalid_utf8_names_rate",
 ]
 
