@@ -56,6 +56,19 @@ def _spec_error(e: PropertySpecError) -> CmdletError:
     return CmdletError(str(e), e.error_id, ErrorCategory.InvalidArgument, exception_type="NotSupportedException")
 
 
+class _CollectingCmdlet(Cmdlet):
+    """Base of the cmdlets that need all their input first (Sort-, Group-, Measure-Object): process_record keeps
+    every bound -InputObject in self._items; the subclass works on them in end_processing."""
+
+    def begin_processing(self) -> None:
+        self._items: list[Any] = []
+
+    def process_record(self) -> None:
+        present, obj = _input(self)
+        if present:
+            self._items.append(obj)
+
+
 # ----------------------------------------------------------------------------------------------
 # Where-Object
 
@@ -512,7 +525,7 @@ def _default_sort_value(obj: Any) -> Any:
 
 
 @register
-class SortObject(Cmdlet):
+class SortObject(_CollectingCmdlet):
     name = "Sort-Object"
     aliases = ("sort",)
     synopsis = "Sorts objects by property values."
@@ -537,14 +550,6 @@ class SortObject(Cmdlet):
                 "Sorts by two properties.", expect="y"),
         Example("'b','a','B' | Sort-Object -Unique", "Sorted distinct strings (case-insensitive).", expect="a"),
     ]
-
-    def begin_processing(self) -> None:
-        self._items: list[Any] = []
-
-    def process_record(self) -> None:
-        present, obj = _input(self)
-        if present:
-            self._items.append(obj)
 
     def end_processing(self) -> None:
         import functools
@@ -608,7 +613,7 @@ class GroupInfoNoElement(GroupInfo):
 
 
 @register
-class GroupObject(Cmdlet):
+class GroupObject(_CollectingCmdlet):
     name = "Group-Object"
     aliases = ("group",)
     synopsis = "Groups objects that contain the same value for specified properties."
@@ -632,14 +637,6 @@ class GroupObject(Cmdlet):
         Example("$h = 'x', 'y', 'x' | Group-Object -AsHashTable -AsString; $h['x'].Count", "A hashtable of groups.",
                 expect="2"),
     ]
-
-    def begin_processing(self) -> None:
-        self._items: list[Any] = []
-
-    def process_record(self) -> None:
-        present, obj = _input(self)
-        if present:
-            self._items.append(obj)
 
     def end_processing(self) -> None:
         props = as_list(self.Property)
@@ -720,7 +717,7 @@ def _as_double(value: Any) -> float | None:
 
 
 @register
-class MeasureObject(Cmdlet):
+class MeasureObject(_CollectingCmdlet):
     name = "Measure-Object"
     aliases = ("measure",)
     synopsis = "Calculates numeric properties of objects, and the characters, words, and lines in strings."
@@ -746,14 +743,6 @@ class MeasureObject(Cmdlet):
         Example("(1, 5, 3 | Measure-Object -Maximum).Maximum", "The largest value.", expect="5"),
         Example("'hello world' | Measure-Object -Word -Character", "Counts words and characters.", expect="11"),
     ]
-
-    def begin_processing(self) -> None:
-        self._items: list[Any] = []
-
-    def process_record(self) -> None:
-        present, obj = _input(self)
-        if present:
-            self._items.append(obj)
 
     def end_processing(self) -> None:
         text_mode = self.Line or self.Word or self.Character
