@@ -8,8 +8,9 @@ import getpass
 import os
 import platform
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from vboshell.builtins._util import as_list, encoding_of, to_string
 from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
@@ -384,10 +385,16 @@ class WriteOutput(Cmdlet):
 
 
 class _MessageCmdlet(Cmdlet):
+    """Base of Write-Warning, Write-Verbose and Write-Debug: -Message goes to the stream of `writer`."""
+
     parameters = [
         Parameter("Message", str, mandatory=True, position=0, value_from_pipeline=True, aliases=("Msg",),
                   help="The message text."),
     ]
+    writer: ClassVar[Callable[[Cmdlet, str], None]]  # the Cmdlet.write_* method of the stream
+
+    def process_record(self) -> None:
+        self.writer(to_string(self.Message))
 
 
 @register
@@ -397,9 +404,7 @@ class WriteWarning(_MessageCmdlet):
     description = "Writes `WARNING: <message>` to the warning stream (yellow on a terminal) unless " \
                   "$WarningPreference or -WarningAction silences it."
     examples = [Example("Write-Warning 'Disk almost full'", "Prints WARNING: Disk almost full.")]
-
-    def process_record(self) -> None:
-        self.write_warning(to_string(self.Message))
+    writer = Cmdlet.write_warning
 
 
 @register
@@ -408,9 +413,7 @@ class WriteVerbose(_MessageCmdlet):
     synopsis = "Writes text to the verbose message stream."
     description = "Writes `VERBOSE: <message>` when -Verbose is given or $VerbosePreference is Continue."
     examples = [Example("Write-Verbose 'Details' -Verbose", "Prints VERBOSE: Details.")]
-
-    def process_record(self) -> None:
-        self.write_verbose(to_string(self.Message))
+    writer = Cmdlet.write_verbose
 
 
 @register
@@ -419,9 +422,7 @@ class WriteDebug(_MessageCmdlet):
     synopsis = "Writes a debug message to the console."
     description = "Writes `DEBUG: <message>` when -Debug is given or $DebugPreference is Continue."
     examples = [Example("Write-Debug 'state=1'", "Silent unless debugging output is enabled.")]
-
-    def process_record(self) -> None:
-        self.write_debug(to_string(self.Message))
+    writer = Cmdlet.write_debug
 
 
 @register
