@@ -85,7 +85,7 @@ def sandbox_cwd(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     return d
 
 
-@settings(max_examples=pick(150, 1500), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=pick(100, 1500), deadline=None, suppress_health_check=list(HealthCheck))
 @given(script=scripts)
 def test_generated_scripts_only_error_records(script: str, sandbox_cwd: Path) -> None:
     ctx = _ctx(sandbox_cwd)
@@ -129,7 +129,7 @@ def cmdlet_calls(draw: Any) -> tuple[str, dict[str, Any], list[Any]]:
     return cls.name, params, positional
 
 
-@settings(max_examples=pick(600, 5000), deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=pick(400, 5000), deadline=None, suppress_health_check=list(HealthCheck))
 @given(call=cmdlet_calls())
 def test_random_arguments_to_every_cmdlet(call: tuple[str, dict[str, Any], list[Any]], sandbox_cwd: Path) -> None:
     from vboshell.runtime.values import Hashtable
