@@ -84,6 +84,17 @@ def _folder_rows(u: UnitContext, rows: list[dict[str, Any]]
     return folders, meta, incomplete
 
 
+def _delete_gone_folders(u: UnitContext, folders: dict[str, tuple[str, str | None]], prev: dict[str, Any],
+                         incomplete: bool) -> None:
+    """Deletes the folders of the last run that this listing lacks, with their items (nothing when it is incomplete)."""
+    gone = [] if incomplete else [fid for fid in prev if fid not in folders]
+    if gone:
+        for item_id, _parent in u.children(gone):
+            u.delete(item_id)
+        for fid in gone:
+            u.delete(fid)
+
+
 def collect_mailbox(u: UnitContext) -> None:
     """Primary mailbox of user u.obj: folders, messages (MIME), contacts, calendar."""
     uid = u.obj.external_id
@@ -100,12 +111,7 @@ def collect_mailbox(u: UnitContext) -> None:
     paths = _paths(folders)
     _token, prev = u.get_state("mail:folders")
     prev = prev or {}
-    gone = [] if incomplete else [fid for fid in prev if fid not in folders]
-    if gone:
-        for item_id, _parent in u.children(gone):
-            u.delete(item_id)
-        for fid in gone:
-            u.delete(fid)
+    _delete_gone_folders(u, folders, prev, incomplete)
     moved = [fid for fid in folders if fid in prev and isinstance(prev[fid], list) and prev[fid][0] != paths[fid]]
     for fid, (name, parent) in folders.items():
         m = meta[fid]
@@ -247,12 +253,7 @@ def collect_archive(u: UnitContext) -> None:
     paths = _paths(folders)
     _t, prev = u.get_state("xmail:folders")
     prev = prev or {}
-    gone = [] if incomplete else [fid for fid in prev if fid not in folders]
-    if gone:
-        for item_id, _parent in u.children(gone):
-            u.delete(item_id)
-        for fid in gone:
-            u.delete(fid)
+    _delete_gone_folders(u, folders, prev, incomplete)
     for fid, (name, parent) in folders.items():
         u.put(fid, paths.get(parent, "") if parent in folders else "",
               {"type": "folder", "id": fid, "displayName": name, "parentFolderId": parent, "path": paths[fid],
