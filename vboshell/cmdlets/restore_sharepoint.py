@@ -4,6 +4,7 @@ vboshell.restore.files and vboshell.restore.lists)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -292,6 +293,16 @@ def _doc_fields(d: VESPDocument) -> dict[str, Any]:
             "modified": d.ModificationTime, "created": d.CreationTime, "type": d.Type, "isdeleted": d.IsDeleted}
 
 
+
+def _write_site_children(cmd: Cmdlet, children: Callable[[VESPSite], list[Any]]) -> None:
+    """Writes the children(site) whose name matches -Name, for -Site: one VESPSite, or every site of a session."""
+    sites = [cmd.Site] if isinstance(cmd.Site, VESPSite) else sites_of(cmd, _engine(cmd, cmd.Site))
+    for s in sites:
+        for x in children(s):
+            if match(cmd.Name, x.Name):
+                cmd.write_object(x)
+
+
 @register
 class GetVESPOrganization(SessionOrganizationCmdlet):
     name = "Get-VESPOrganization"
@@ -344,11 +355,7 @@ class GetVESPDocumentLibrary(Cmdlet):
                         setup=VESP_SETUP, needs_sandbox=True)]
 
     def process_record(self) -> None:
-        sites = [self.Site] if isinstance(self.Site, VESPSite) else sites_of(self, _engine(self, self.Site))
-        for s in sites:
-            for lib in libraries(s):
-                if match(self.Name, lib.Name):
-                    self.write_object(lib)
+        _write_site_children(self, libraries)
 
 
 @register
@@ -367,11 +374,7 @@ class GetVESPList(Cmdlet):
     examples = [Example("Get-VESPList -Site $site", "Lists the site's lists.", setup=VESP_SETUP, needs_sandbox=True)]
 
     def process_record(self) -> None:
-        sites = [self.Site] if isinstance(self.Site, VESPSite) else sites_of(self, _engine(self, self.Site))
-        for s in sites:
-            for li in lists_of(s):
-                if match(self.Name, li.Name):
-                    self.write_object(li)
+        _write_site_children(self, lists_of)
 
 
 @register
