@@ -458,15 +458,15 @@ class Parser:
             if lp.kind == T_LPAREN:
                 params = self._parameter_list(lp)
                 rp_end = self.pos
-                param_block = A.ParamBlockAst(
-                    extent=self.ext(attrs[0].extent.start_offset if attrs else t.start, rp_end),
-                    attributes=[a for a in attrs if isinstance(a, A.AttributeAst)],
-                    parameters=params,
+                param_block = _mk_param_block(
+                    self.ext(attrs[0].extent.start_offset if attrs else t.start, rp_end),
+                    [a for a in attrs if isinstance(a, A.AttributeAst)],
+                    params,
                 )
                 self.skip_newlines_and_semis()
             else:
                 self.set_pos(save)
-        sb = A.ScriptBlockAst(extent=self.ext(start, start), param_block=param_block)
+        sb = _mk_script_block(self.ext(start, start), param_block)
         t = self.peek(CMD)
         if t.kind == T_GENERIC and t.text.lower() in _BLOCK_NAMES:
             self._named_blocks(sb, closing)
@@ -482,9 +482,7 @@ class Parser:
                 end = max(end, traps[-1].extent.end_offset)
             if end < body_start:
                 end = body_start
-            sb.end_block = A.NamedBlockAst(
-                extent=self.ext(body_start, end), block_kind="end", statements=stmts, traps=traps, unnamed=True
-            )
+            sb.end_block = _mk_named_block(self.ext(body_start, end), "end", stmts, traps, True)
         return sb
 
     def skip_newlines_and_semis(self) -> None:
@@ -510,8 +508,7 @@ class Parser:
             if lc.kind != T_LCURLY:
                 self.fail_at("MissingNamedStatementBlock", lc, after=t.end)
             block = self._statement_block(lc)
-            nb = A.NamedBlockAst(extent=self.ext(t.start, block.extent.end_offset), block_kind=name,
-                                 statements=block.statements, traps=block.traps)  # fmt: skip
+            nb = _mk_named_block_2(self.ext(t.start, block.extent.end_offset), name, block.statements, block.traps)  # fmt: skip
             if name == "begin":
                 sb.begin_block = nb
             elif name == "process":
@@ -694,7 +691,7 @@ class Parser:
                 self.set_pos(save)
             break
         end = else_clause.extent.end_offset if else_clause else clauses[-1][1].extent.end_offset
-        return A.IfStatementAst(extent=self.ext(kw.start, end), clauses=clauses, else_clause=else_clause)
+        return _mk_if_statement(self.ext(kw.start, end), clauses, else_clause)
 
     def _foreach(self, kw: Token, label: Token | None = None) -> A.StatementAst:
         self.pos = kw.end
@@ -730,8 +727,7 @@ class Parser:
         self.pos = rp.end
         body = self._block_after("MissingForeachStatement", rp.end)
         start = label.start if label else kw.start
-        return A.ForEachStatementAst(extent=self.ext(start, body.extent.end_offset), label=_label(label),
-                                     variable=var, condition=cond, body=body)  # fmt: skip
+        return _mk_for_each_statement(self.ext(start, body.extent.end_offset), _label(label), var, cond, body)  # fmt: skip
 
     def _for(self, kw: Token, label: Token | None = None) -> A.StatementAst:
         self.pos = kw.end
@@ -1000,8 +996,7 @@ class Parser:
         if t.kind != T_LCURLY:
             self.fail_at("MissingFunctionBody", t, after=after)
         body = self._script_block_expr_body(t)
-        fd = A.FunctionDefinitionAst(extent=self.ext(kw.start, body.extent.end_offset), name=name,
-                                     is_filter=kind == "filter", parameters=parameters, body=body)  # fmt: skip
+        fd = _mk_function_definition(self.ext(kw.start, body.extent.end_offset), name, kind == "filter", parameters, body)  # fmt: skip
         self._functions.append((fd, kw.start, t.start, body.extent.end_offset))
         return fd
 
@@ -1210,8 +1205,7 @@ class Parser:
                 t = self.peek(EXPR)
             start = attrs[0].extent.start_offset if attrs else v.start
             end = default.extent.end_offset if default is not None else v.end
-            params.append(A.ParameterAst(extent=self.ext(start, end), name=var, attributes=attrs,
-                                         default_value=default))  # fmt: skip
+            params.append(_mk_parameter(self.ext(start, end), var, attrs, default))  # fmt: skip
             if t.kind == T_COMMA:
                 self.pos = t.end
                 continue
@@ -1239,7 +1233,7 @@ class Parser:
         if q >= self.limit or self.src[q] != "]":
             self.fail("EndSquareBracketExpectedAtEndOfType", q, q, self.at_real_end(q))
         self.set_pos(q + 1)
-        return A.TypeConstraintAst(extent=self.ext(lb.start, q + 1), type_name=name)
+        return _mk_type_constraint(self.ext(lb.start, q + 1), name)
 
     def _attribute(self, lb: Token) -> A.AttributeBaseAst:
         """`[type]` or `[Name(args)]`; lb is the peeked '['."""
@@ -1265,12 +1259,10 @@ class Parser:
                         if val is None:
                             self.fail_at("ExpectedValueExpression", self.peek(EXPR), after=eq.end)
                         assert val is not None
-                        named.append(A.NamedAttributeArgumentAst(extent=self.ext(t.start, val.extent.end_offset),
-                                                                 argument_name=t.text, argument=val))  # fmt: skip
+                        named.append(_mk_named_attribute_argument(self.ext(t.start, val.extent.end_offset), t.text, val))  # fmt: skip
                     else:
                         const = _mk_const(self.ext(t.start, t.end), True)
-                        named.append(A.NamedAttributeArgumentAst(extent=self.ext(t.start, t.end), argument_name=t.text,
-                                                                 argument=const, expression_omitted=True))  # fmt: skip
+                        named.append(_mk_named_attribute_argument_2(self.ext(t.start, t.end), t.text, const, True))  # fmt: skip
                 else:
                     val = self._expression(False)
                     if val is None:
@@ -1292,12 +1284,11 @@ class Parser:
             if q >= self.limit or self.src[q] != "]":
                 self.fail("EndSquareBracketExpectedAtEndOfAttribute", q, q, self.at_real_end(q))
             self.set_pos(q + 1)
-            return A.AttributeAst(extent=self.ext(lb.start, q + 1), type_name=name, positional_arguments=positional,
-                                  named_arguments=named)  # fmt: skip
+            return _mk_attribute(self.ext(lb.start, q + 1), name, positional, named)  # fmt: skip
         if q >= self.limit or self.src[q] != "]":
             self.fail("EndSquareBracketExpectedAtEndOfAttribute", q, q, self.at_real_end(q))
         self.set_pos(q + 1)
-        return A.TypeConstraintAst(extent=self.ext(lb.start, q + 1), type_name=name)
+        return _mk_type_constraint(self.ext(lb.start, q + 1), name)
 
     # ================================================================== pipelines
     def _pipeline_chain_opt(self) -> A.PipelineBaseAst | None:
@@ -1526,8 +1517,7 @@ class Parser:
                 if child is None:
                     self.fail("MissingArgument", t.start, t.end)
                 assert child is not None
-                elements.append(A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=",",
-                                                     child=child))  # fmt: skip
+                elements.append(_mk_unary_expression(self.ext(t.start, child.extent.end_offset), ",", child))  # fmt: skip
                 continue
             arg = self._argument_with_commas()
             if arg is None:
@@ -1543,8 +1533,7 @@ class Parser:
             end, _, parts, value = self.tz.scan_expandable(t.start, t.end, quoted=False)
             if parts is None:
                 return _mk_str(self.ext(t.start, t.end), value, "BareWord")  # fmt: skip
-            return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=t.text,
-                                                   string_kind="BareWord", parts=self._parts(parts))  # fmt: skip
+            return _mk_expandable_string_expression(self.ext(t.start, t.end), t.text, "BareWord", self._parts(parts))  # fmt: skip
         return _mk_str(self.ext(t.start, t.end), t.value, "BareWord")
 
     def _argument_with_commas(self) -> A.ExpressionAst | None:
@@ -1565,8 +1554,7 @@ class Parser:
             assert nxt is not None
             items.append(nxt)
             t = self.peek(CMD)
-        return A.ArrayLiteralAst(extent=self.ext(first.extent.start_offset, items[-1].extent.end_offset),
-                                 elements=items)  # fmt: skip
+        return _mk_array_literal(self.ext(first.extent.start_offset, items[-1].extent.end_offset), items)  # fmt: skip
 
     def _command_argument(self) -> A.ExpressionAst | None:
         """One argument in argument mode, or None when the next token cannot be one."""
@@ -1690,8 +1678,7 @@ class Parser:
                 self.fail_at("MissingExpressionAfterToken", n, after=t.end)
             items.append(self._unary())
             t = self.peek(EXPR)
-        return A.ArrayLiteralAst(extent=self.ext(first.extent.start_offset, items[-1].extent.end_offset),
-                                 elements=items)  # fmt: skip
+        return _mk_array_literal(self.ext(first.extent.start_offset, items[-1].extent.end_offset), items)  # fmt: skip
 
     def _unary(self, t: Token | None = None) -> A.ExpressionAst:
         if t is None:
@@ -1714,8 +1701,7 @@ class Parser:
                         and n.start == t.end:  # fmt: skip
                     v = child.value
                     return _mk_const(self.ext(t.start, child.extent.end_offset), -v if op == "-" else v)  # fmt: skip
-                return A.UnaryExpressionAst(extent=self.ext(t.start, child.extent.end_offset), operator=op,
-                                            child=child)  # fmt: skip
+                return _mk_unary_expression(self.ext(t.start, child.extent.end_offset), op, child)  # fmt: skip
             self.unexpected(t)
         if k is T_LBRACKET:
             return self._type_or_cast(t)
@@ -1797,8 +1783,7 @@ class Parser:
             if t.parts is None:
                 return _mk_str(self.ext(t.start, t.end), t.value, kind)
             raw = _here_body(t.text) if here else t.text[1:-1]
-            return A.ExpandableStringExpressionAst(extent=self.ext(t.start, t.end), value=raw, string_kind=kind,
-                                                   parts=self._parts(t.parts))  # fmt: skip
+            return _mk_expandable_string_expression(self.ext(t.start, t.end), raw, kind, self._parts(t.parts))  # fmt: skip
         if k == T_LPAREN:
             self.pos = t.end
             self.depth += 1
@@ -1818,7 +1803,7 @@ class Parser:
                 self.fail_at("MissingEndParenthesisInExpression", r)
             self.pos = r.end
             self.depth -= 1
-            return A.ParenExpressionAst(extent=self.ext(t.start, r.end), pipeline=p)
+            return _mk_paren_expression(self.ext(t.start, r.end), p)
         if k == T_DOLLAR_PAREN or k == T_AT_PAREN:
             self.pos = t.end
             self.depth += 1
@@ -1832,13 +1817,13 @@ class Parser:
             self.depth -= 1
             block = _mk_block(self.ext(t.start, r.end), stmts, traps)
             if k == T_DOLLAR_PAREN:
-                return A.SubExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
+                return _mk_sub_expression(self.ext(t.start, r.end), block)
             return A.ArrayExpressionAst(extent=self.ext(t.start, r.end), sub_expression=block)
         if k == T_AT_CURLY:
             return self._hashtable(t)
         if k == T_LCURLY:
             sb = self._script_block_expr_body(t)
-            return A.ScriptBlockExpressionAst(extent=sb.extent, script_block=sb)
+            return _mk_script_block_expression(sb.extent, sb)
         if k == T_LBRACKET:
             return self._type_or_cast(t)
         self.unexpected(t)
@@ -1896,7 +1881,7 @@ class Parser:
                     self.fail("MissingEndCurlyBrace", t.end, t.end, self.at_real_end(s.start))
                 self.fail("MissingEndCurlyBrace", s.start, s.end)
         self.depth -= 1
-        return A.HashtableAst(extent=self.ext(t.start, self.pos), key_value_pairs=pairs)
+        return _mk_hashtable(self.ext(t.start, self.pos), pairs)
 
     def _parts(self, parts: list) -> list[str | A.ExpressionAst]:
         out: list[str | A.ExpressionAst] = []
@@ -1924,7 +1909,7 @@ class Parser:
                     self._k0 = self._k1 = -1
                     self.depth -= 1
                 block = _mk_block(self.ext(s, e), stmts, traps)
-                out.append(A.SubExpressionAst(extent=self.ext(s, e), sub_expression=block))
+                out.append(_mk_sub_expression(self.ext(s, e), block))
         return out
 
     def _postfix(self, e: A.ExpressionAst, mode: int) -> A.ExpressionAst:
@@ -1954,8 +1939,7 @@ class Parser:
                 e = self._index(e, p + 1, True)
             elif mode == EXPR and (c == "+" and n == "+" or c in "-\u2013\u2014\u2015" and n in "-\u2013\u2014\u2015" and n):
                 self.set_pos(p + 2)
-                e = A.UnaryExpressionAst(extent=self.ext(e.extent.start_offset, p + 2),
-                                         operator="post++" if c == "+" else "post--", child=e)  # fmt: skip
+                e = _mk_unary_expression(self.ext(e.extent.start_offset, p + 2), "post++" if c == "+" else "post--", e)  # fmt: skip
             else:
                 return e
 
@@ -1977,8 +1961,7 @@ class Parser:
         if p < self.limit and src[p] == "(":
             self.set_pos(p + 1)
             args = self._call_arguments(p)
-            return A.InvokeMemberExpressionAst(extent=self.ext(start, self.pos), expression=e, member=member,
-                                               static=static, null_conditional=null_cond, arguments=args)  # fmt: skip
+            return _mk_invoke_member_expression(self.ext(start, self.pos), e, member, static, null_cond, args)  # fmt: skip
         return _mk_member(self.ext(start, p), e, member, static, null_cond)  # fmt: skip
 
     def _call_arguments(self, lp: int) -> list[A.ExpressionAst]:
@@ -2033,8 +2016,7 @@ class Parser:
             self.fail_at("MissingEndSquareBracket", r)
         self.pos = r.end
         self.depth -= 1
-        return A.IndexExpressionAst(extent=self.ext(e.extent.start_offset, r.end), target=e, index=idx,
-                                    null_conditional=null_cond)  # fmt: skip
+        return _mk_index_expression(self.ext(e.extent.start_offset, r.end), e, idx, null_cond)  # fmt: skip
 
     # ================================================================== comments: #Requires and help
     def _attach_comments(self, sb: A.ScriptBlockAst) -> None:
@@ -2225,6 +2207,29 @@ _mk_assign = _maker(A.AssignmentStatementAst, "extent", "left", "operator", "rig
 _mk_param = _maker(A.CommandParameterAst, "extent", "parameter_name", "argument", "has_colon")
 _mk_block = _maker(A.StatementBlockAst, "extent", "statements", "traps")
 _mk_command = _maker(A.CommandAst, "extent", "elements", "invocation_operator")
+
+# the parser's other frequent nodes (argument names as in the keyword constructions they replace)
+_mk_array_literal = _maker(A.ArrayLiteralAst, "extent", "elements")
+_mk_attribute = _maker(A.AttributeAst, "extent", "type_name", "positional_arguments", "named_arguments")
+_mk_expandable_string_expression = _maker(A.ExpandableStringExpressionAst, "extent", "value", "string_kind", "parts")
+_mk_for_each_statement = _maker(A.ForEachStatementAst, "extent", "label", "variable", "condition", "body")
+_mk_function_definition = _maker(A.FunctionDefinitionAst, "extent", "name", "is_filter", "parameters", "body")
+_mk_hashtable = _maker(A.HashtableAst, "extent", "key_value_pairs")
+_mk_if_statement = _maker(A.IfStatementAst, "extent", "clauses", "else_clause")
+_mk_index_expression = _maker(A.IndexExpressionAst, "extent", "target", "index", "null_conditional")
+_mk_invoke_member_expression = _maker(A.InvokeMemberExpressionAst, "extent", "expression", "member", "static", "null_conditional", "arguments")
+_mk_named_attribute_argument = _maker(A.NamedAttributeArgumentAst, "extent", "argument_name", "argument")
+_mk_named_attribute_argument_2 = _maker(A.NamedAttributeArgumentAst, "extent", "argument_name", "argument", "expression_omitted")
+_mk_named_block = _maker(A.NamedBlockAst, "extent", "block_kind", "statements", "traps", "unnamed")
+_mk_named_block_2 = _maker(A.NamedBlockAst, "extent", "block_kind", "statements", "traps")
+_mk_param_block = _maker(A.ParamBlockAst, "extent", "attributes", "parameters")
+_mk_parameter = _maker(A.ParameterAst, "extent", "name", "attributes", "default_value")
+_mk_paren_expression = _maker(A.ParenExpressionAst, "extent", "pipeline")
+_mk_script_block = _maker(A.ScriptBlockAst, "extent", "param_block")
+_mk_script_block_expression = _maker(A.ScriptBlockExpressionAst, "extent", "script_block")
+_mk_sub_expression = _maker(A.SubExpressionAst, "extent", "sub_expression")
+_mk_type_constraint = _maker(A.TypeConstraintAst, "extent", "type_name")
+_mk_unary_expression = _maker(A.UnaryExpressionAst, "extent", "operator", "child")
 
 
 _KEYWORD_HANDLERS = {
