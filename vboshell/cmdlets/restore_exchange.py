@@ -10,19 +10,17 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from vboshell.cmdlets._restore_shared import engine_step, write_result
 from vboshell.cmdlets.restore_common import (
     MOD_VEX,
     NS_VEX,
     RESTORE_SETUP,
     VBOExchangeRestoreSession,
     catalog,
-    emit_failures,
     engine_error,
     engine_of,
     graph_for,
     progress_cb,
-    progress_done,
-    result_of,
 )
 from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
 from vboshell.commands.registry import register
@@ -562,16 +560,11 @@ class RestoreVEXItem(Cmdlet):
             return
         g = graph_for(self, eng.organization_id)
         activity = "Restoring mail items"
-        try:
+        with engine_step(self, activity):
             with eng.operation("Restore-VEXItem", f"{len(self._entries)} item(s) to {target}") as op:
                 X.restore_items(eng, g, self._entries, opts, op, progress_cb(self, activity),
                                 stopping=lambda: self.stopping)
-        except Exception as exc:  # noqa: BLE001 - session stopped etc.
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Restore-VEXItem", op, eng))
+        write_result(self, "Restore-VEXItem", op, eng)
 
 
 @register
@@ -665,19 +658,14 @@ class ExportVEXItem(Cmdlet):
             self.write_warning(f"'{target}' is not empty; files with the same names get ' (2)' and so on.")
         activity = "Exporting mail items"
         entries = [e for v in self._groups.values() for e in v]
-        try:
+        with engine_step(self, activity):
             with eng.operation("Export-VEXItem", f"{len(entries)} item(s) to {target}") as op:
                 if mbox:
                     X.export_mbox(self._groups, target, single_file=single, op=op,
                                   progress=progress_cb(self, activity))
                 else:
                     X.export_eml(entries, target, op=op, progress=progress_cb(self, activity))
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Export-VEXItem", op, eng, str(target)))
+        write_result(self, "Export-VEXItem", op, eng, str(target))
 
 
 _ = catalog

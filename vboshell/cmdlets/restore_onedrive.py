@@ -8,19 +8,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from vboshell.cmdlets._restore_shared import SessionOrganizationCmdlet, match, session_organization_parameters
+from vboshell.cmdlets._restore_shared import (
+    SessionOrganizationCmdlet,
+    engine_step,
+    match,
+    session_organization_parameters,
+    write_result,
+)
 from vboshell.cmdlets.restore_common import (
     MOD_VESP,
     NS_VESP,
     RESTORE_SETUP,
-    emit_failures,
-    engine_error,
     engine_of,
     graph_for,
     organization_name,
     progress_cb,
-    progress_done,
-    result_of,
 )
 from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
 from vboshell.commands.registry import register
@@ -407,17 +409,12 @@ class RestoreVEODDocument(_DocRestore):
             return
         activity = "Restoring OneDrive documents"
         all_entries = self._package_context(eng)
-        try:
+        with engine_step(self, activity):
             with eng.operation("Restore-VEODDocument", what) as op:
                 F.restore_documents(g, self._entries, target_for, op, overwrite=overwrite, restore_changed=changed,
                                     restore_deleted=deleted, progress=progress_cb(self, activity),
                                     stopping=lambda: self.stopping, all_entries=all_entries)
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Restore-VEODDocument", op, eng))
+        write_result(self, "Restore-VEODDocument", op, eng)
 
     def _package_context(self, eng: Any) -> list[Any]:
         """Package (OneNote) folders of the objects involved, so files inside a notebook are recognised."""
@@ -490,7 +487,7 @@ class SaveVEODDocument(Cmdlet):
             else Path(str(self.Path))
         activity = "Saving OneDrive documents"
         out = root
-        try:
+        with engine_step(self, activity):
             with eng.operation("Save-VEODDocument", str(root)) as op:
                 if self.AsZip:
                     entries = [e for _, es, _ in self._items for e in es]
@@ -502,9 +499,4 @@ class SaveVEODDocument(Cmdlet):
                         prefix = pre if self.parameter_set_name == "Multiple" else []
                         F.save_documents(es, root, strip=strip, prefix=prefix, op=op,
                                          progress=progress_cb(self, activity))
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Save-VEODDocument", op, eng, str(out)))
+        write_result(self, "Save-VEODDocument", op, eng, str(out))

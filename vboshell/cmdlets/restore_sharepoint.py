@@ -10,18 +10,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from vboshell.cmdlets._restore_shared import SessionOrganizationCmdlet, session_organization_parameters
+from vboshell.cmdlets._restore_shared import (
+    SessionOrganizationCmdlet,
+    engine_step,
+    session_organization_parameters,
+    write_result,
+)
 from vboshell.cmdlets.restore_common import (
     MOD_VESP,
     NS_VESP,
     RESTORE_SETUP,
-    emit_failures,
     engine_error,
     engine_of,
     graph_for,
     progress_cb,
-    progress_done,
-    result_of,
 )
 from vboshell.cmdlets.restore_onedrive import DOC_TYPES, _dt, _who, match
 from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
@@ -614,7 +616,7 @@ class RestoreVESPItem(Cmdlet):
             return
         activity = "Restoring SharePoint items"
         drives: dict[tuple[str, str], str] = {}
-        try:
+        with engine_step(self, activity):
             with eng.operation("Restore-VESPItem", what) as op:
                 if self.SiteURL:
                     try:
@@ -654,14 +656,7 @@ class RestoreVESPItem(Cmdlet):
                     L.restore_list_items(g, self._items, op, site_for=site_for, target_list=self.TargetList,
                                          restore_changed=changed, restore_deleted=deleted, templates=templates,
                                          progress=progress_cb(self, activity))
-        except CmdletError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Restore-VESPItem", op, eng))
+        write_result(self, "Restore-VESPItem", op, eng)
 
 
 @register
@@ -716,13 +711,8 @@ class SaveVESPItem(Cmdlet):
         root = Path(self.context.resolve_path(str(self.Path))) if hasattr(self.context, "resolve_path") \
             else Path(str(self.Path))
         activity = "Saving SharePoint documents"
-        try:
+        with engine_step(self, activity):
             with eng.operation("Save-VESPItem", str(root)) as op:
                 out = F.save_documents(self._entries, root, as_zip=bool(self.AsZip), op=op,
                                        progress=progress_cb(self, activity))
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Save-VESPItem", op, eng, str(out)))
+        write_result(self, "Save-VESPItem", op, eng, str(out))

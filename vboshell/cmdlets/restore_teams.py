@@ -9,18 +9,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from vboshell.cmdlets._restore_shared import SessionOrganizationCmdlet, session_organization_parameters
+from vboshell.cmdlets._restore_shared import (
+    SessionOrganizationCmdlet,
+    engine_step,
+    session_organization_parameters,
+    write_result,
+)
 from vboshell.cmdlets.restore_common import (
     MOD_VET,
     NS_VET,
     RESTORE_SETUP,
     aware,
-    emit_failures,
     engine_error,
     engine_of,
     graph_for,
     progress_cb,
-    progress_done,
     result_of,
 )
 from vboshell.cmdlets.restore_onedrive import _dt, _who, match
@@ -564,7 +567,7 @@ class RestoreVETItem(Cmdlet):
                 folders[key] = F.DriveTarget(did, str(ff.get("name") or chan), 2)
             return folders[key]
 
-        try:
+        with engine_step(self, activity):
             with eng.operation("Restore-VETItem", what) as op:
                 if posts:
                     T.restore_posts(g, posts, op, team_id=lambda e: e.obj.external_id, channel_id=channel_for,
@@ -578,12 +581,7 @@ class RestoreVETItem(Cmdlet):
                     F.restore_documents(g, files, file_target, op, overwrite=False, restore_changed=changed,
                                         restore_deleted=missing, progress=progress_cb(self, activity),
                                         stopping=lambda: self.stopping, all_entries=ctx)
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Restore-VETItem", op, eng))
+        write_result(self, "Restore-VETItem", op, eng)
 
 
 def _target(cmd: Cmdlet, value: Any) -> Path:
@@ -715,13 +713,8 @@ class SaveVETItem(Cmdlet):
                             (e.version.folder or "").lower().startswith(base + "/")]
         root = _target(self, self.Path)
         activity = "Saving channel files"
-        try:
+        with engine_step(self, activity):
             with eng.operation("Save-VETItem", str(root)) as op:
                 out = F.save_documents(entries, root, as_zip=bool(self.AsZip), strip=1, op=op,
                                        progress=progress_cb(self, activity))
-        except Exception as exc:  # noqa: BLE001
-            raise engine_error(exc) from None
-        finally:
-            progress_done(self, activity)
-        emit_failures(self, op)
-        self.write_object(result_of("Save-VETItem", op, eng, str(out)))
+        write_result(self, "Save-VETItem", op, eng, str(out))
