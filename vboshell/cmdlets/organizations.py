@@ -216,9 +216,12 @@ def get_organization(ref: Any) -> VBOOrganization | None:
 # Helpers
 
 def _plain(value: Any) -> str | None:
-    """Clear text of a SecureString (or a plain string) — used only to protect it at once."""
-    if value is None:
-        return None
+    """Clear text of a SecureString (or a plain string) — used only to protect it at once; None stays None."""
+    return None if value is None else secure_string_text(value)
+
+
+def secure_string_text(value: Any) -> str:
+    """Clear text of a SecureString (or a plain string), used only to protect it at once (also by repositories)."""
     if isinstance(value, str):
         return value
     for attr in ("reveal", "to_plain_text", "plain_text", "get_plain_text", "plain", "unprotect", "decrypt"):

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from vboshell.cmdlets.organizations import secure_string_text
 from vboshell.commands.base import Cmdlet, Example, Parameter, SecureStringType, Switch
 from vboshell.commands.registry import register
 from vboshell.runtime.errors import CmdletError, ErrorCategory
@@ -201,21 +202,6 @@ def _catalog(cmd: Cmdlet) -> Any:
     from vboshell.store.catalog import catalog_for
 
     return catalog_for(getattr(cmd, "context", None))
-
-
-def _plain(value: Any) -> str:
-    """Clear text of a SecureString (or a string), used only to protect it at once."""
-    if isinstance(value, str):
-        return value
-    for attr in ("reveal", "to_plain_text", "plain_text", "get_plain_text", "plain", "unprotect", "decrypt"):
-        f = getattr(value, attr, None)
-        if callable(f):
-            out = f()
-            return out.decode("utf-8") if isinstance(out, bytes) else str(out)
-        if isinstance(f, str):
-            return f
-    raise CmdletError("Expected a SecureString (ConvertTo-SecureString 'x' -AsPlainText -Force, or Read-Host -AsSecureString).",
-                      "InvalidSecureString", ErrorCategory.InvalidArgument)
 
 
 def _time_text(value: Any, param: str) -> str:
@@ -655,7 +641,7 @@ class AddVBOEncryptionKey(Cmdlet):
     def process_record(self) -> None:
         from vboshell.store.catalog import CatalogError
 
-        password = _plain(self.Password)
+        password = secure_string_text(self.Password)
         try:
             rec = _catalog(self).add_encryption_key(password, self.Description or "")
         except CatalogError as exc:
