@@ -412,8 +412,14 @@ class StopVBORestoreSession(Cmdlet):
 
 
 class _StartSession(Cmdlet):
+    """Base of the four Start-*RestoreSession cmdlets; subclasses set names, kind, help, parameters and examples."""
+
     kind: ClassVar[str] = ""
     label: ClassVar[str] = ""
+    default_parameter_set = "LatestState"
+
+    def process_record(self) -> None:
+        self._start()
 
     def _start(self) -> None:
         from vboshell.restore.session import RestoreSession
@@ -500,12 +506,8 @@ class StartVBOExchangeItemRestoreSession(_StartSession):
                    "restore point (-RestorePoint) or a point in time (-PointInTime). Close it with "
                    "Stop-VBOExchangeItemRestoreSession.")
     output_type = "VBOExchangeRestoreSession"
-    default_parameter_set = "LatestState"
     parameters = _start_params(False)
     examples = _session_examples("Start-VBOExchangeItemRestoreSession", "Exchange")
-
-    def process_record(self) -> None:
-        self._start()
 
 
 @register
@@ -517,12 +519,8 @@ class StartVEODRestoreSession(_StartSession):
     description = ("Opens backed-up OneDrive for Business data for browsing (Get-VEODUser, Get-VEODDocument), "
                    "restore (Restore-VEODDocument) and saving to files (Save-VEODDocument).")
     output_type = "VBOOneDriveItemRestoreSession"
-    default_parameter_set = "LatestState"
     parameters = _start_params(True)
     examples = _session_examples("Start-VEODRestoreSession", "OneDrive")
-
-    def process_record(self) -> None:
-        self._start()
 
 
 @register
@@ -535,12 +533,8 @@ class StartVBOSharePointItemRestoreSession(_StartSession):
                    "Get-VESPList, Get-VESPDocument, Get-VESPItem), restore (Restore-VESPItem) and saving "
                    "(Save-VESPItem).")
     output_type = "VBOSharePointRestoreSession"
-    default_parameter_set = "LatestState"
     parameters = _start_params(True)
     examples = _session_examples("Start-VBOSharePointItemRestoreSession", "SharePoint")
-
-    def process_record(self) -> None:
-        self._start()
 
 
 @register
@@ -552,12 +546,8 @@ class StartVBOTeamsItemRestoreSession(_StartSession):
     description = ("Opens backed-up teams for browsing (Get-VETTeam, Get-VETChannel, Get-VETPost, Get-VETFile), "
                    "restore (Restore-VETItem) and export (Export-VETPost, Save-VETItem).")
     output_type = "VBOTeamsRestoreSession"
-    default_parameter_set = "LatestState"
     parameters = _start_params(False)
     examples = _session_examples("Start-VBOTeamsItemRestoreSession", "Teams")
-
-    def process_record(self) -> None:
-        self._start()
 
 
 class _GetSessions(Cmdlet):
