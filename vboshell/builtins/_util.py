@@ -10,8 +10,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vboshell.format.properties import is_script_block
+from vboshell.commands.base import Cmdlet
+from vboshell.format.properties import PropertySpecError, is_script_block
 from vboshell.format.values import is_number, scalar_text
+from vboshell.runtime.errors import CmdletError, ErrorCategory
 
 NUMERIC = (int, float, decimal.Decimal)
 
@@ -254,3 +256,20 @@ def invoke_in_caller_scope(cmdlet: Any, block: Any, input_object: Any = None, us
             else:
                 scope.vars[k] = v
     return out
+
+
+class CollectingCmdlet(Cmdlet):
+    """Base of the cmdlets that need all their input first (Format-*, Out-String, Sort-/Group-/Measure-Object,
+    ConvertTo-Json): process_record keeps every bound -InputObject in self._items for end_processing."""
+
+    def begin_processing(self) -> None:
+        self._items: list[Any] = []
+
+    def process_record(self) -> None:
+        if self.is_bound("InputObject"):
+            self._items.append(self.InputObject)
+
+
+def property_spec_error(e: PropertySpecError) -> CmdletError:
+    """A bad -Property specification (calculated property, wildcard) as the cmdlet's terminating error."""
+    return CmdletError(str(e), e.error_id, ErrorCategory.InvalidArgument, exception_type="NotSupportedException")

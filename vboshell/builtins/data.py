@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from vboshell.builtins._util import as_list, detect_decode, split_lines, to_string
+from vboshell.builtins._util import CollectingCmdlet, as_list, detect_decode, split_lines, to_string
 from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
 from vboshell.commands.registry import register
 from vboshell.format.engine import visible_properties
@@ -435,7 +435,7 @@ def to_json(value: Any, depth: int = 2, compress: bool = False, enums_as_strings
 
 
 @register
-class ConvertToJson(Cmdlet):
+class ConvertToJson(CollectingCmdlet):
     name = "ConvertTo-Json"
     synopsis = "Converts an object to a JSON-formatted string."
     description = (
@@ -458,13 +458,6 @@ class ConvertToJson(Cmdlet):
         Example("[PSCustomObject]@{A=1; B=@(1, 2)} | ConvertTo-Json -Compress", "Compact JSON.",
                 expect='{"A":1,"B":[1,2]}'),
     ]
-
-    def begin_processing(self) -> None:
-        self._items: list[Any] = []
-
-    def process_record(self) -> None:
-        if self.is_bound("InputObject"):
-            self._items.append(self.InputObject)
 
     def end_processing(self) -> None:
         if not self._items:

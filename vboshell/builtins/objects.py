@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vboshell.builtins._util import (
+    CollectingCmdlet,
     as_list,
     compare_strings,
     compare_values,
@@ -17,6 +18,7 @@ from vboshell.builtins._util import (
     is_block,
     make_hashtable,
     mapping_get,
+    property_spec_error,
     to_bool,
     to_string,
     values_equal,
@@ -50,23 +52,6 @@ def _input(cmdlet: Cmdlet) -> tuple[bool, Any]:
 
 def _invoker(cmdlet: Cmdlet) -> Any:
     return lambda block, obj: cmdlet.invoke_script_block(block, obj)
-
-
-def _spec_error(e: PropertySpecError) -> CmdletError:
-    return CmdletError(str(e), e.error_id, ErrorCategory.InvalidArgument, exception_type="NotSupportedException")
-
-
-class _CollectingCmdlet(Cmdlet):
-    """Base of the cmdlets that need all their input first (Sort-, Group-, Measure-Object): process_record keeps
-    every bound -InputObject in self._items; the subclass works on them in end_processing."""
-
-    def begin_processing(self) -> None:
-        self._items: list[Any] = []
-
-    def process_record(self) -> None:
-        present, obj = _input(self)
-        if present:
-            self._items.append(obj)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -378,7 +363,7 @@ class SelectObject(Cmdlet):
                     self._specs = resolve_specs(props, obj, _invoker(self), as_list(self.ExcludeProperty),
                                                 allowed={"label", "expression"})
                 except PropertySpecError as e:
-                    raise _spec_error(e) from None
+                    raise property_spec_error(e) from None
         if exp is not None:
             if not has_property(obj, exp):
                 self.write_error(ErrorRecord(
@@ -525,7 +510,7 @@ def _default_sort_value(obj: Any) -> Any:
 
 
 @register
-class SortObject(_CollectingCmdlet):
+class SortObject(CollectingCmdlet):
     name = "Sort-Object"
     aliases = ("sort",)
     synopsis = "Sorts objects by property values."
@@ -613,7 +598,7 @@ class GroupInfoNoElement(GroupInfo):
 
 
 @register
-class GroupObject(_CollectingCmdlet):
+class GroupObject(CollectingCmdlet):
     name = "Group-Object"
     aliases = ("group",)
     synopsis = "Groups objects that contain the same value for specified properties."
@@ -717,7 +702,7 @@ def _as_double(value: Any) -> float | None:
 
 
 @register
-class MeasureObject(_CollectingCmdlet):
+class MeasureObject(CollectingCmdlet):
     name = "Measure-Object"
     aliases = ("measure",)
     synopsis = "Calculates numeric properties of objects, and the characters, words, and lines in strings."

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
-from vboshell.builtins._util import as_list, encoding_of, to_string
+from vboshell.builtins._util import CollectingCmdlet, as_list, encoding_of, property_spec_error, to_string
 from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
 from vboshell.commands.registry import register
 from vboshell.format.engine import (
@@ -43,21 +43,8 @@ def _host_width(cmdlet: Cmdlet) -> int | None:
         return None
 
 
-class _CollectingCmdlet(Cmdlet):
-    def begin_processing(self) -> None:
-        self._items: list[Any] = []
-
-    def process_record(self) -> None:
-        if self.is_bound("InputObject"):
-            self._items.append(self.InputObject)
-
-
-def _spec_fail(e: PropertySpecError) -> CmdletError:
-    return CmdletError(str(e), e.error_id, ErrorCategory.InvalidArgument, exception_type="NotSupportedException")
-
-
 @register
-class FormatTable(_CollectingCmdlet):
+class FormatTable(CollectingCmdlet):
     name = "Format-Table"
     aliases = ("ft",)
     synopsis = "Formats the output as a table."
@@ -90,13 +77,13 @@ class FormatTable(_CollectingCmdlet):
             blocks = build_table(self._items, as_list(self.Property) or None, _invoker(self), bool(self.AutoSize),
                                  bool(self.Wrap), self.GroupBy, bool(self.HideTableHeaders))
         except PropertySpecError as e:
-            raise _spec_fail(e) from None
+            raise property_spec_error(e) from None
         for b in blocks:
             self.write_object(b)
 
 
 @register
-class FormatList(_CollectingCmdlet):
+class FormatList(CollectingCmdlet):
     name = "Format-List"
     aliases = ("fl",)
     synopsis = "Formats the output as a list of properties in which each property appears on a new line."
@@ -122,13 +109,13 @@ class FormatList(_CollectingCmdlet):
         try:
             blocks = build_list(self._items, as_list(self.Property) or None, _invoker(self), self.GroupBy)
         except PropertySpecError as e:
-            raise _spec_fail(e) from None
+            raise property_spec_error(e) from None
         for b in blocks:
             self.write_object(b)
 
 
 @register
-class FormatWide(_CollectingCmdlet):
+class FormatWide(CollectingCmdlet):
     name = "Format-Wide"
     aliases = ("fw",)
     synopsis = "Formats objects as a wide table that displays only one property of each object."
@@ -145,13 +132,13 @@ class FormatWide(_CollectingCmdlet):
         try:
             blocks = build_wide(self._items, self.Property, _invoker(self), self.Column, bool(self.AutoSize))
         except PropertySpecError as e:
-            raise _spec_fail(e) from None
+            raise property_spec_error(e) from None
         for b in blocks:
             self.write_object(b)
 
 
 @register
-class OutString(_CollectingCmdlet):
+class OutString(CollectingCmdlet):
     name = "Out-String"
     aliases = ("oss",)
     synopsis = "Converts input objects into strings."
@@ -182,7 +169,7 @@ class OutString(_CollectingCmdlet):
 
 
 @register
-class OutHost(_CollectingCmdlet):
+class OutHost(CollectingCmdlet):
     name = "Out-Host"
     aliases = ("oh",)
     synopsis = "Sends output to the command line."
@@ -262,7 +249,7 @@ def write_text_file(cmdlet: Cmdlet, target: Path, text: str, append: bool, encod
 
 
 @register
-class OutFile(_CollectingCmdlet):
+class OutFile(CollectingCmdlet):
     name = "Out-File"
     synopsis = "Sends output to a file."
     description = (
