@@ -168,6 +168,16 @@ def _eml_name(e: Entry) -> str:
     return safe_name(subject[:120], "message") + ".eml"
 
 
+def _skip_non_mime(e: Entry, op: Operation | None, fmt: str) -> bool:
+    """True, and e recorded as skipped in op, when e is not a MIME message (all that EML and MBOX files hold)."""
+    if e.type == "message" and is_mime(e):
+        return False
+    if op:
+        op.skip(e, NOT_MIME if e.type == "message" else
+                f"Only e-mail messages are exported to {fmt}; this is a {e.type or 'item'}.")
+    return True
+
+
 def export_eml(entries: list[Entry], root: Path, *, keep_folders: bool = True, op: Operation | None = None,
                progress: Callable[[int, int, str], None] | None = None) -> list[Path]:
     """One .eml per message under root (<mailbox>/<folder path>/ when keep_folders); streams each MIME."""
@@ -179,10 +189,7 @@ def export_eml(entries: list[Entry], root: Path, *, keep_folders: bool = True, o
     for i, e in enumerate(entries, 1):
         if progress:
             progress(i, total, e.version.name)
-        if e.type != "message" or not is_mime(e):
-            if op:
-                op.skip(e, NOT_MIME if e.type == "message" else
-                        f"Only e-mail messages are exported to EML; this is a {e.type or 'item'}.")
+        if _skip_non_mime(e, op, "EML"):
             continue
         try:
             parts = [e.obj.name or e.obj.external_id, *safe_relpath(e.version.folder)] if keep_folders else []
@@ -253,10 +260,7 @@ def export_mbox(groups: dict[str, list[Entry]], root: Path, *, single_file: Path
                 n += 1
                 if progress:
                     progress(n, total, e.version.name)
-                if e.type != "message" or not is_mime(e):
-                    if op:
-                        op.skip(e, NOT_MIME if e.type == "message" else
-                                f"Only e-mail messages are exported to MBOX; this is a {e.type or 'item'}.")
+                if _skip_non_mime(e, op, "MBOX"):
                     continue
                 pos = fh.tell()
                 try:
