@@ -95,6 +95,19 @@ def _delete_gone_folders(u: UnitContext, folders: dict[str, tuple[str, str | Non
             u.delete(fid)
 
 
+def _end_folders(u: UnitContext, state_key: str, folders: dict[str, tuple[str, str | None]], paths: dict[str, str],
+                 removed: set[str], seen: set[str], full_folders: dict[str, set[str]]) -> None:
+    """After every folder of a mailbox: deletes the items reported removed (unless seen in another folder: a move)
+    and those that vanished from a fully read folder (token invalid, or a -Full run), then records the folder list."""
+    for item_id in removed - seen:
+        u.delete(item_id)
+    if full_folders:
+        for item_id, parent in u.children(full_folders):
+            if item_id not in full_folders[parent] and item_id not in seen and item_id not in folders:
+                u.delete(item_id)
+    u.set_state(state_key, None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
+
+
 def collect_mailbox(u: UnitContext) -> None:
     """Primary mailbox of user u.obj: folders, messages (MIME), contacts, calendar."""
     uid = u.obj.external_id
@@ -166,13 +179,7 @@ def collect_mailbox(u: UnitContext) -> None:
         link = u.params.pop("_link", None)
         # an item that could not be read: no new token, the next run re-reads the folder (known items are skipped)
         u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
-    for mid in removed - seen:
-        u.delete(mid)
-    if full_folders:  # items that vanished while the token was invalid (or before a -Full run)
-        for item_id, parent in u.children(full_folders):
-            if item_id not in full_folders[parent] and item_id not in seen and item_id not in folders:
-                u.delete(item_id)
-    u.set_state("mail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
+    _end_folders(u, "mail:folders", folders, paths, removed, seen, full_folders)
     _collect_simple(u, "contacts", f"/users/{uid}/contacts/delta", "contact", "Contacts")
     _collect_simple(u, "events", f"/users/{uid}/events/delta", "event", "Calendar")
 
@@ -296,13 +303,7 @@ def collect_archive(u: UnitContext) -> None:
             full_folders[fid] = ids_this
         link = u.params.pop("_link", None)
         u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
-    for iid in removed - seen:
-        u.delete(iid)
-    if full_folders:
-        for item_id, parent in u.children(full_folders):
-            if item_id not in full_folders[parent] and item_id not in seen and item_id not in folders:
-                u.delete(item_id)
-    u.set_state("xmail:folders", None, {fid: [paths[fid], p] for fid, (_n, p) in folders.items()})
+    _end_folders(u, "xmail:folders", folders, paths, removed, seen, full_folders)
 
 
 def _export(u: UnitContext, base: str, mbx: str, fid: str, path: str, items: list[dict[str, Any]]) -> None:
