@@ -54,6 +54,11 @@ def _script_terminating(e: PSRuntimeError) -> bool:
     return bool(getattr(e, "script_terminating", False))
 
 
+def _is_format_block(obj: Any) -> bool:
+    """Objects produced by Format-Table/-List/-Wide (vboshell.format.engine.FormatBlock), checked without importing it."""
+    return any(c.__name__ == "FormatBlock" and c.__module__ == "vboshell.format.engine" for c in type(obj).__mro__)
+
+
 class OutDefaultSink:
     """Top-level output, rendered by vboshell.format's incremental Out-Default formatter.
 
@@ -78,7 +83,8 @@ class OutDefaultSink:
         self.items.append(obj)
         if self.held_since is None and not (type(obj) in _SIMPLE or obj is None):
             self.held_since = now
-        if len(self.items) >= 500 or self.due(now):
+        if len(self.items) >= 500 or self.due(now) or _is_format_block(obj):
+            # explicit Format-* output is already laid out: it shows at once, as in PowerShell
             self.flush()
 
     def due(self, now: float) -> bool:

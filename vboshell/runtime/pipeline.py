@@ -153,6 +153,7 @@ class CommandRuntime:
                        seconds_remaining: int = -1, completed: bool = False, activity_id: int = 0) -> None:
         if to_string(self.ev.ctx.preference("ProgressPreference")).lower() == "silentlycontinue":
             return
+        self.ev.flush_output()  # what the script printed so far shows before a long-running command's progress
         self.ev.ctx.host.write_progress(activity, status, percent_complete, completed)
 
     def should_process(self, target: str, action: str | None = None) -> bool:
