@@ -295,6 +295,11 @@ class JobRunner:
         for title, msg in res.warnings:
             self._log("Warning", title, msg)
         units = self._enabled_services(org, res)
+        if not units and res.warnings:
+            # every backup item failed to resolve (tenant unreachable, objects gone): that is a failure, not a warning
+            self._log("Error", "Nothing could be backed up",
+                      "None of the job's backup items could be resolved; the warnings above say why.")
+            return self._finish("Failed", self._stats())
         by_obj: dict[Any, list[WorkUnit]] = {}
         for u in units:
             by_obj.setdefault(u.obj, []).append(u)
