@@ -17,7 +17,7 @@ from vboshell.commands.base import Cmdlet, Example, Parameter, Switch
 from vboshell.commands.registry import register
 from vboshell.format.properties import has_wildcard, wildcard_match
 from vboshell.format.values import dotnet_format_datetime
-from vboshell.runtime.errors import CmdletError, ErrorCategory, ErrorRecord
+from vboshell.runtime.errors import CmdletError, ErrorCategory, ErrorRecord, PSRuntimeError
 from vboshell.runtime.psobject import TypeView, ps_type
 
 MGMT = "Microsoft.PowerShell.Management"
@@ -372,7 +372,13 @@ class TestPath(Cmdlet):
             if drv is not None:
                 self.write_object(bool(drive_items(self, drv[0], drv[1])) if drv[1] else True)
                 continue
-            targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            try:
+                targets = resolve_paths(self, text, literal=self.LiteralPath is not None)
+            except PSRuntimeError as exc:
+                if exc.error_record.error_id != "IllegalCharactersInPath":
+                    raise
+                self.write_object(False)  # a path no file system can hold does not exist
+                continue
             kind = (self.PathType or "Any").lower()
             ok = False
             for t in targets:

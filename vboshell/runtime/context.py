@@ -333,6 +333,14 @@ class ExecutionContext:
         text = os.fspath(path)
         if os.sep == "/" and "\\" in text and not text.startswith("\\\\"):
             text = text.replace("\\", "/")
+        try:
+            os.fsencode(text)
+        except UnicodeEncodeError:  # e.g. a lone surrogate from [char]0xD800: no file system can name it
+            from vboshell.runtime.errors import CmdletError, ErrorCategory
+
+            raise CmdletError("Illegal characters in path.", "IllegalCharactersInPath", ErrorCategory.InvalidArgument,
+                              target=text.encode("utf-8", "replace").decode("utf-8"),
+                              exception_type="ArgumentException") from None
         p = Path(text).expanduser()
         return p if p.is_absolute() else (self._cwd / p)
 
