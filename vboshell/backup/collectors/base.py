@@ -162,6 +162,14 @@ class _Counted:
             yield chunk
 
 
+def required_id(row: Any, what: str) -> str:
+    """The "id" of a listed row; a ValueError (inside u.guard: that item fails, the run goes on) when it is missing."""
+    rid = row.get("id")
+    if not isinstance(rid, str) or not rid:
+        raise ValueError(f"{what} without an id")
+    return rid
+
+
 def as_json(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
 

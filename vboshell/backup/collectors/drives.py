@@ -12,6 +12,7 @@ from vboshell.backup.collectors.base import (
     UnitSkipped,
     UnitWarning,
     fetch_content,
+    required_id,
 )
 from vboshell.graph.errors import GraphError
 
@@ -66,9 +67,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
         for it in rd:
             u.check_stop()
             with u.guard(it.get("name") if isinstance(it, dict) else it):
-                iid = it.get("id")
-                if not isinstance(iid, str) or not iid:
-                    raise ValueError("drive item without an id")
+                iid = required_id(it, "drive item")
                 if it.get("deleted") is not None or it.get("@removed") is not None:
                     deleted.append(iid)
                     continue

@@ -17,6 +17,7 @@ from vboshell.backup.collectors.base import (
     UnitWarning,
     as_json,
     fetch_content,
+    required_id,
 )
 from vboshell.graph.errors import GraphError
 
@@ -153,9 +154,7 @@ def collect_mailbox(u: UnitContext) -> None:
             u.check_stop()
             was_full = full
             with u.guard(msg.get("subject") if isinstance(msg, dict) else msg):
-                mid = msg.get("id")
-                if not isinstance(mid, str) or not mid:
-                    raise ValueError("message without an id")
+                mid = required_id(msg, "message")
                 if msg.get("@removed"):
                     removed.add(mid)
                     continue
@@ -207,9 +206,7 @@ def _collect_simple(u: UnitContext, key: str, url: str, kind: str, folder: str) 
             u.check_stop()
             was_full = full
             with u.guard((it.get("displayName") or it.get("subject")) if isinstance(it, dict) else it):
-                iid = it.get("id")
-                if not isinstance(iid, str) or not iid:
-                    raise ValueError(f"{kind} without an id")
+                iid = required_id(it, kind)
                 if it.get("@removed"):
                     u.delete(iid)
                     continue

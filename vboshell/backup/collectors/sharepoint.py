@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json
+from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json, required_id
 from vboshell.backup.collectors.drives import collect_drive
 from vboshell.graph.errors import GraphError
 
@@ -76,9 +76,7 @@ def _collect_list(u: UnitContext, sid: str, li: dict[str, Any]) -> None:
     for it in rd:
         u.check_stop()
         with u.guard(it.get("id") if isinstance(it, dict) else it):
-            iid = it.get("id")
-            if not isinstance(iid, str) or not iid:
-                raise ValueError("list item without an id")
+            iid = required_id(it, "list item")
             item_id = f"{list_item_id}:item:{iid}"
             if it.get("@removed") is not None or it.get("deleted") is not None:
                 u.delete(item_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json
+from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json, required_id
 from vboshell.backup.collectors.drives import collect_drive
 from vboshell.graph.errors import GraphError
 
@@ -68,9 +68,7 @@ def _collect_channel(u: UnitContext, gid: str, ch: dict[str, Any]) -> None:
     for m in rd:
         u.check_stop()
         with u.guard(m.get("id") if isinstance(m, dict) else m):
-            mid = m.get("id")
-            if not isinstance(mid, str) or not mid:
-                raise ValueError("channel message without an id")
+            mid = required_id(m, "channel message")
             if m.get("@removed") is not None:
                 _delete_post(u, mid)
                 continue
@@ -99,9 +97,7 @@ def _collect_replies(u: UnitContext, gid: str, ch: dict[str, Any], mid: str, rec
     failed_before = u.counters.failed
     for r in u.graph.paged(f"/teams/{gid}/channels/{cid}/messages/{mid}/replies"):
         with u.guard(r.get("id") if isinstance(r, dict) else r):
-            rid = r.get("id")
-            if not isinstance(rid, str) or not rid:
-                raise ValueError("reply without an id")
+            rid = required_id(r, "reply")
             if r.get("deletedDateTime"):
                 u.delete(rid)
                 continue
