@@ -334,8 +334,10 @@ class ExecutionContext:
         if os.sep == "/" and "\\" in text and not text.startswith("\\\\"):
             text = text.replace("\\", "/")
         try:
+            if "\0" in text:
+                raise UnicodeEncodeError("utf-8", text, text.index("\0"), text.index("\0") + 1, "NUL in a path")
             os.fsencode(text)
-        except UnicodeEncodeError:  # e.g. a lone surrogate from [char]0xD800: no file system can name it
+        except UnicodeEncodeError:  # a NUL, or a lone surrogate from [char]0xD800: no file system can name it
             from vboshell.runtime.errors import CmdletError, ErrorCategory
 
             raise CmdletError("Illegal characters in path.", "IllegalCharactersInPath", ErrorCategory.InvalidArgument,
