@@ -82,7 +82,19 @@ def sandbox_cwd(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     d = tmp_path / "work"
     d.mkdir()
     monkeypatch.chdir(d)
+    monkeypatch.setenv("VBOSHELL_NO_NATIVE", "1")  # generated text must not start programs found on PATH
     return d
+
+
+@pytest.mark.parametrize("script", ["$x *> [char]0xD800", "1 > ([string][char]0xD800)",
+                                    "Set-Content -Path ([string][char]0xDFFF) -Value 1", "New-Item ([string][char]0xD800)",
+                                    "Test-Path ([string][char]0xD800)", "Start-Transcript ([string][char]0xD800)",
+                                    "$x *> \"a`0b\"", "Get-Content \"a`0\""])
+def test_unencodable_paths_are_error_records(script: str, sandbox_cwd: Path) -> None:
+    """A lone UTF-16 surrogate cannot name a file: 'Illegal characters in path.', not an InternalError."""
+    ctx = _ctx(sandbox_cwd)
+    ctx.invoke(script)
+    _assert_clean(ctx, script)
 
 
 @settings(max_examples=pick(100, 1500), deadline=None, suppress_health_check=list(HealthCheck))
@@ -179,7 +191,8 @@ def test_every_registered_cmdlet_is_reachable_with_no_arguments(sandbox_cwd: Pat
 def _run_cli(home: Path, cwd: Path, *argv: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     # arguments as bytes: lone surrogates become invalid UTF-8 on the command line, as a hostile caller could pass
     raw = [a.encode("utf-8", "surrogatepass") for a in argv]
-    return subprocess.run([vboshell_exe().encode(), *raw], cwd=cwd, env=child_env(home), input=stdin or b"",
+    return subprocess.run([vboshell_exe().encode(), *raw], cwd=cwd, env=child_env(home, VBOSHELL_NO_NATIVE="1"),
+                          input=stdin or b"",
                           capture_output=True, timeout=60)
 
 
