@@ -3,6 +3,8 @@ the organization's users, groups, members, sites and teams from Microsoft Graph,
 
 from __future__ import annotations
 
+import dataclasses
+
 import fnmatch
 import re
 import uuid
@@ -361,6 +363,13 @@ _SETTINGS_PARAMS = (
               help="Not applicable: vboshell does not create app registrations."),
 )
 
+# New-…ConnectionSettings also takes these by property name, so `Start-VBOSandbox | New-…ConnectionSettings` (or any
+# object with TenantId/ApplicationId/ApplicationSecret/AuthorityHost/GraphEndpoint/CertificateAuthorityPath) connects.
+_BY_PROPERTY_NAME = {"ApplicationId", "ApplicationSecret", "TenantId", "AuthorityHost", "GraphEndpoint",
+                     "CertificateAuthorityPath"}
+_NEW_SETTINGS_PARAMS = tuple(dataclasses.replace(p, value_from_pipeline_by_property_name=True)
+                             if p.name in _BY_PROPERTY_NAME else p for p in _SETTINGS_PARAMS)
+
 
 def _apply_settings(cmd: Cmdlet, s: VBOApplicationOnlyConnectionSettings, creating: bool) -> None:
     from vboshell.graph.auth import (
@@ -472,7 +481,7 @@ class NewVBOOffice365ApplicationOnlyConnectionSettings(Cmdlet):
         "Add-VBOOrganization validates the settings."
     )
     output_type = "VBOApplicationOnlyConnectionSettings"
-    parameters = _SETTINGS_PARAMS
+    parameters = _NEW_SETTINGS_PARAMS
     notes = "API-only mode: user accounts, basic authentication and legacy protocols are never used."
     related = ("Add-VBOOrganization", "Set-VBOOffice365ApplicationOnlyConnectionSettings")
     examples = (
@@ -484,6 +493,12 @@ class NewVBOOffice365ApplicationOnlyConnectionSettings(Cmdlet):
                 "$settings.ApplicationCertificateThumbprint",
                 "Creates settings that sign in to the sandbox tenant with the certificate in a PFX file and shows "
                 "its thumbprint.", needs_sandbox=True),
+        Example("$settings = Start-VBOSandbox | New-VBOOffice365ApplicationOnlyConnectionSettings\n"
+                "$settings.Region",
+                "Creates client-secret settings for the sandbox tenant from the Start-VBOSandbox object: TenantId, "
+                "ApplicationId, ApplicationSecret, AuthorityHost, GraphEndpoint and CertificateAuthorityPath bind by "
+                "property name, and the custom endpoints make the region Custom.",
+                needs_sandbox=True, expect="Custom"),
         Example("$secret = Read-Host -AsSecureString -Prompt 'Client secret'\n"
                 "$settings = New-VBOOffice365ApplicationOnlyConnectionSettings -TenantId "
                 "contoso.onmicrosoft.com -ApplicationId 8c5f2a4e-1d3b-4e6f-9a0b-2c4d6e8f0a1b -ApplicationSecret $secret\n"
