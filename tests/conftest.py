@@ -11,6 +11,18 @@ import pytest
 SMALL_SPEC: dict[str, Any] = {"mail": {"largeMessages": 1}, "onedrive": {"largeFiles": 1}}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite never touches the user's real home: HOME (Start-Transcript's ~/Documents, ~ paths) and
+    VBOSHELL_HOME (catalogue, master key, history) point into a private temporary folder for the whole run."""
+    import os
+    import tempfile
+
+    base = tempfile.mkdtemp(prefix="vboshell-tests-")
+    os.environ["HOME"] = os.path.join(base, "home")
+    os.makedirs(os.environ["HOME"], mode=0o700, exist_ok=True)
+    os.environ["VBOSHELL_HOME"] = os.path.join(base, "vboshell-home")
+
+
 @pytest.fixture(scope="session")
 def sandbox() -> Iterator[Any]:
     """A running sandbox tenant (default spec, seed 42) shared by the session; faults/throttle reset after each use."""
