@@ -45,6 +45,35 @@ def _limit_malloc_arenas() -> None:
         pass
 
 
+def _distinct_clients(*graphs: Any) -> list[Any]:
+    """The async Graph clients behind the run's sync clients, each once (Exchange and SharePoint may share one)."""
+    out: list[Any] = []
+    for g in graphs:
+        c = getattr(g, "aio", g)
+        if getattr(c, "stats", None) is not None and all(c is not o for o in out):
+            out.append(c)
+    return out
+
+
+def _stats_snapshot(client: Any) -> dict[str, Any]:
+    st = client.stats
+    return {"requests": int(st.requests), "responses": dict(st.responses), "throttled": int(st.throttled),
+            "retries": int(st.retries), "failures": int(st.failures), "waited": float(st.waited)}
+
+
+def _stats_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the clients counted between two snapshots, summed over clients; no_response = requests sent that got
+    no HTTP answer (connection reset, timeout)."""
+    d: dict[str, Any] = {"requests": 0, "responses": {}, "throttled": 0, "retries": 0, "failures": 0, "waited": 0.0}
+    for b, a in zip(before, after, strict=True):
+        for k in ("requests", "throttled", "retries", "failures", "waited"):
+            d[k] += a[k] - b[k]
+        for code, n in a["responses"].items():
+            d["responses"][code] = d["responses"].get(code, 0) + n - b["responses"].get(code, 0)
+    d["no_response"] = max(0, d["requests"] - sum(d["responses"].values()))
+    return d
+
+
 class JobAlreadyRunning(RuntimeError):
     """Another run of the same job holds its lock."""
 
@@ -286,6 +315,8 @@ class JobRunner:
             self._log("Error", "Organization is not connected", str(exc))
             return self._finish("Failed", self._stats())
         org_id = str(org.Id)
+        self._graph_clients = _distinct_clients(g_ex, g_sp)
+        self._graph_before = [_stats_snapshot(c) for c in self._graph_clients]
         try:
             res = resolve(job, g_ex, org_id)
         except Exception as exc:  # noqa: BLE001
@@ -375,6 +406,7 @@ class JobRunner:
             raise
         finally:
             writer.close()
+        self._log_graph_faults()
         stats = self._stats(final=True)
         if not stopped:
             try:
@@ -392,6 +424,29 @@ class JobRunner:
                   f"transferred), {stats['DeletedItems']} deletions; {stats['ItemsPerSecond']} items/s, "
                   f"{stats['BytesPerSecond'] / 1048576:.2f} MB/s; duration {stats['Duration']:.1f} s")
         return self._finish(status, stats, rp_id if not stopped else None)
+
+    def _log_graph_faults(self) -> None:
+        """Info entries for the retries this run's Graph requests needed (throttling pauses and transient errors),
+        from the clients' counters since the run started (a client shared with another run of the same organization
+        counts that run's requests too)."""
+        before = getattr(self, "_graph_before", None)
+        if not before:
+            return
+        d = _stats_delta(before, [_stats_snapshot(c) for c in self._graph_clients])
+        if d["throttled"]:
+            self._log("Info", f"Throttled by Microsoft 365: {d['throttled']} requests retried after Retry-After, "
+                      f"waited {d['waited']:.1f} s",
+                      "Microsoft 365 asked the job to slow down (HTTP 429 or throttled 503/504); the requests were "
+                      "sent again after the pause it asked for. No data was lost.")
+        transient = max(0, d["retries"] - d["throttled"])
+        if transient:
+            kinds = [f"{n}× {code}" for code, n in sorted(d["responses"].items()) if code >= 500 and n] + \
+                ([f"{d['no_response']}× connection reset/timeout"] if d["no_response"] else [])
+            self._log("Info", f"Transient errors: {transient} requests retried (503/504/connection reset)",
+                      f"Requests that failed transiently were sent again ({', '.join(kinds) or 'backoff'}).")
+        if d["failures"]:
+            self._log("Info", f"Graph requests that failed after retries: {d['failures']}",
+                      "Items they concerned are reported above and read again in the next run.")
 
     def _enabled_services(self, org: Any, res: Any) -> list[WorkUnit]:
         """Drop the units of services the organization has turned off (e.g. its application lacks their
