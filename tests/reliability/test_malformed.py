@@ -20,10 +20,7 @@ from tests.backup.conftest import CONNECT  # noqa: E402
 RATE = 0.08
 RATES = {"missing_fields_rate": 0.25}  # most dropped fields are harmless: more of them reach the ones that matter
 KNOBS = [
-    pytest.param("truncated_mime_rate", marks=pytest.mark.xfail(
-        reason="a $value body cut short is stored as the message (status Success, no warning) and never re-read, "
-               "since its changeKey is unchanged: the collector does not validate the MIME (e.g. closing boundary) "
-               "— vboshell/backup/collectors/exchange.py, issue 8", strict=False)),
+    "truncated_mime_rate",
     pytest.param("missing_fields_rate", marks=pytest.mark.xfail(
         reason="since 6cc0f43 bad drive items are skipped with a warning, but a mail folder whose displayName or "
                "parentFolderId is missing is still stored as it came (e.g. 'Deleted Items' stored with an empty "

@@ -282,6 +282,37 @@ class _SpooledChunks:
         self.f.close()
 
 
+def content_ends(content: list[bytes] | _SpooledChunks, n: int = 1 << 16) -> tuple[bytes, bytes, int]:
+    """The first and last n bytes of a fetched body and its size, without consuming it (a spilled body's file is
+    rewound)."""
+    if isinstance(content, _SpooledChunks):
+        f = content.f
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(0)
+        head = f.read(n)
+        f.seek(max(0, size - n))
+        tail = f.read(n)
+        f.seek(0)
+        return head, tail, size
+    size = sum(len(c) for c in content)
+    head_parts: list[bytes] = []
+    k = 0
+    for c in content:
+        if k >= n:
+            break
+        head_parts.append(c)
+        k += len(c)
+    tail_parts: list[bytes] = []
+    k = 0
+    for c in reversed(content):
+        if k >= n:
+            break
+        tail_parts.append(c)
+        k += len(c)
+    return b"".join(head_parts)[:n], b"".join(reversed(tail_parts))[-n:], size
+
+
 async def fetch_content(aio: Any, url: str) -> list[bytes] | _SpooledChunks:
     """The whole body of a download: its chunks in memory up to SPILL_BYTES, beyond that in a temporary file."""
     import tempfile

@@ -16,6 +16,7 @@ from vboshell.backup.collectors.base import (
     UnitSkipped,
     UnitWarning,
     as_json,
+    content_ends,
     fetch_content,
     required_id,
 )
@@ -193,7 +194,39 @@ def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | No
             return
         u.item_failed(f"Cannot read message '{md.get('subject') or mid}'", f"{exc.code}: {exc.message}")
         return
+    problem = mime_problem(*content_ends(content))
+    if problem is not None:
+        close = getattr(content, "close", None)
+        if close is not None:
+            close()
+        u.item_failed(f"Message '{md.get('subject') or mid}' was received incomplete; not stored",
+                      f"Message id {mid}: {problem}. Its folder is read again in the next run.")
+        return
     u.put(mid, folder, md, content, change_key=ck, parent_id=fid)
+
+
+def mime_problem(head: bytes, tail: bytes, size: int) -> str | None:
+    """Why a MIME message body looks cut short, or None. Cheap checks on its first and last bytes only: the
+    header block must end with an empty line, and a multipart message must end with its closing boundary
+    (`--boundary--`). A single-part message cut inside its body cannot be told from a complete one."""
+    sep = min((i for i in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if i >= 0), default=-1)
+    if sep < 0:
+        if size <= len(head):  # the whole message is in view (else: headers longer than the window, not judged)
+            return f"{size} bytes of headers with no end of the header block (no body)"
+        return None
+    try:
+        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(head[:sep + 4])
+        if not msg.get_content_type().startswith("multipart/"):
+            return None
+        boundary = msg.get_boundary()
+    except Exception:  # noqa: BLE001 - headers that do not parse are stored as they are
+        return None
+    if not boundary:
+        return None
+    close = b"--" + boundary.encode("utf-8", "surrogateescape") + b"--"
+    if close not in tail:
+        return f"the multipart body ends after {size} bytes without its closing boundary"
+    return None
 
 
 def _collect_simple(u: UnitContext, key: str, url: str, kind: str, folder: str) -> None:
