@@ -21,16 +21,8 @@ RATE = 0.08
 RATES = {"missing_fields_rate": 0.25}  # most dropped fields are harmless: more of them reach the ones that matter
 KNOBS = [
     "truncated_mime_rate",
-    pytest.param("missing_fields_rate", marks=pytest.mark.xfail(
-        reason="since 6cc0f43 bad drive items are skipped with a warning, but a mail folder whose displayName or "
-               "parentFolderId is missing is still stored as it came (e.g. 'Deleted Items' stored with an empty "
-               "name) with no warning, and is not corrected by later runs — vboshell/backup/collectors/exchange.py, "
-               "issue 8", strict=False)),
-    pytest.param("wrong_types_rate", marks=pytest.mark.xfail(
-        reason="since 6cc0f43 a wrong-typed field no longer fails the whole mailbox, but a mail folder whose "
-               "displayName has the wrong type is stored as it came (e.g. 'Deleted Items' stored as '12345') with no "
-               "warning — vboshell/backup/collectors/exchange.py, issue 8 (which items get hit varies run to run)",
-        strict=False)),
+    "missing_fields_rate",
+    "wrong_types_rate",
     "invalid_utf8_names_rate",
 ]
 

@@ -64,11 +64,16 @@ def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any
     u.params["_link"] = rd.link
 
 
-def _folder_rows(u: UnitContext, rows: list[dict[str, Any]]
-                 ) -> tuple[dict[str, tuple[str, str | None]], dict[str, dict[str, Any]], bool]:
-    """{id: (name, parent)}, {id: row} and whether the listing had malformed rows (then nothing is deleted)."""
+def _folder_rows(u: UnitContext, rows: list[dict[str, Any]], prev: dict[str, Any]
+                 ) -> tuple[dict[str, tuple[str, str | None]], dict[str, dict[str, Any]], bool, set[str]]:
+    """{id: (name, parent)}, {id: row}, whether the listing had rows without an id (then nothing is deleted), and
+    the ids of folders whose row is malformed (displayName missing or not a string, parentFolderId missing or
+    neither a string nor null, wellKnownName neither a string nor null/absent). A malformed folder keeps the name and parent of the last run's folder list when
+    it has them (else a placeholder name "[folder <id>]" and no parent, used only for its items' paths): the caller
+    does not store its folder item, warns naming its id, and re-reads it next run."""
     folders: dict[str, tuple[str, str | None]] = {}
     meta: dict[str, dict[str, Any]] = {}
+    malformed: set[str] = set()
     incomplete = False
     for f in rows:
         if not isinstance(f, dict) or f.get("@removed"):
@@ -77,13 +82,39 @@ def _folder_rows(u: UnitContext, rows: list[dict[str, Any]]
         if not isinstance(fid, str) or not fid:
             incomplete = True
             continue
-        name, parent = f.get("displayName"), f.get("parentFolderId")
-        folders[fid] = ("" if name is None else str(name), parent if isinstance(parent, str) else None)
+        name, parent, wkn = f.get("displayName"), f.get("parentFolderId"), f.get("wellKnownName")
+        bad = [k for k, ok in (("displayName", isinstance(name, str)), ("parentFolderId", "parentFolderId" in f and (parent is None or isinstance(parent, str))),
+                               ("wellKnownName", wkn is None or isinstance(wkn, str))) if not ok]
+        if bad:
+            malformed.add(fid)
+            kname, kparent = _known_folder(prev, fid)
+            name = name if isinstance(name, str) else (kname if kname is not None else f"[folder {fid}]")
+            parent = parent if isinstance(parent, str) else kparent
+            what = ", ".join(f"{k} {'missing' if k not in f else 'of the wrong type (' + type(f[k]).__name__ + ')'}"
+                             for k in bad)
+            u.warn(f"Malformed mail folder {fid} not stored in this run",
+                   f"Microsoft Graph returned folder {fid} with {what}. "
+                   + ("The copy from the last run is kept" if kname is not None else "It is not stored yet")
+                   + "; the folder and its items are read again in the next run.")
+        folders[fid] = (name, parent if isinstance(parent, str) else None)
         meta[fid] = f
     if incomplete:
         u.item_failed("Malformed folder list", "A folder without an id was returned; deletions are not applied "
                       "in this run and the folders are read again next time.")
-    return folders, meta, incomplete
+    return folders, meta, incomplete, malformed
+
+
+def _known_folder(prev: dict[str, Any], fid: str) -> tuple[str | None, str | None]:
+    """Name and parent of a folder from the last run's folder list {id: [path, parent]} (None when unknown)."""
+    rec = prev.get(fid)
+    if not (isinstance(rec, list) and len(rec) >= 2 and isinstance(rec[0], str)):
+        return None, None
+    path, parent = rec[0], rec[1] if isinstance(rec[1], str) else None
+    prec = prev.get(parent) if parent else None
+    ppath = prec[0] if isinstance(prec, list) and prec and isinstance(prec[0], str) else None
+    if ppath is not None and path.startswith(ppath + "/"):
+        return path[len(ppath) + 1:], parent
+    return path, parent
 
 
 def _delete_gone_folders(u: UnitContext, folders: dict[str, tuple[str, str | None]], prev: dict[str, Any],
@@ -122,13 +153,15 @@ def collect_mailbox(u: UnitContext) -> None:
         if _no_mailbox(exc):
             raise UnitWarning(f"Mailbox is not available through Microsoft Graph ({exc.code}): {exc.message}") from None
         raise
-    folders, meta, incomplete = _folder_rows(u, rows)
-    paths = _paths(folders)
     _token, prev = u.get_state("mail:folders")
     prev = prev or {}
+    folders, meta, incomplete, malformed = _folder_rows(u, rows, prev)
+    paths = _paths(folders)
     _delete_gone_folders(u, folders, prev, incomplete)
     moved = [fid for fid in folders if fid in prev and isinstance(prev[fid], list) and prev[fid][0] != paths[fid]]
     for fid, (name, parent) in folders.items():
+        if fid in malformed:
+            continue
         m = meta[fid]
         ppath = paths.get(parent, "") if parent in folders else ""
         u.put(fid, ppath, {"type": "folder", "id": fid, "displayName": name, "parentFolderId": parent,
@@ -177,8 +210,10 @@ def collect_mailbox(u: UnitContext) -> None:
         if was_full and (had or u.full) and u.counters.failed == failed_before:
             full_folders[fid] = ids_this
         link = u.params.pop("_link", None)
-        # an item that could not be read: no new token, the next run re-reads the folder (known items are skipped)
-        u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
+        # an item that could not be read, or a malformed folder row: no new token, the next run re-reads the
+        # folder (known items are skipped)
+        ok = u.counters.failed == failed_before and fid not in malformed
+        u.set_state(key, link if ok else None, {"path": paths[fid]})
     _end_folders(u, "mail:folders", folders, paths, removed, seen, full_folders)
     _collect_simple(u, "contacts", f"/users/{uid}/contacts/delta", "contact", "Contacts")
     _collect_simple(u, "events", f"/users/{uid}/events/delta", "event", "Calendar")
@@ -286,12 +321,14 @@ def collect_archive(u: UnitContext) -> None:
         raise UnitWarning(f"The mailbox settings returned a malformed archive mailbox id ({mbx!r}); retried next run.")
     base = f"/admin/exchange/mailboxes/{mbx}"
     rows = list(g.paged(f"{base}/folders/delta"))
-    folders, _meta, incomplete = _folder_rows(u, rows)
-    paths = _paths(folders)
     _t, prev = u.get_state("xmail:folders")
     prev = prev or {}
+    folders, _meta, incomplete, malformed = _folder_rows(u, rows, prev)
+    paths = _paths(folders)
     _delete_gone_folders(u, folders, prev, incomplete)
     for fid, (name, parent) in folders.items():
+        if fid in malformed:
+            continue
         u.put(fid, paths.get(parent, "") if parent in folders else "",
               {"type": "folder", "id": fid, "displayName": name, "parentFolderId": parent, "path": paths[fid],
                "mailboxId": mbx}, b"", parent_id=parent)
@@ -332,7 +369,8 @@ def collect_archive(u: UnitContext) -> None:
         if was_full and (had or u.full) and u.counters.failed == failed_before:
             full_folders[fid] = ids_this
         link = u.params.pop("_link", None)
-        u.set_state(key, link if u.counters.failed == failed_before else None, {"path": paths[fid]})
+        ok = u.counters.failed == failed_before and fid not in malformed
+        u.set_state(key, link if ok else None, {"path": paths[fid]})
     _end_folders(u, "xmail:folders", folders, paths, removed, seen, full_folders)
 
 
