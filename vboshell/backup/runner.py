@@ -45,6 +45,10 @@ def _limit_malloc_arenas() -> None:
         pass
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def _distinct_clients(*graphs: Any) -> list[Any]:
     """The async Graph clients behind the run's sync clients, each once (Exchange and SharePoint may share one)."""
     out: list[Any] = []
@@ -434,19 +438,17 @@ class JobRunner:
             return
         d = _stats_delta(before, [_stats_snapshot(c) for c in self._graph_clients])
         if d["throttled"]:
-            self._log("Info", f"Throttled by Microsoft 365: {d['throttled']} requests retried after Retry-After, "
-                      f"waited {d['waited']:.1f} s",
-                      "Microsoft 365 asked the job to slow down (HTTP 429 or throttled 503/504); the requests were "
-                      "sent again after the pause it asked for. No data was lost.")
+            self._log("Info", f"Throttled by Microsoft 365: {_n(d['throttled'], 'request')} retried after "
+                      f"Retry-After, waited {d['waited']:.1f} s",
+                      "Microsoft 365 asked the job to slow down (HTTP 429); the requests were sent again after the "
+                      "pause it asked for. The time waited includes the backoff of transient errors.")
         transient = max(0, d["retries"] - d["throttled"])
         if transient:
-            kinds = [f"{n}× {code}" for code, n in sorted(d["responses"].items()) if code >= 500 and n] + \
-                ([f"{d['no_response']}× connection reset/timeout"] if d["no_response"] else [])
-            self._log("Info", f"Transient errors: {transient} requests retried (503/504/connection reset)",
-                      f"Requests that failed transiently were sent again ({', '.join(kinds) or 'backoff'}).")
-        if d["failures"]:
-            self._log("Info", f"Graph requests that failed after retries: {d['failures']}",
-                      "Items they concerned are reported above and read again in the next run.")
+            seen = [f"{code} ×{n}" for code, n in sorted(d["responses"].items()) if code >= 500 and n] + \
+                ([f"no answer (connection reset/timeout) ×{d['no_response']}"] if d["no_response"] else [])
+            self._log("Info", f"Transient errors: {_n(transient, 'request')} retried (503/504/connection reset)",
+                      "Requests that failed transiently were sent again after a pause"
+                      + (f"; responses seen: {', '.join(seen)}." if seen else "."))
 
     def _enabled_services(self, org: Any, res: Any) -> list[WorkUnit]:
         """Drop the units of services the organization has turned off (e.g. its application lacks their
