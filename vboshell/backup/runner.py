@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vboshell.backup import schedule
-from vboshell.backup.collectors.base import StopRequested, UnitContext, UnitCounters, UnitSkipped, UnitWarning
+from vboshell.backup.collectors.base import (
+    MALFORMED,
+    StopRequested,
+    UnitContext,
+    UnitCounters,
+    UnitSkipped,
+    UnitWarning,
+)
 from vboshell.backup.locks import LockBusyError, job_lock
 from vboshell.backup.selection import ARCHIVE, EXCHANGE, ONEDRIVE, SHAREPOINT, TEAMS, WorkUnit, resolve
 from vboshell.store.catalog import Catalog
@@ -492,6 +499,14 @@ class JobRunner:
         except UnitWarning as exc:
             r.update(status="Warning", message=str(exc))
             self._log("Warning", f"{u.obj.name}: {label} not processed: {_short(str(exc))}", str(exc), u.obj)
+        except MALFORMED as exc:
+            # malformed data outside any single item (a container row with wrong types or missing fields): what was
+            # stored stays, the containers not finished keep their old delta state and are read again next run
+            msg = (f"Microsoft Graph returned malformed data ({type(exc).__name__}: {exc}); the rest of this "
+                   "object is read again next run.")
+            r.update(status="Warning", message=msg)
+            self._log("Warning", f"{u.obj.name}: {label} partly processed: {_short(msg)}", msg, u.obj)
+            log.debug("unit %s hit malformed data", u.key, exc_info=True)
         except Exception as exc:  # noqa: BLE001 - one object failing never stops the others
             msg = getattr(exc, "message", None) or str(exc) or type(exc).__name__
             code = getattr(exc, "code", None)

@@ -37,19 +37,23 @@ def collect_team(u: UnitContext) -> None:
     files_drive: tuple[str, str] | None = None
     for ch in channels:
         u.check_stop()
-        cmeta = {k: v for k, v in ch.items() if not k.startswith("@")}
-        cmeta["type"] = "channel"
-        u.put(ch["id"], "", cmeta, as_json(cmeta), parent_id="team")
-        _collect_channel(u, gid, ch)
-        if files_drive is None:
-            try:
-                ff = g.get_json(f"/teams/{gid}/channels/{ch['id']}/filesFolder")
-                did = (ff.get("parentReference") or {}).get("driveId")
-                if did:
-                    files_drive = (did, "Files")
-            except GraphError as exc:
-                if exc.status not in (403, 404):
-                    raise
+        # a malformed channel row (missing id, wrong types) is skipped with a warning; the other channels go on
+        with u.guard(ch.get("id") if isinstance(ch, dict) else ch):
+            cid = required_id(ch, "channel")
+            cmeta = {k: v for k, v in ch.items() if not k.startswith("@")}
+            cmeta["type"] = "channel"
+            u.put(cid, "", cmeta, as_json(cmeta), parent_id="team")
+            _collect_channel(u, gid, ch)
+            if files_drive is None:
+                try:
+                    ff = g.get_json(f"/teams/{gid}/channels/{cid}/filesFolder")
+                    ref = ff.get("parentReference") if isinstance(ff, dict) else None
+                    did = ref.get("driveId") if isinstance(ref, dict) else None
+                    if isinstance(did, str) and did:
+                        files_drive = (did, "Files")
+                except GraphError as exc:
+                    if exc.status not in (403, 404):
+                        raise
     if files_drive is not None:
         collect_drive(u, files_drive[0], files_drive[1], prefix="Files")
 
