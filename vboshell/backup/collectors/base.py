@@ -54,10 +54,17 @@ class UnitContext:
     log: Callable[[str, str, str], None] = lambda kind, title, message="": None
     counters: UnitCounters = field(default_factory=UnitCounters)
     params: dict[str, Any] = field(default_factory=dict)
+    on_stop: list[Callable[[], None]] = field(default_factory=list)  # run once when a stop is noticed
 
     # --- control ---
     def check_stop(self) -> None:
         if self.stop.is_set():
+            while self.on_stop:  # e.g. store the downloads already finished, so the next run need not repeat them
+                hook = self.on_stop.pop()
+                try:
+                    hook()
+                except Exception as exc:  # noqa: BLE001 - stopping must not fail; the next run reads it again
+                    self.log("Warning", "Stopping: an in-flight item was not stored", str(exc))
             raise StopRequested()
 
     def warn(self, title: str, message: str = "") -> None:
@@ -367,6 +374,19 @@ class Prefetcher:
         out = list(self._q)
         self._q.clear()
         return out
+
+    def finish_on_stop(self, store: Callable[[Any, Any], None]) -> None:
+        """A stop was requested: store the downloads that already completed (their requests are spent; the resumed
+        run then skips them) and cancel the ones still in flight."""
+        queued = list(self._q)
+        self._q.clear()
+        finished = [f.done() and not f.cancelled() for _k, f in queued]
+        for (_key, fut), ok in zip(queued, finished, strict=True):
+            if not ok:
+                fut.cancel()
+        for (key, fut), ok in zip(queued, finished, strict=True):
+            if ok:
+                store(key, fut)
 
     def cancel(self) -> None:
         """Abandon what is still pending (stop requested, or the unit failed)."""

@@ -140,6 +140,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
                 full_path = "/".join(x for x in (folder_of(parent), name) if x)
                 u.repath(iid, folder_of(parent), {"path": full_path})
     pf = Prefetcher()  # versions + content of several files in flight while earlier ones are stored
+    u.on_stop.append(lambda: pf.finish_on_stop(lambda key, fut: _store_file(u, key, fut)))
     for it in changed:
         u.check_stop()
         with u.guard(it.get("name")):

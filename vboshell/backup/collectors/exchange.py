@@ -175,6 +175,7 @@ def collect_mailbox(u: UnitContext) -> None:
     seen: set[str] = set()
     full_folders: dict[str, set[str]] = {}
     pf = Prefetcher()  # MIME downloads of this mailbox kept in flight while earlier ones are stored
+    u.on_stop.append(lambda: pf.finish_on_stop(lambda key, fut: _store_message(u, key, fut)))
     for fid in folders:
         u.check_stop()
         key = f"mail:{fid}"
