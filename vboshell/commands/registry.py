@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import threading
 
 from vboshell.commands.base import Cmdlet
 
@@ -20,6 +21,8 @@ CMDLET_MODULES: list[str] = [
 _by_name: dict[str, type[Cmdlet]] = {}
 _classes: list[type[Cmdlet]] = []
 _loaded = False
+_load_lock = threading.RLock()
+_loading_thread: int | None = None
 
 _VBO_RE = re.compile(r"^(?P<verb>[A-Za-z]+)-VBO(?P<noun>[A-Za-z0-9]+)$")
 
@@ -54,16 +57,27 @@ def register(cls: type[Cmdlet]) -> type[Cmdlet]:
 
 
 def _ensure_loaded() -> None:
-    global _loaded
+    """Import the cmdlet modules once. Another thread (the REPL's warm-up) may be loading them: wait for it, so a
+    lookup never sees a half-filled registry. The loading thread itself re-enters (placeholders consult the
+    registry while it is filled) and gets what is registered so far."""
+    global _loaded, _loading_thread
     if _loaded:
         return
-    _loaded = True
-    for mod in CMDLET_MODULES:
+    me = threading.get_ident()
+    with _load_lock:
+        if _loaded or _loading_thread == me:
+            return
+        _loading_thread = me
         try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:  # a package not yet written must not break the shell
-            if e.name != mod:
-                raise
+            for mod in CMDLET_MODULES:
+                try:
+                    importlib.import_module(mod)
+                except ModuleNotFoundError as e:  # a package not yet written must not break the shell
+                    if e.name != mod:
+                        raise
+            _loaded = True
+        finally:
+            _loading_thread = None
 
 
 def lookup(name: str) -> type[Cmdlet] | None:

@@ -60,7 +60,9 @@ def complete_now(event: KeyPressEvent) -> None:
         return
     common = get_common_complete_suffix(doc, completions)
     if common:
-        b.insert_text(common)
+        # no text-changed event: its handlers (async suggestion/completion rounds) raced with the menu opened below
+        b.insert_text(common, fire_event=False)
+        b.suggestion = None  # what the event would have cleared: a grey suggestion computed for the shorter text
         completions = [c.new_completion_from_position(len(common)) for c in completions]
     b.complete_state = CompletionState(original_document=b.document, completions=completions)
     if not common:

@@ -307,10 +307,12 @@ class Shell:
         """Import the cmdlet modules, tokenizer and parser in the background so the first Tab or keystroke
         does not pause while they load."""
 
+        # prompt_toolkit is imported here, on the main thread: importing it from two threads at once can hand one
+        # of them a partially initialised module (an ImportError at start-up, seen under load)
+        from vboshell.repl import cmdinfo, lexer
+
         def work() -> None:
             try:
-                from vboshell.repl import cmdinfo, lexer
-
                 cmdinfo.command_names(None)
                 lexer.fragments_by_line("Get-VBOJob -Name 'x' | Where-Object { $_.Name -like 'a*' }")
             except Exception:
