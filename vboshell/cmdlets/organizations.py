@@ -4,7 +4,6 @@ the organization's users, groups, members, sites and teams from Microsoft Graph,
 from __future__ import annotations
 
 import dataclasses
-
 import fnmatch
 import re
 import uuid
