@@ -192,20 +192,22 @@ class Evaluator:
         finally:
             self._invoke_depth -= 1
 
+    def _parse_script_block(self, text: str, file: str | None) -> ScriptBlock:
+        """Parse script text into a ScriptBlock; a parse error becomes a PSRuntimeError carrying its ErrorRecord."""
+        from vboshell.language.errors import ParseError
+
+        try:
+            tree = self._parse(text, file)
+        except ParseError as e:
+            from vboshell.runtime.display import parse_error_record
+
+            raise PSRuntimeError(parse_error_record(e)) from None
+        return ScriptBlock(tree, text=text, file=file)
+
     def _invoke_text(self, text: str, raise_errors: bool, file: str | None, input_objects: Any, out: list[Any],
                      nested: bool) -> list[Any]:
         try:
-            try:
-                tree = self._parse(text, file)
-            except Exception as e:  # noqa: BLE001
-                from vboshell.language.errors import ParseError
-
-                if isinstance(e, ParseError):
-                    from vboshell.runtime.display import parse_error_record
-
-                    raise PSRuntimeError(parse_error_record(e)) from None
-                raise
-            sb = ScriptBlock(tree, text=text, file=file)
+            sb = self._parse_script_block(text, file)
             if raise_errors:
                 self.try_depth += 1
                 try:
@@ -257,17 +259,7 @@ class Evaluator:
         code = 0
         self.ctx.exit_requested = False
         try:
-            try:
-                tree = self._parse(text, file)
-            except Exception as e:  # noqa: BLE001
-                from vboshell.language.errors import ParseError
-
-                if isinstance(e, ParseError):
-                    from vboshell.runtime.display import parse_error_record
-
-                    raise PSRuntimeError(parse_error_record(e)) from None
-                raise
-            sb = ScriptBlock(tree, text=text, file=file)
+            sb = self._parse_script_block(text, file)
             self._invoke_depth += 1
             try:
                 self.run_script_block_here(sb, sink.write, None)
