@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_right
+from typing import Any
 
 from vboshell.language import ast as A
 from vboshell.language.errors import ParseError
@@ -80,6 +81,23 @@ class _ExtentContext:
         self.line_starts = line_starts
 
 
+def _lazy_position(slot: Any) -> property:
+    """A line/column property of _LazyExtent backed by the dataclass slot `slot`, resolved on first read."""
+
+    def get(self: _LazyExtent) -> int:
+        try:
+            return slot.__get__(self)  # type: ignore[no-any-return]
+        except AttributeError:
+            self._resolved()
+            return slot.__get__(self)  # type: ignore[no-any-return]
+
+    def set_(self: _LazyExtent, value: int) -> None:
+        self._resolved()
+        slot.__set__(self, value)
+
+    return property(get, set_)
+
+
 class _LazyExtent(A.Extent):
     """An Extent built from its two offsets and the parse's shared context; line/column numbers are computed
     on first use (most are never looked at). It is a real Extent: same fields, same repr/eq; copies and pickles
@@ -121,57 +139,10 @@ class _LazyExtent(A.Extent):
         c = self._c
         self._c = _ExtentContext(c.source, value, c.line_starts)
 
-    @property  # type: ignore[override]
-    def start_line(self) -> int:
-        try:
-            return _SL.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            self._resolved()
-            return _SL.__get__(self)  # type: ignore[no-any-return]
-
-    @start_line.setter
-    def start_line(self, value: int) -> None:
-        self._resolved()
-        _SL.__set__(self, value)
-
-    @property  # type: ignore[override]
-    def start_column(self) -> int:
-        try:
-            return _SC.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            self._resolved()
-            return _SC.__get__(self)  # type: ignore[no-any-return]
-
-    @start_column.setter
-    def start_column(self, value: int) -> None:
-        self._resolved()
-        _SC.__set__(self, value)
-
-    @property  # type: ignore[override]
-    def end_line(self) -> int:
-        try:
-            return _EL.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            self._resolved()
-            return _EL.__get__(self)  # type: ignore[no-any-return]
-
-    @end_line.setter
-    def end_line(self, value: int) -> None:
-        self._resolved()
-        _EL.__set__(self, value)
-
-    @property  # type: ignore[override]
-    def end_column(self) -> int:
-        try:
-            return _EC.__get__(self)  # type: ignore[no-any-return]
-        except AttributeError:
-            self._resolved()
-            return _EC.__get__(self)  # type: ignore[no-any-return]
-
-    @end_column.setter
-    def end_column(self, value: int) -> None:
-        self._resolved()
-        _EC.__set__(self, value)
+    start_line = _lazy_position(_SL)  # type: ignore[assignment]
+    start_column = _lazy_position(_SC)  # type: ignore[assignment]
+    end_line = _lazy_position(_EL)  # type: ignore[assignment]
+    end_column = _lazy_position(_EC)  # type: ignore[assignment]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, A.Extent):
