@@ -378,8 +378,7 @@ class Prefetcher:
     def finish_on_stop(self, store: Callable[[Any, Any], None]) -> None:
         """A stop was requested: store the downloads that already completed (their requests are spent; the resumed
         run then skips them) and cancel the ones still in flight."""
-        queued = list(self._q)
-        self._q.clear()
+        queued = self.drain()
         finished = [f.done() and not f.cancelled() for _k, f in queued]
         for (_key, fut), ok in zip(queued, finished, strict=True):
             if not ok:
@@ -388,11 +387,3 @@ class Prefetcher:
             if ok:
                 store(key, fut)
 
-    def cancel(self) -> None:
-        """Abandon what is still pending (stop requested, or the unit failed)."""
-        while self._q:
-            _key, fut = self._q.popleft()
-            if not fut.cancel() and fut.done() and not fut.cancelled() and fut.exception() is None:
-                res = fut.result()
-                if isinstance(res, _SpooledChunks):
-                    res.close()
