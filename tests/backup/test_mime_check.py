@@ -34,3 +34,26 @@ def test_single_part_and_long_headers_are_not_judged() -> None:
     assert mime_problem(*content_ends([b"Subject: x\r\n\r\nhello"])) is None
     long_head = b"X-Long: " + b"y" * 100_000
     assert mime_problem(*content_ends([long_head])) is None
+
+
+@pytest.mark.parametrize("header", [
+    b'Content-Type: multipart/mixed; boundary="abc 123"',
+    b"content-type: Multipart/Alternative;\r\n\tboundary=plain_token-9",
+    b'Content-Type: multipart/related; type="text/html";\r\n boundary="quo\\"ted"',
+    b"Content-Type: text/plain; boundary=notmultipart",
+    b"Content-Type: multipart/mixed",
+    b"Content-Type: multipart/mixed; boundary*=utf-8''%C3%A9x",
+    b"X-Content-Type: multipart/mixed; boundary=fake",
+    b"Subject: no content type",
+])
+def test_boundary_reader_agrees_with_the_email_package(header: bytes) -> None:
+    """The fast boundary reader used on every message gives what Python's email package gives."""
+    import email.parser
+    import email.policy
+
+    from vboshell.backup.collectors.exchange import _multipart_boundary
+
+    block = b"From: a@b.c\r\n" + header + b"\r\nMIME-Version: 1.0\r\n\r\n"
+    msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(block)
+    expected = msg.get_boundary() if msg.get_content_type().startswith("multipart/") else None
+    assert _multipart_boundary(block) == expected

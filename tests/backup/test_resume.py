@@ -77,7 +77,7 @@ def test_stop_then_resume_without_redownload(fresh_env: Any) -> None:
 def test_sigkill_then_resume(fresh_env: Any) -> None:
     env = fresh_env
     job = env.job()
-    env.sb.configure_faults(latency_ms=(15.0, 25.0))
+    env.sb.configure_faults(latency_ms=(40.0, 60.0))
     env.sb.reset_counters()
     code = ("import sys; from vboshell.store.catalog import Catalog; from vboshell.backup.runner import JobRunner; "
             f"c = Catalog.default(); JobRunner(c.get_job('{job.id}'), c).run()")

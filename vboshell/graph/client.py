@@ -151,6 +151,7 @@ class GraphClient:
         self._http2 = http2
         self._transport = transport
         self._client: Any = None
+        self._wire: Any = None  # the AiohttpTransport this client made (requests skip httpx's client layers)
         self._graph_host = urlsplit(self.base_url).netloc.lower()
         self._sleep = sleep or asyncio.sleep
         self._token_lock: asyncio.Lock | None = None
@@ -176,7 +177,8 @@ class GraphClient:
             proxy = c.proxy or proxy_from_env(self.base_url)
             transport = self._transport
             if transport is None and proxy is None and transport_choice() == "aiohttp":
-                transport = AiohttpTransport(verify=ssl_context(c.cloud.ca_bundle), limit=self.policy.max_connections)
+                transport = self._wire = AiohttpTransport(verify=ssl_context(c.cloud.ca_bundle),
+                                                          limit=self.policy.max_connections)
             kw: dict[str, Any] = {"transport": transport} if transport is not None else {}
             self._client = httpx.AsyncClient(
                 verify=ssl_context(c.cloud.ca_bundle), proxy=proxy, http2=http2,
@@ -213,6 +215,7 @@ class GraphClient:
         if self._client is not None:
             await self._client.aclose()
             self._client = None
+            self._wire = None
         if self._own_tokens:
             self.tokens.close()
 
@@ -261,7 +264,13 @@ class GraphClient:
                 req = client.build_request(method, full, params=params, headers=h, json=json, content=content)
                 self.stats.requests += 1
                 try:
-                    resp = await client.send(req, stream=stream)
+                    if self._wire is not None:  # straight to our wire: no cookie jar, auth flow or redirect loop
+                        resp = await self._wire.handle_async_request(req)
+                        resp.request = req
+                        if not stream:
+                            await resp.aread()
+                    else:
+                        resp = await client.send(req, stream=stream)
                 except (httpx.TransportError, httpx.TimeoutException) as exc:
                     last_error = GraphConnectionError(
                         f"Cannot reach {urlsplit(full).netloc}: {type(exc).__name__}: {exc}".rstrip(": "),

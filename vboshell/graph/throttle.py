@@ -17,13 +17,13 @@ __all__ = ["ThrottlePolicy", "TokenBucket", "Throttle", "classify", "Resource"]
 class ThrottlePolicy:
     """Limits we keep ourselves under. Defaults stay below Microsoft's documented limits:
     Outlook 10,000 requests / 10 min / mailbox (we allow burst + rate*600 ≈ 9,600) and 4 concurrent per mailbox;
-    SharePoint/OneDrive resource units (≈ 1,250 RU/min for a small tenant, we use ~1,000);
+    SharePoint/OneDrive resource units (≈ 1,250 RU/min for a small tenant; we use 1,080, Corso 1,200);
     directory reads ~ 150/s. `time_scale` multiplies every rate (tests against an accelerated emulator)."""
 
     mailbox_rate: float = 15.0  # requests per second per mailbox
     mailbox_burst: float = 600.0
     mailbox_concurrency: int = 4
-    sharepoint_rate: float = 16.0  # resource units per second per tenant
+    sharepoint_rate: float = 18.0  # resource units per second per tenant (1,080/min: 90 % of the smallest limit)
     sharepoint_burst: float = 300.0
     directory_rate: float = 150.0
     directory_burst: float = 300.0

@@ -4,6 +4,7 @@ Memory use is bounded by a few maximum-size chunks whatever the size of the cont
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, Union
 
@@ -57,6 +58,24 @@ def iter_chunks(content: Content) -> Iterator[bytes]:
         for ch in cdc.cut_buf(content):
             yield bytes(ch.data)
         return
+    if not hasattr(content, "read"):
+        # most items (mail, small files) arrive as a few byte strings smaller than one chunk: join them instead
+        # of starting the streaming chunker, whose buffers are sized for the largest chunk
+        it = iter(content)  # type: ignore[arg-type]
+        head: list[bytes] = []
+        n = 0
+        for part in it:
+            if isinstance(part, str):
+                part = part.encode("utf-8")
+            head.append(part)
+            n += len(part)
+            if n > MIN_SIZE:
+                break
+        else:
+            if n:
+                yield b"".join(head)
+            return
+        content = itertools.chain(head, it)
     stream = content if hasattr(content, "read") else IterableReader(content)  # type: ignore[arg-type]
     cdc = FastCDC(AVG_SIZE, min_size=MIN_SIZE, max_size=MAX_SIZE, normalized_chunking=1)
     for ch in cdc.cut_stream(stream):

@@ -7,6 +7,7 @@ import base64
 import email.parser
 import email.policy
 import email.utils
+import re
 from typing import Any
 
 from vboshell.backup.collectors.base import (
@@ -241,6 +242,31 @@ def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | No
     u.put(mid, folder, md, content, change_key=ck, parent_id=fid)
 
 
+_CONTENT_TYPE = re.compile(rb"^content-type[ \t]*:[ \t]*((?:[^\r\n]|\r?\n[ \t])*)", re.I | re.M)
+_BOUNDARY = re.compile(r'boundary[ \t]*=[ \t]*(?:"((?:[^"\\]|\\.)*)"|([^;\s]+))', re.I)
+
+
+def _multipart_boundary(header_block: bytes) -> str | None:
+    """The boundary of a multipart message from its header block (None: not multipart, or none given). A regular
+    expression reads the common forms; an RFC 2231-encoded parameter goes through the email package."""
+    m = _CONTENT_TYPE.search(header_block)
+    if m is None:
+        return None
+    value = re.sub(rb"\r?\n[ \t]", b" ", m.group(1)).decode("latin-1")
+    if not value.strip().lower().startswith("multipart/"):
+        return None
+    if "boundary*" in value.lower():
+        try:
+            msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(header_block)
+            return msg.get_boundary()
+        except Exception:  # noqa: BLE001 - headers that do not parse are stored as they are
+            return None
+    b = _BOUNDARY.search(value)
+    if b is None:
+        return None
+    return re.sub(r"\\(.)", r"\1", b.group(1)) if b.group(1) is not None else b.group(2)
+
+
 def mime_problem(head: bytes, tail: bytes, size: int) -> str | None:
     """Why a MIME message body looks cut short, or None. Cheap checks on its first and last bytes only: the
     header block must end with an empty line, and a multipart message must end with its closing boundary
@@ -250,16 +276,10 @@ def mime_problem(head: bytes, tail: bytes, size: int) -> str | None:
         if size <= len(head):  # the whole message is in view (else: headers longer than the window, not judged)
             return f"{size} bytes of headers with no end of the header block (no body)"
         return None
-    try:
-        msg = email.parser.BytesHeaderParser(policy=email.policy.default).parsebytes(head[:sep + 4])
-        if not msg.get_content_type().startswith("multipart/"):
-            return None
-        boundary = msg.get_boundary()
-    except Exception:  # noqa: BLE001 - headers that do not parse are stored as they are
-        return None
+    boundary = _multipart_boundary(head[:sep + 4])
     if not boundary:
         return None
-    close = b"--" + boundary.encode("utf-8", "surrogateescape") + b"--"
+    close = b"--" + boundary.encode("latin-1", "replace") + b"--"
     if close not in tail:
         return f"the multipart body ends after {size} bytes without its closing boundary"
     return None
