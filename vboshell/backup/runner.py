@@ -85,6 +85,35 @@ def _stats_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> d
     return d
 
 
+class _Lanes:
+    """Which work unit runs next. Mailbox units and OneDrive/SharePoint units draw on different Graph budgets (each
+    mailbox's own limits; the tenant's SharePoint resource units), so both kinds run side by side: SharePoint-side
+    units keep up to a third of the workers (their downloads are prefetched, a few units fill the budget) and the
+    rest go to mailboxes; a lane with nothing left lends its workers to the other. In job order within a lane."""
+
+    SHAREPOINT_LANE = (ONEDRIVE, SHAREPOINT)
+
+    def __init__(self, units: list[WorkUnit], workers: int) -> None:
+        from collections import deque
+
+        self._sp = deque(u for u in units if u.service in self.SHAREPOINT_LANE)
+        self._other = deque(u for u in units if u.service not in self.SHAREPOINT_LANE)
+        self._sp_share = max(1, workers // 3)
+        self._sp_running = 0
+
+    def next(self) -> WorkUnit | None:
+        if self._sp and (self._sp_running < self._sp_share or not self._other):
+            self._sp_running += 1
+            return self._sp.popleft()
+        if self._other:
+            return self._other.popleft()
+        return None
+
+    def finished(self, u: WorkUnit) -> None:
+        if u.service in self.SHAREPOINT_LANE:
+            self._sp_running -= 1
+
+
 class JobAlreadyRunning(RuntimeError):
     """Another run of the same job holds its lock."""
 
@@ -365,19 +394,26 @@ class JobRunner:
                 self._log("Info", "Resuming the interrupted restore point",
                           "Items stored by the interrupted run are reused, not downloaded again.")
             remaining = {obj: len(us) for obj, us in by_obj.items()}
-            pool = ThreadPoolExecutor(max_workers=max(1, self.workers), thread_name_prefix="vbo-unit")
+            workers = max(1, self.workers)
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vbo-unit")
+            lanes = _Lanes(units, workers)
             futures: dict[Future, WorkUnit] = {}
             try:
-                for u in units:
-                    g = g_ex if u.service in (EXCHANGE, ARCHIVE, TEAMS) else g_sp
-                    futures[pool.submit(self._run_unit, writer, u, g)] = u
-                pending = set(futures)
+                pending: set[Future] = set()
                 last_tick = 0.0
                 last_checkpoint = time.monotonic()
-                while pending:
+                while True:
+                    while len(pending) < workers and (u := lanes.next()) is not None:
+                        g = g_ex if u.service in (EXCHANGE, ARCHIVE, TEAMS) else g_sp
+                        f = pool.submit(self._run_unit, writer, u, g)
+                        futures[f] = u
+                        pending.add(f)
+                    if not pending:
+                        break
                     done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
                     for f in done:
                         u = futures[f]
+                        lanes.finished(u)
                         self.progress.units_done += 1
                         remaining[u.obj] -= 1
                         if remaining[u.obj] == 0:

@@ -29,7 +29,7 @@ class ThrottlePolicy:
     directory_burst: float = 300.0
     default_rate: float = 200.0
     default_burst: float = 400.0
-    max_connections: int = 16  # HTTP/1.1 pool: httpcore checks every pooled connection on each request (O(n) CPU)
+    max_connections: int = 64  # HTTP/1.1 keep-alive pool: 16 mailboxes x 4 concurrent requests, plus downloads
     max_attempts: int = 6  # total tries per request (throttling and transient errors)
     backoff_base: float = 0.5  # seconds; doubles per attempt, with full jitter
     backoff_max: float = 30.0
@@ -103,6 +103,8 @@ def classify(url: str, method: str = "GET") -> Resource:
     """Map a Graph URL (absolute or relative) to its throttling resource."""
     parts = urlsplit(url)
     path = parts.path
+    if ".sharepoint." in (parts.hostname or ""):  # pre-authenticated download/upload URLs count as SharePoint use
+        return Resource("sharepoint", "sharepoint", 2.0 if method.upper() in ("POST", "PUT", "PATCH", "DELETE") else 1.0)
     m = re.match(r"^/(?:v1\.0|beta)(/.*)$", path)
     if m:
         path = m.group(1)

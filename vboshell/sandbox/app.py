@@ -15,6 +15,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
@@ -64,6 +65,11 @@ class Route:
         rx = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", rx)
         self.regex = re.compile("^" + rx + "$")
         self.name = self.name or f"{self.method} {self.pattern}"
+
+
+# the application (client id) of the Graph request being handled: pre-authenticated download URLs minted while
+# handling it carry it, so their downloads are charged to that application's SharePoint budget as on the service
+REQUEST_APP: ContextVar[str] = ContextVar("REQUEST_APP", default="download")
 
 
 class Ctx:
@@ -413,6 +419,7 @@ class SandboxApp:
                                                    'error_description="The access token has expired"'}, headers)
         query = dict(parse_qsl(qs, keep_blank_values=True))
         ctx = Ctx(self, method, rest, query, headers, body, claims)
+        REQUEST_APP.set(ctx.client_id)
         ctx.version = version
         try:
             with self.tenant.lock:

@@ -79,7 +79,10 @@ def item_json(app: SandboxApp, d: Drive, it: Item, sel: set[str] | None, *, delt
 
 
 def download_url(app: SandboxApp, d: Drive, it: Item) -> str:
-    tok = app.sign({"k": "dl", "d": d.id, "i": it.idx, "v": it.version, "exp": time.time() + 3600})
+    from vboshell.sandbox.app import REQUEST_APP
+
+    tok = app.sign({"k": "dl", "d": d.id, "i": it.idx, "v": it.version, "exp": time.time() + 3600,
+                    "app": REQUEST_APP.get()})
     return f"{app.base_url}/_download/{tok}"
 
 

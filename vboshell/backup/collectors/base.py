@@ -320,15 +320,16 @@ def content_ends(content: list[bytes] | _SpooledChunks, n: int = 1 << 16) -> tup
     return b"".join(head_parts)[:n], b"".join(reversed(tail_parts))[-n:], size
 
 
-async def fetch_content(aio: Any, url: str) -> list[bytes] | _SpooledChunks:
-    """The whole body of a download: its chunks in memory up to SPILL_BYTES, beyond that in a temporary file."""
+async def fetch_content(aio: Any, url: str, resource: Any = None) -> list[bytes] | _SpooledChunks:
+    """The whole body of a download: its chunks in memory up to SPILL_BYTES, beyond that in a temporary file.
+    `resource`: the throttling budget it draws on when the URL does not say (a drive's pre-authenticated URL)."""
     import tempfile
 
     parts: list[bytes] = []
     n = 0
     f = None
     try:
-        async for chunk in aio.stream(url):
+        async for chunk in aio.stream(url, resource=resource):
             if f is None:
                 parts.append(chunk)
                 n += len(chunk)

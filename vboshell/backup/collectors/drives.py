@@ -15,6 +15,11 @@ from vboshell.backup.collectors.base import (
     required_id,
 )
 from vboshell.graph.errors import GraphError
+from vboshell.graph.throttle import Resource
+
+# a file's download (its pre-authenticated URL, or /content and the redirect it answers with) is charged to the
+# tenant's SharePoint resource units like any other OneDrive/SharePoint request
+SHAREPOINT_DOWNLOAD = Resource("sharepoint", "sharepoint", 1.0)
 
 KEEP = ("id", "name", "size", "createdDateTime", "lastModifiedDateTime", "eTag", "cTag", "webUrl", "createdBy",
         "lastModifiedBy", "file", "folder", "package", "fileSystemInfo", "shared", "description")
@@ -180,10 +185,10 @@ async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> tuple[list
         vers = None
     content_url = f"/drives/{drive_id}/items/{iid}/content"
     try:
-        return vers, await fetch_content(aio, url)
+        return vers, await fetch_content(aio, url, SHAREPOINT_DOWNLOAD)
     except GraphError as exc:
         if exc.status in (401, 403) and url != content_url:  # an expired pre-authenticated URL: ask Graph again
-            return vers, await fetch_content(aio, content_url)
+            return vers, await fetch_content(aio, content_url, SHAREPOINT_DOWNLOAD)
         raise
 
 
