@@ -66,8 +66,9 @@ def test_stop_then_resume_without_redownload(fresh_env: Any) -> None:
     assert any(e.title == "Resuming the interrupted restore point" for e in env.logs(s2))
     d2 = _downloads(env.sb)
     total = _content_items(env.sb)
-    # what the stopped run stored is not downloaded again (a few in-flight downloads may be repeated)
-    assert d1 + d2 <= total + 24, (d1, d2, total)
+    # what the stopped run stored is not downloaded again; the downloads in flight when the stop landed are
+    # cancelled and fetched again (up to 4 per mailbox and PREFETCH_DEPTH per drive can be on the wire)
+    assert d1 + d2 <= total + 48, (d1, d2, total)
     assert d2 < total - 40, (d1, d2, total)
     compare_with_truth(env.sb, env.repo())
     rps = env.repo().restore_points(job_id=job.id)

@@ -104,11 +104,13 @@ class DeltaRound:
     incremental run. An expired token raises DeltaResyncRequired (its `.location`, when Graph gives one, is the
     fresh enumeration URL); the caller drops the token and runs a full round."""
 
-    def __init__(self, client: GraphClient, url: str, params: dict[str, Any] | None, headers: dict[str, str] | None):
+    def __init__(self, client: GraphClient, url: str, params: dict[str, Any] | None, headers: dict[str, str] | None,
+                 first_page: dict[str, Any] | None = None):
         self._client = client
         self.url = url
         self._params = params
         self._headers = headers
+        self._first_page = first_page  # the answer to the first request, when it was fetched ahead of time
         self.delta_link: str | None = None
         self.pages = 0
 
@@ -116,7 +118,10 @@ class DeltaRound:
         next_url: str | None = self.url
         params = self._params
         while next_url:
-            data = await self._client.get_json(next_url, params=params, headers=self._headers)
+            if self._first_page is not None:
+                data, self._first_page = self._first_page, None
+            else:
+                data = await self._client.get_json(next_url, params=params, headers=self._headers)
             params = None
             self.pages += 1
             yield list(data.get("value") or [])
@@ -377,9 +382,10 @@ class GraphClient:
                     return
 
     def delta(self, url: str, *, params: dict[str, Any] | None = None,
-              headers: dict[str, str] | None = None) -> DeltaRound:
-        """A delta round from a first URL (`/users/{id}/mailFolders/{fid}/messages/delta`) or a saved deltaLink."""
-        return DeltaRound(self, url, params, headers)
+              headers: dict[str, str] | None = None, first_page: dict[str, Any] | None = None) -> DeltaRound:
+        """A delta round from a first URL (`/users/{id}/mailFolders/{fid}/messages/delta`) or a saved deltaLink.
+        `first_page`: the JSON answer to that first request when it was already fetched (prefetching)."""
+        return DeltaRound(self, url, params, headers, first_page)
 
     # ------------------------------------------------------------------ $batch
     async def batch(self, requests: list[BatchRequest], *, max_attempts: int | None = None) -> dict[str, BatchResponse]:

@@ -7,6 +7,8 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from vboshell.store.db import enable_wal
+
 SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE packs(name TEXT PRIMARY KEY, size INTEGER NOT NULL, created REAL NOT NULL);
@@ -59,7 +61,7 @@ def connect(db_path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     con = sqlite3.connect(str(db_path), timeout=30.0, isolation_level=None, check_same_thread=False)
     con.execute("PRAGMA busy_timeout=30000")
     if not readonly:
-        con.execute("PRAGMA journal_mode=WAL")
+        enable_wal(con)
     con.execute("PRAGMA synchronous=FULL")
     con.execute("PRAGMA foreign_keys=OFF")
     return con

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from vboshell.store import secrets as _secrets
+from vboshell.store.db import enable_wal
 from vboshell.store.records import (
     EncryptionKeyRecord,
     JobRecord,
@@ -184,7 +185,7 @@ class Catalog:
             con = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
             con.row_factory = sqlite3.Row
             con.execute("PRAGMA busy_timeout=30000")
-            con.execute("PRAGMA journal_mode=WAL")
+            enable_wal(con)
             con.execute("PRAGMA synchronous=FULL")
             self._tls.con = con
             self._tls.pid = os.getpid()

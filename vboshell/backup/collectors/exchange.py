@@ -54,15 +54,24 @@ def _paths(folders: dict[str, tuple[str, str | None]]) -> dict[str, str]:
     return out
 
 
+def _reader(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str,
+            headers: dict[str, str] | None = None) -> DeltaReader:
+    """The delta reader of one container, from its saved token (or from the start)."""
+    token, _extra = u.get_state(key)
+    return DeltaReader(u, what, token, first_url, params, headers=headers)
+
+
 def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, reader: DeltaReader | None = None):
     """Yield (item, full_round) of a container's delta (expired tokens restart a full round, see DeltaReader);
     the new delta link is left in u.params['_link']."""
-    token, _extra = u.get_state(key)
-    rd = DeltaReader(u, what, token, first_url, params, headers=headers)
+    rd = reader or _reader(u, key, first_url, params, what, headers)
     for it in rd:
         yield it, rd.full
     u.params["_link"] = rd.link
+
+
+FOLDERS_AHEAD = 3  # a mailbox's next containers whose first delta page is requested while one is being read
 
 
 def _folder_rows(u: UnitContext, rows: list[dict[str, Any]], prev: dict[str, Any]
@@ -177,7 +186,21 @@ def collect_mailbox(u: UnitContext) -> None:
     full_folders: dict[str, set[str]] = {}
     pf = Prefetcher()  # MIME downloads of this mailbox kept in flight while earlier ones are stored
     u.on_stop.append(lambda: pf.finish_on_stop(lambda key, fut: _store_message(u, key, fut)))
-    for fid in folders:
+    # every container's delta reader, in order; the next few containers' first pages are requested ahead, so
+    # the mailbox's concurrency slots serve several folders at once (an incremental run is mostly these requests)
+    readers: list[DeltaReader] = [
+        _reader(u, f"mail:{fid}", f"/users/{uid}/mailFolders/{fid}/messages/delta", {"$select": MESSAGE_FIELDS},
+                f"folder '{paths[fid]}'", PAGE_PREFER) for fid in folders]
+    readers += [_reader(u, "contacts", f"/users/{uid}/contacts/delta", None, "Contacts"),
+                _reader(u, "events", f"/users/{uid}/events/delta", None, "Calendar")]
+    u.on_stop.append(lambda: [rd.cancel() for rd in readers])
+
+    def ahead(i: int) -> DeltaReader:
+        for rd in readers[i + 1:i + 1 + FOLDERS_AHEAD]:
+            rd.prefetch()
+        return readers[i]
+
+    for i, fid in enumerate(folders):
         u.check_stop()
         key = f"mail:{fid}"
         had = u.had_state(key)
@@ -185,8 +208,7 @@ def collect_mailbox(u: UnitContext) -> None:
         ids_this: set[str] = set()
         was_full = False
         failed_before = u.counters.failed
-        for msg, full in _delta_items(u, key, f"/users/{uid}/mailFolders/{fid}/messages/delta",
-                                      {"$select": MESSAGE_FIELDS}, f"folder '{paths[fid]}'", PAGE_PREFER):
+        for msg, full in _delta_items(u, key, "", None, "", reader=ahead(i)):
             u.check_stop()
             was_full = full
             with u.guard(msg.get("subject") if isinstance(msg, dict) else msg):
@@ -217,8 +239,8 @@ def collect_mailbox(u: UnitContext) -> None:
         ok = u.counters.failed == failed_before and fid not in malformed
         u.set_state(key, link if ok else None, {"path": paths[fid]})
     _end_folders(u, "mail:folders", folders, paths, removed, seen, full_folders)
-    _collect_simple(u, "contacts", f"/users/{uid}/contacts/delta", "contact", "Contacts")
-    _collect_simple(u, "events", f"/users/{uid}/events/delta", "event", "Calendar")
+    _collect_simple(u, "contacts", "contact", "Contacts", ahead(len(folders)))
+    _collect_simple(u, "events", "event", "Calendar", ahead(len(folders) + 1))
 
 
 def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None, str], fut: Any) -> None:
@@ -285,13 +307,13 @@ def mime_problem(head: bytes, tail: bytes, size: int) -> str | None:
     return None
 
 
-def _collect_simple(u: UnitContext, key: str, url: str, kind: str, folder: str) -> None:
+def _collect_simple(u: UnitContext, key: str, kind: str, folder: str, reader: DeltaReader) -> None:
     had = u.had_state(key)
     failed_before = u.counters.failed
     seen: set[str] = set()
     was_full = False
     try:
-        for it, full in _delta_items(u, key, url, None, folder):
+        for it, full in _delta_items(u, key, "", None, folder, reader=reader):
             u.check_stop()
             was_full = full
             with u.guard((it.get("displayName") or it.get("subject")) if isinstance(it, dict) else it):
