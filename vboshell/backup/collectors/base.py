@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +15,9 @@ from typing import Any
 from vboshell.repository import ObjectRef, Writer
 
 MALFORMED = (TypeError, AttributeError, ValueError, KeyError, UnicodeError)
+# how long "this user has no OneDrive / no archive mailbox" is trusted by incremental runs before Graph is asked
+# again (full runs always ask; a known drive or archive is used until Graph says it is gone)
+DISCOVERY_TTL_SECONDS = float(os.environ.get("VBOSHELL_DISCOVERY_TTL", str(24 * 3600)))
 
 
 class StopRequested(Exception):
@@ -90,6 +95,23 @@ class UnitContext:
 
     def set_state(self, key: str, token: str | None, extra: Any = None) -> None:
         self.writer.set_delta_state(self.obj, key, token, extra)
+
+    # --- discovery look-ups remembered between runs ---
+    def recall(self, key: str) -> dict[str, Any] | None:
+        """What an earlier run found out about this object (e.g. its OneDrive's id, whether it has an archive
+        mailbox), so an incremental run need not ask Graph again; None on a full run, when unknown, or when a
+        negative answer ("none") is older than DISCOVERY_TTL_SECONDS. `remember()` stores it."""
+        if self.full:
+            return None
+        _tok, extra = self.get_state(key)
+        if not isinstance(extra, dict) or "value" not in extra:
+            return None
+        if extra["value"] is None and time.time() - float(extra.get("checked") or 0) > DISCOVERY_TTL_SECONDS:
+            return None
+        return extra
+
+    def remember(self, key: str, value: Any) -> None:
+        self.set_state(key, None, {"value": value, "checked": time.time()})
 
     # --- stored items ---
     def stored(self, item_id: str) -> tuple[str | None, str | None] | None:

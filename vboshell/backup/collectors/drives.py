@@ -27,15 +27,30 @@ KEEP = ("id", "name", "size", "createdDateTime", "lastModifiedDateTime", "eTag",
 
 def collect_onedrive(u: UnitContext) -> None:
     uid = u.obj.external_id
+    known = u.recall("onedrive:drive")
+    if known is not None:
+        drive = known["value"]
+        if not drive:
+            raise UnitSkipped("no OneDrive (as of the last check)")
+        try:
+            collect_drive(u, drive["id"], drive["name"], prefix="")
+            return
+        except GraphError as exc:
+            if exc.status not in (404, 410):
+                raise
+            # the remembered drive is gone (OneDrive re-provisioned or removed): look it up again
     try:
         drive = u.graph.get_json(f"/users/{uid}/drive", params={"$select": "id,name,driveType,webUrl"})
     except GraphError as exc:
         if exc.status == 404:
+            u.remember("onedrive:drive", None)
             if u.params.get("explicit"):
                 raise UnitWarning(f"OneDrive is not provisioned for this user ({exc.code}).") from None
             raise UnitSkipped("no OneDrive") from None
         raise
-    collect_drive(u, drive["id"], drive.get("name") or "OneDrive", prefix="")
+    name = drive.get("name") or "OneDrive"
+    u.remember("onedrive:drive", {"id": drive["id"], "name": name})
+    collect_drive(u, drive["id"], name, prefix="")
 
 
 def _kind(it: dict[str, Any]) -> str:

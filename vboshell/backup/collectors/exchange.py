@@ -348,22 +348,40 @@ def _collect_simple(u: UnitContext, key: str, kind: str, folder: str, reader: De
 # --------------------------------------------------------------------------------------------------------------
 # Archive mailbox (mailbox import/export API)
 
-def collect_archive(u: UnitContext) -> None:
-    uid = u.obj.external_id
-    g = u.graph
+def _archive_id(u: UnitContext) -> str:
+    """The user's archive mailbox id, from Graph (and remembered for the next runs); UnitSkipped when none."""
     try:
-        info = g.get_json(f"/users/{uid}/settings/exchange")
+        info = u.graph.get_json(f"/users/{u.obj.external_id}/settings/exchange")
     except GraphError as exc:
         if _no_mailbox(exc):
+            u.remember("archive:mailbox", None)
             raise UnitSkipped("no mailbox") from None
         raise
     mbx = info.get("inPlaceArchiveMailboxId") or info.get("archiveMailboxId")
     if not mbx:
+        u.remember("archive:mailbox", None)
         raise UnitSkipped("no archive mailbox")
     if not isinstance(mbx, str):
         raise UnitWarning(f"The mailbox settings returned a malformed archive mailbox id ({mbx!r}); retried next run.")
+    u.remember("archive:mailbox", mbx)
+    return mbx
+
+
+def collect_archive(u: UnitContext) -> None:
+    g = u.graph
+    known = u.recall("archive:mailbox")
+    if known is not None and not known["value"]:
+        raise UnitSkipped("no archive mailbox (as of the last check)")
+    mbx = known["value"] if known is not None else _archive_id(u)
     base = f"/admin/exchange/mailboxes/{mbx}"
-    rows = list(g.paged(f"{base}/folders/delta"))
+    try:
+        rows = list(g.paged(f"{base}/folders/delta"))
+    except GraphError as exc:
+        if known is None or exc.status not in (404, 410):
+            raise
+        mbx = _archive_id(u)  # the remembered archive is gone: ask again
+        base = f"/admin/exchange/mailboxes/{mbx}"
+        rows = list(g.paged(f"{base}/folders/delta"))
     _t, prev = u.get_state("xmail:folders")
     prev = prev or {}
     folders, _meta, incomplete, malformed = _folder_rows(u, rows, prev)
