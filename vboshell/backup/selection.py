@@ -79,26 +79,43 @@ def resolve(job: Any, graph: Any, organization_id: str, log: Callable[[str, str]
         for u in us:
             units.setdefault(u.key, u)
 
-    def org_units(fl: dict[str, bool]) -> list[WorkUnit]:
+    def users(fl: dict[str, bool]) -> list[WorkUnit]:
         out: list[WorkUnit] = []
-        if fl.get("Mailbox") or fl.get("ArchiveMailbox") or fl.get("OneDrive"):
-            for page in directory.list_users(graph):
-                for u in page:
-                    upn = u.get("userPrincipalName") or ""
-                    if "#EXT#" in upn:
-                        continue  # guests have no mailbox or OneDrive in this tenant
-                    out += _user_units(u["id"], u.get("displayName") or upn, organization_id,
-                                       {k: fl.get(k, False) for k in ("Mailbox", "ArchiveMailbox", "OneDrive")}, False)
-        if fl.get("Sites"):
-            for s in directory.list_sites(graph, include_personal=False):
-                if directory.is_personal_site(s):
-                    continue
-                out.append(WorkUnit(ObjectRef("site", s["id"], s.get("displayName") or s.get("name") or s.get("webUrl"),
-                                              organization_id), SHAREPOINT))
-        if fl.get("Teams"):
-            for t in directory.list_teams(graph):
-                out.append(WorkUnit(ObjectRef("team", t["id"], t.get("displayName") or t["id"], organization_id), TEAMS))
+        for page in directory.list_users(graph):
+            for u in page:
+                upn = u.get("userPrincipalName") or ""
+                if "#EXT#" in upn:
+                    continue  # guests have no mailbox or OneDrive in this tenant
+                out += _user_units(u["id"], u.get("displayName") or upn, organization_id,
+                                   {k: fl.get(k, False) for k in ("Mailbox", "ArchiveMailbox", "OneDrive")}, False)
         return out
+
+    def sites() -> list[WorkUnit]:
+        return [WorkUnit(ObjectRef("site", s["id"], s.get("displayName") or s.get("name") or s.get("webUrl"),
+                                   organization_id), SHAREPOINT)
+                for s in directory.list_sites(graph, include_personal=False) if not directory.is_personal_site(s)]
+
+    def teams() -> list[WorkUnit]:
+        return [WorkUnit(ObjectRef("team", t["id"], t.get("displayName") or t["id"], organization_id), TEAMS)
+                for t in directory.list_teams(graph)]
+
+    def org_units(fl: dict[str, bool]) -> list[WorkUnit]:
+        """The organization's objects; users, sites and teams are listed at the same time (each listing is a few
+        requests that only wait on Graph)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        listings: list[Callable[[], list[WorkUnit]]] = []
+        if fl.get("Mailbox") or fl.get("ArchiveMailbox") or fl.get("OneDrive"):
+            listings.append(lambda: users(fl))
+        if fl.get("Sites"):
+            listings.append(sites)
+        if fl.get("Teams"):
+            listings.append(teams)
+        if len(listings) <= 1:
+            return [u for f in listings for u in f()]
+        with ThreadPoolExecutor(max_workers=len(listings), thread_name_prefix="vbo-resolve") as ex:
+            futures = [ex.submit(f) for f in listings]
+            return [u for fut in futures for u in fut.result()]
 
     def item_units(item: dict[str, Any]) -> list[WorkUnit]:
         t = str(item.get("Type") or "").lower()
