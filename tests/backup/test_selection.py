@@ -46,3 +46,26 @@ def test_resolution(env: Any) -> None:
     assert _units(env, _Job([make_item("Site", id=site["id"], name="S")])) == {("site", site["id"], "SharePoint")}
     personal = _units(env, _Job([make_item("PersonalSites", name="P")]))
     assert personal and {s for *_x, s in personal} == {"OneDrive"}
+
+
+def test_lanes_keep_mailbox_and_sharepoint_units_side_by_side() -> None:
+    """The runner's unit order: SharePoint-side units hold at most a third of the workers while mailbox units are
+    waiting, and take all of them once no mailbox unit is left."""
+    from vboshell.backup.runner import _Lanes
+    from vboshell.backup.selection import EXCHANGE, ONEDRIVE, SHAREPOINT, WorkUnit
+    from vboshell.repository import ObjectRef
+
+    units = [WorkUnit(ObjectRef("user", f"u{i}", f"U{i}", "o"), svc) for i in range(6) for svc in (EXCHANGE, ONEDRIVE)]
+    units.append(WorkUnit(ObjectRef("site", "s", "S", "o"), SHAREPOINT))
+    lanes = _Lanes(units, workers=6)  # two workers for the SharePoint lane
+    first = [lanes.next() for _ in range(6)]
+    assert [u.service for u in first].count(ONEDRIVE) == 2
+    assert [u.service for u in first].count(EXCHANGE) == 4
+    od = next(u for u in first if u.service == ONEDRIVE)
+    lanes.finished(od)
+    assert lanes.next().service == ONEDRIVE  # its lane is below its share again
+    rest = []
+    while (u := lanes.next()) is not None:  # mailbox units first, then every SharePoint-side unit
+        rest.append(u.service)
+    assert rest == [EXCHANGE, EXCHANGE, ONEDRIVE, ONEDRIVE, ONEDRIVE, SHAREPOINT]
+    assert sum(1 for u in units if u.service == EXCHANGE) == 6

@@ -86,6 +86,25 @@ def test_delta_link_and_resync() -> None:
     assert err.status == 410 and err.code == "SyncStateNotFound" and err.location.endswith("/x/delta")
 
 
+def test_delta_round_from_a_prefetched_first_page() -> None:
+    """A round given its first page (fetched ahead) does not request it again and follows its nextLink."""
+    seen: list[str] = []
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        seen.append(str(req.url))
+        return httpx.Response(200, json={"value": [{"id": "b"}], "@odata.deltaLink": f"{G}/x/delta?$deltatoken=2"})
+
+    async def go():
+        async with make(handler) as g:
+            first = {"value": [{"id": "a"}], "@odata.nextLink": f"{G}/x/delta?$skiptoken=1"}
+            rnd = g.delta("/x/delta", first_page=first)
+            return [i["id"] async for i in rnd], rnd.delta_link, rnd.pages
+
+    items, link, pages = run(go())
+    assert items == ["a", "b"] and link.endswith("deltatoken=2") and pages == 2
+    assert seen == [f"{G}/x/delta?$skiptoken=1"]
+
+
 def test_retry_after_pauses_resource() -> None:
     times: list[float] = []
 
@@ -232,6 +251,8 @@ def test_classify_and_bucket() -> None:
     assert classify(f"{G}/users/A/mailFolders/inbox/messages").key == "mailbox:a"
     assert classify("/sites/x/lists?$expand=fields").cost == 2.0
     assert classify("/groups?$top=5").service == "directory"
+    dl = classify("https://contoso-my.sharepoint.com/personal/a/_layouts/15/download.aspx?UniqueId=1&tempauth=x")
+    assert (dl.service, dl.key, dl.cost) == ("sharepoint", "sharepoint", 1.0)  # pre-authenticated downloads
 
     async def go():
         b = TokenBucket(rate=100, capacity=2)

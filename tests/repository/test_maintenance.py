@@ -212,3 +212,25 @@ def test_usage_and_remove_object_data(repo):
     assert repo.remove_object_data(ObjectRef("user", "u-1", organization_id="org-a")) == 1
     assert repo.stats().chunks == 1 and repo.verify().ok
     assert repo.read_content(next(repo.view().items())) == shared
+
+
+def test_retention_that_removes_nothing_sweeps_without_scanning_chunks(repo, monkeypatch):
+    """After a run whose retention removes nothing, no chunk can have become unreferenced: the chunk scan (memory
+    and time growing with the repository) is skipped, while crash leftovers (tmp/, unindexed packs) still go."""
+    from vboshell.repository import retention
+
+    _five_points(repo, [3, 2, 1])
+    (repo.path / "tmp" / "half-written").write_bytes(b"x" * 100)
+    orphan = repo.path / "data" / "ab" / ("ab" + "0" * 62)
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(b"not indexed")
+    scanned: list[int] = []
+    monkeypatch.setattr(retention, "collect_garbage", lambda r, **kw: scanned.append(1))
+    res = repo.apply_retention(RetentionPolicy.parse("Years3"), now=NOW)
+    assert res.restore_points_removed == 0 and scanned == []
+    assert res.gc is not None and res.gc.orphan_packs_deleted == 1 and res.gc.index_backup
+    assert not orphan.exists() and not any((repo.path / "tmp").iterdir())
+    assert repo.verify().ok
+    monkeypatch.undo()
+    res = repo.apply_retention(RetentionPolicy.parse(None, "SnapshotBased", "Days", 2), now=NOW)
+    assert res.restore_points_removed == 1 and res.gc.chunks_removed >= 1  # something removed: full collection

@@ -63,6 +63,22 @@ def test_sharepoint_resource_units(sandbox: Any) -> None:
         assert r.status_code == 503 and "Retry-After" in r.headers
 
 
+def test_downloads_are_charged_to_the_application(fresh_sandbox: Any) -> None:
+    """A pre-authenticated download URL carries the application that listed it: its downloads draw on that
+    application's SharePoint budget, as Graph calls do (not on a budget of their own)."""
+    sb = fresh_sandbox
+    did = sb.truth.drive_id("alice")
+    sb.configure_throttle(spo_resource_units=4, spo_status=429)
+    with sb.graph_client() as gc:
+        items = gc.get(f"/drives/{did}/root/children").json()["value"]  # 2 RU
+        urls = [i["@microsoft.graph.downloadUrl"] for i in items if "@microsoft.graph.downloadUrl" in i][:3]
+        assert len(urls) == 3
+        codes = [httpx.get(u, verify=sb.ca_bundle_path).status_code for u in urls]  # 1 RU each
+        assert codes == [200, 200, 429]  # 2 + 1 + 1 used: the third download exceeds the app's 4
+        assert gc.get(f"/drives/{did}").status_code == 429  # and Graph calls of the app are throttled too
+    assert sb.counters()["spo_resource_units"] >= 6
+
+
 def test_counters_and_min_time(fresh_sandbox: Any) -> None:
     sb = fresh_sandbox
     sb.reset_counters()

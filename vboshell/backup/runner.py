@@ -41,13 +41,22 @@ _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
 def _limit_malloc_arenas() -> None:
     """glibc gives each allocating thread its own malloc arena (up to 8 per core) and rarely returns their memory:
     with 16 unit threads that alone took a 10,000-item backup from ~180 to ~275 MB peak RSS. Two arenas keep it
-    flat (MALLOC_ARENA_MAX in the environment still wins). No-op elsewhere."""
-    if not sys.platform.startswith("linux") or os.environ.get("MALLOC_ARENA_MAX"):
+    flat (MALLOC_ARENA_MAX in the environment still wins). Large buffers (downloads, chunks) are given their own
+    mappings, returned to the system when freed: glibc's adaptive threshold otherwise moves them into the heap after
+    the first one is freed, where they fragment it (peak RSS grew ~25 % more over a 25,000-item run without this).
+    The MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_ environment variables still win. No-op elsewhere."""
+    if not sys.platform.startswith("linux"):
         return
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+        libc = ctypes.CDLL("libc.so.6")
+        if not os.environ.get("MALLOC_ARENA_MAX"):
+            libc.mallopt(-8, 2)  # M_ARENA_MAX
+        if not os.environ.get("MALLOC_MMAP_THRESHOLD_"):
+            libc.mallopt(-3, 256 * 1024)  # M_MMAP_THRESHOLD (a fixed value also stops the adaptive one)
+        if not os.environ.get("MALLOC_TRIM_THRESHOLD_"):
+            libc.mallopt(-1, 1024 * 1024)  # M_TRIM_THRESHOLD
     except (OSError, AttributeError):
         pass
 

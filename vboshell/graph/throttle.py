@@ -24,7 +24,7 @@ class ThrottlePolicy:
     mailbox_burst: float = 600.0
     mailbox_concurrency: int = 4
     sharepoint_rate: float = 18.0  # resource units per second per tenant (1,080/min: 90 % of the smallest limit)
-    sharepoint_burst: float = 300.0
+    sharepoint_burst: float = 100.0  # burst + one window of the rate stays under the window limit (1,180 <= 1,200)
     directory_rate: float = 150.0
     directory_burst: float = 300.0
     default_rate: float = 200.0

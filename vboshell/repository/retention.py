@@ -121,6 +121,7 @@ class RetentionResult:
     versions_removed: int = 0
     gc: GCResult | None = None
     removed_restore_point_ids: list[str] = field(default_factory=list)
+    incomplete_rolled_back: int = 0  # uncommitted restore points older than the cut-off that were undone
 
 
 def rollback_restore_point(con: sqlite3.Connection, seq: int) -> None:
@@ -153,7 +154,10 @@ def apply_retention(repo: Repository, policy: RetentionPolicy, *, now: datetime 
             finally:
                 con.close()
         if gc:
-            result.gc = collect_garbage(repo)
+            if result.versions_removed or result.restore_points_removed or result.incomplete_rolled_back:
+                result.gc = collect_garbage(repo)
+            else:  # nothing became unreferenced: no chunk scan (its memory and time grow with the repository)
+                result.gc = sweep_leftovers(repo)
     return result
 
 
@@ -161,6 +165,7 @@ def _snapshot_retention(con: sqlite3.Connection, cut: float, result: RetentionRe
     # uncommitted restore points started before the cut-off will never be resumed usefully: undo them
     for (seq,) in con.execute("SELECT seq FROM restore_points WHERE committed=0 AND started<?", (cut,)).fetchall():
         rollback_restore_point(con, seq)
+        result.incomplete_rolled_back += 1
     row = con.execute(
         "SELECT MIN(seq) FROM restore_points WHERE (committed=1 AND finished>=?) OR committed=0", (cut,)
     ).fetchone()
@@ -282,16 +287,36 @@ def collect_garbage(repo: Repository, *, discard_incomplete: bool = False, rewri
         res.packs_deleted = len(to_delete)
         res.packs_rewritten = len(to_rewrite)
         # 4. orphan pack files (a writer died between publishing a pack and indexing it)
-        indexed = {r[0] for r in con.execute("SELECT name FROM packs")}
-        for name in list(repo.backend.list("data/")):
-            pid = name.rsplit("/", 1)[-1]
-            if pid not in indexed:
-                try:
-                    res.bytes_freed += repo.backend.size(name)
-                except FileNotFoundError:
-                    pass
-                repo.backend.delete(name)
-                res.orphan_packs_deleted += 1
+        _sweep_orphan_packs(repo, con, res)
+        res.index_backup = backup_index(repo, con)
+    finally:
+        con.close()
+    return res
+
+
+def _sweep_orphan_packs(repo: Repository, con: sqlite3.Connection, res: GCResult) -> None:
+    indexed = {r[0] for r in con.execute("SELECT name FROM packs")}
+    for name in list(repo.backend.list("data/")):
+        pid = name.rsplit("/", 1)[-1]
+        if pid not in indexed:
+            try:
+                res.bytes_freed += repo.backend.size(name)
+            except FileNotFoundError:
+                pass
+            repo.backend.delete(name)
+            res.orphan_packs_deleted += 1
+
+
+def sweep_leftovers(repo: Repository) -> GCResult:
+    """What a crash may leave behind, without scanning chunks: tmp/, pack files no index row names, and a fresh
+    backup of the index. Enough after a run that removed nothing (no chunk can have become unreferenced).
+    The caller holds the writer lock."""
+    res = GCResult()
+    shutil.rmtree(repo.path / "tmp", ignore_errors=True)
+    (repo.path / "tmp").mkdir(exist_ok=True)
+    con = connect(repo.path / "index.db")
+    try:
+        _sweep_orphan_packs(repo, con, res)
         res.index_backup = backup_index(repo, con)
     finally:
         con.close()

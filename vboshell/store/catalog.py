@@ -185,6 +185,7 @@ class Catalog:
             con = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False)
             con.row_factory = sqlite3.Row
             con.execute("PRAGMA busy_timeout=30000")
+            con.execute("PRAGMA cache_size=-256")  # KiB: one connection per thread; the catalogue is small
             enable_wal(con)
             con.execute("PRAGMA synchronous=FULL")
             self._tls.con = con

@@ -159,7 +159,7 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
                 u.check_stop()
                 full_path = "/".join(x for x in (folder_of(parent), name) if x)
                 u.repath(iid, folder_of(parent), {"path": full_path})
-    pf = Prefetcher()  # versions + content of several files in flight while earlier ones are stored
+    pf = Prefetcher()  # several files' content in flight while earlier ones are stored
     u.on_stop.append(lambda: pf.finish_on_stop(lambda key, fut: _store_file(u, key, fut)))
     for it in changed:
         u.check_stop()
@@ -192,31 +192,27 @@ def collect_drive(u: UnitContext, drive_id: str, drive_name: str, prefix: str) -
     u.set_state(key, link if u.counters.failed == failed_listing else None, {"items": items, "root": root})
 
 
-async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> tuple[list[dict[str, Any]] | None, Any]:
-    """A file's version list (None when unreadable) and its content."""
-    try:
-        vers = (await aio.get_json(f"/drives/{drive_id}/items/{iid}/versions")).get("value") or []
-    except GraphError:
-        vers = None
+async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> Any:
+    """A file's content. Graph's version history of the file is not asked for: it would cost one more SharePoint
+    request per file (half the budget of a OneDrive backup) for metadata no restore can use; the repository keeps
+    the versions it backed up itself (Start-VEODRestoreSession -ShowAllVersions)."""
     content_url = f"/drives/{drive_id}/items/{iid}/content"
     try:
-        return vers, await fetch_content(aio, url, SHAREPOINT_DOWNLOAD)
+        return await fetch_content(aio, url, SHAREPOINT_DOWNLOAD)
     except GraphError as exc:
         if exc.status in (401, 403) and url != content_url:  # an expired pre-authenticated URL: ask Graph again
-            return vers, await fetch_content(aio, content_url, SHAREPOINT_DOWNLOAD)
+            return await fetch_content(aio, content_url, SHAREPOINT_DOWNLOAD)
         raise
 
 
 def _store_file(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None, str | None], fut: Any) -> None:
     iid, folder, md, ck, parent = key
     try:
-        vers, content = fut.result()
+        content = fut.result()
     except GraphError as exc:
         if exc.status == 404:  # deleted meanwhile (or not content at all): not stored; the
             u.counters.failed += 1  # container is re-read next run, which settles it either way
             return
         u.item_failed(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
         return
-    if vers is not None:
-        md["versions"] = [{k: v.get(k) for k in ("id", "lastModifiedDateTime", "size")} for v in vers]
     u.put(iid, folder, md, content, change_key=ck, parent_id=parent)
