@@ -32,7 +32,7 @@ from vboshell.store.records import JobRecord, JobSessionRecord, LogEntry
 log = logging.getLogger("vboshell.backup")
 
 # work units run at once: units mostly wait on Graph (delta pages are serial per folder), so more units than cores
-WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "16"))
+WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "24"))
 # how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
 CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
@@ -352,6 +352,7 @@ class JobRunner:
         except Exception as exc:  # noqa: BLE001
             self._log("Error", "Job failed", str(exc))
             return self._finish("Failed", self._stats())
+        self._warm_token(org)
         try:
             repo = open_repository(repo_rec, self.catalog)
         except RepositoryError as exc:
@@ -480,6 +481,19 @@ class JobRunner:
                   f"transferred), {stats['DeletedItems']} deletions; {stats['ItemsPerSecond']} items/s, "
                   f"{stats['BytesPerSecond'] / 1048576:.2f} MB/s; duration {stats['Duration']:.1f} s")
         return self._finish(status, stats, rp_id if not stopped else None)
+
+    @staticmethod
+    def _warm_token(org: Any) -> None:
+        """Start getting the access token while the repository opens (the first Graph request then need not wait
+        for it). Failures are left for the first real request to report."""
+        try:
+            import asyncio
+
+            from vboshell.graph import sync
+
+            asyncio.run_coroutine_threadsafe(org.graph("exchange").aio.token(), sync.loop())
+        except Exception:  # noqa: BLE001 - reported by the request that needs the token
+            pass
 
     def _log_graph_faults(self) -> None:
         """Info entries for the retries this run's Graph requests needed (throttling pauses and transient errors),

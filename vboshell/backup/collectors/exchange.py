@@ -155,16 +155,28 @@ def collect_mailbox(u: UnitContext) -> None:
     """Primary mailbox of user u.obj: folders, messages (MIME), contacts, calendar."""
     uid = u.obj.external_id
     g = u.graph
+    _token, prev = u.get_state("mail:folders")
+    prev = prev or {}
+
+    def reader(fid: str, what: str) -> DeltaReader:
+        return _reader(u, f"mail:{fid}", f"/users/{uid}/mailFolders/{fid}/messages/delta",
+                       {"$select": MESSAGE_FIELDS}, what, PAGE_PREFER)
+
+    # the first folders of the last run are asked for while the folder list is read (it is the same list but for
+    # a rare rename, move, new or deleted folder)
+    early = {fid: reader(fid, f"folder {fid}") for fid in list(prev)[:FOLDERS_AHEAD]}
+    for rd in early.values():
+        rd.prefetch()
     # --- folder tree (a full flat listing each run: folders are few; moves/renames are tracked by id) ---
     try:
         rows = list(g.delta(f"/users/{uid}/mailFolders/delta",
                             params={"$select": "id,displayName,parentFolderId,wellKnownName"}))
     except GraphError as exc:
+        for rd in early.values():
+            rd.cancel()
         if _no_mailbox(exc):
             raise UnitWarning(f"Mailbox is not available through Microsoft Graph ({exc.code}): {exc.message}") from None
         raise
-    _token, prev = u.get_state("mail:folders")
-    prev = prev or {}
     folders, meta, incomplete, malformed = _folder_rows(u, rows, prev)
     paths = _paths(folders)
     _delete_gone_folders(u, folders, prev, incomplete)
@@ -188,9 +200,13 @@ def collect_mailbox(u: UnitContext) -> None:
     u.on_stop.append(lambda: pf.finish_on_stop(lambda key, fut: _store_message(u, key, fut)))
     # every container's delta reader, in order; the next few containers' first pages are requested ahead, so
     # the mailbox's concurrency slots serve several folders at once (an incremental run is mostly these requests)
-    readers: list[DeltaReader] = [
-        _reader(u, f"mail:{fid}", f"/users/{uid}/mailFolders/{fid}/messages/delta", {"$select": MESSAGE_FIELDS},
-                f"folder '{paths[fid]}'", PAGE_PREFER) for fid in folders]
+    readers: list[DeltaReader] = []
+    for fid in folders:
+        rd = early.pop(fid, None) or reader(fid, "")
+        rd.what = f"folder '{paths[fid]}'"
+        readers.append(rd)
+    for rd in early.values():  # a folder of the last run that is gone
+        rd.cancel()
     readers += [_reader(u, "contacts", f"/users/{uid}/contacts/delta", None, "Contacts"),
                 _reader(u, "events", f"/users/{uid}/events/delta", None, "Calendar")]
     u.on_stop.append(lambda: [rd.cancel() for rd in readers])
