@@ -32,7 +32,7 @@ from vboshell.store.records import JobRecord, JobSessionRecord, LogEntry
 log = logging.getLogger("vboshell.backup")
 
 # work units run at once: units mostly wait on Graph (delta pages are serial per folder), so more units than cores
-WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "24"))
+WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "16"))
 # how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
 CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
