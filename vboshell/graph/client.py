@@ -198,6 +198,8 @@ class GraphClient:
         return self.base_url + ("" if path_or_url.startswith("/") else "/") + path_or_url
 
     def _is_graph(self, url: str) -> bool:
+        if url.startswith(self.base_url):  # the common case, without parsing the URL
+            return True
         return urlsplit(url).netloc.lower() == self._graph_host
 
     async def _token(self, force: bool = False) -> AccessToken:
@@ -241,7 +243,8 @@ class GraphClient:
         import httpx
 
         full = self.url(url)
-        res = resource or classify(full, method)
+        # a relative URL is classified as it is (no need to parse the absolute one)
+        res = resource or classify(url if url.startswith("/") else full, method)
         send_token = auth and self._is_graph(full)
         allowed = set(allow_status)
         crid = new_request_id()
@@ -452,7 +455,7 @@ class GraphClient:
         """Stream the bytes of `/…/content`, `/$value` or a pre-authenticated download URL. A 302 from Graph is
         followed to its Location without the bearer token."""
         full = self.url(url)
-        res = resource or classify(full)
+        res = resource or classify(url if url.startswith("/") else full)
         sem = self.throttle.semaphore(res)  # an Outlook body counts against the mailbox until fully read
         async with sem if sem is not None else contextlib.nullcontext():
             async for chunk in self._stream(full, res, headers, chunk_size, sem is not None):
@@ -555,15 +558,35 @@ class GraphClient:
 
 
 def _json_or_none(resp: Any) -> Any:
-    if not resp.content:
+    content = resp.content
+    if not content:
         return None
     try:
-        data = resp.json()
+        data = _loads(content)
     except ValueError:
-        return None
+        try:
+            data = resp.json()  # another encoding than UTF-8 (httpx decodes by the charset), or not JSON at all
+        except ValueError:
+            return None
     if b"\\ud" in resp.content or b"\\uD" in resp.content:  # escaped surrogates, possibly unpaired
         data = _valid_unicode(data)
     return data
+
+
+def _json_loads() -> Any:
+    """orjson's decoder when installed (delta pages are most of what a backup parses; it is several times faster),
+    else the standard library's. Both raise ValueError subclasses on bad input."""
+    try:
+        import orjson
+
+        return orjson.loads
+    except ImportError:  # pragma: no cover - orjson is a dependency; kept for trimmed installs
+        import json
+
+        return json.loads
+
+
+_loads = _json_loads()
 
 
 def _valid_unicode(value: Any) -> Any:

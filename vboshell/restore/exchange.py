@@ -405,15 +405,67 @@ _READONLY = {"id", "changeKey", "createdDateTime", "lastModifiedDateTime", "pare
              "calendar@odata.navigationLink", "calendar@odata.associationLink"}
 
 
+RESTORE_CONCURRENCY = 4  # messages being created at once (Outlook allows 4 concurrent requests per mailbox)
+
+
+def _create(w: MailboxWriter, fid: str, mime: bytes, export_format: bool, want_read: bool) -> dict[str, Any]:
+    """Create one message (and set its read state); runs on a worker thread, outcomes are recorded by the caller."""
+    new = w.create_message(fid, mime, export_format=export_format)
+    if new.get("id") and new.get("isRead", True) != want_read:
+        w.set_read(new["id"], want_read)
+    return new
+
+
 def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: ExchangeRestoreOptions,
                   op: Operation, progress: Callable[[int, int, str], None] | None = None,
                   stopping: Callable[[], bool] | None = None) -> None:
-    """Restore messages (and contacts/events) with their folder structure; one failure never stops the rest."""
+    """Restore messages (and contacts/events) with their folder structure; one failure never stops the rest.
+    Decisions (folder, already there?, changed?) are taken item by item; the messages to create are sent
+    RESTORE_CONCURRENCY at a time, and every outcome is recorded here, in this thread."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
     writers: dict[str, MailboxWriter] = {}
     draft_noted = False
     archive_noted = False
     total = len(entries)
     wk_by_path: dict[tuple[str, str], str] = {}
+    inflight: deque[tuple[Any, Entry, MailboxWriter, str, str, str, bool, str]] = deque()
+    pending_imids: set[tuple[str, str, str]] = set()
+    pool = ThreadPoolExecutor(max_workers=RESTORE_CONCURRENCY, thread_name_prefix="vbo-restore")
+
+    def settle(keep: int) -> None:
+        """Record the outcome of the oldest creates until at most `keep` are in flight."""
+        nonlocal draft_noted
+        while len(inflight) > keep:
+            fut, e, w, fid, folder, user, merged, imid = inflight.popleft()
+            pending_imids.discard((user.lower(), fid, imid))
+            try:
+                new = fut.result()
+            except Exception as exc:  # noqa: BLE001 - one failing item is logged, the rest continue
+                op.fail(e, f"Restore failed: {_reason(exc)}")
+                continue
+            if not new.get("imported") and not draft_noted:
+                op.warn(DRAFT_NOTE)
+                draft_noted = True
+            if imid:
+                w.existing(fid)[imid] = {"id": new.get("id"), "internetMessageId": imid}
+            what = "changed item restored next to the current one" if merged else "restored"
+            op.success(e, f"{what}: '{folder}' of {user} (new id {new.get('id')})", merged=merged)
+
+    try:
+        _restore_loop(session, entries, opts, op, progress, stopping, writers, wk_by_path, g, total,
+                      inflight, pending_imids, pool, settle, archive_noted)
+    finally:
+        settle(0)
+        pool.shutdown(wait=True)
+
+
+def _restore_loop(session: RestoreSession, entries: list[Entry], opts: ExchangeRestoreOptions, op: Operation,
+                  progress: Callable[[int, int, str], None] | None, stopping: Callable[[], bool] | None,
+                  writers: dict[str, MailboxWriter], wk_by_path: dict[tuple[str, str], str], g: Any, total: int,
+                  inflight: Any, pending_imids: set[tuple[str, str, str]], pool: Any, settle: Callable[[int], None],
+                  archive_noted: bool) -> None:
     for i, e in enumerate(entries, 1):
         if stopping and stopping():
             op.warn("Restore stopped by the user; the remaining items were not restored.")
@@ -467,6 +519,8 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
             fid = w.folder_id(folder, well_known)
             mime = e.read()
             imid = str(m.get("internetMessageId") or "").lower()
+            if imid and (user.lower(), fid, imid) in pending_imids:
+                settle(0)  # the same message is being created from an earlier entry: judge against it
             existing = w.existing(fid).get(imid) if imid else None
             merged = False
             if existing is not None:
@@ -489,17 +543,12 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
             elif not opts.restore_deleted:
                 op.skip(e, "Missing from the mailbox; not restored (use -RestoreDeletedItem).")
                 continue
-            new = w.create_message(fid, mime, export_format=not is_mime(e))
-            if not new.get("imported") and not draft_noted:
-                op.warn(DRAFT_NOTE)
-                draft_noted = True
             want_read = False if opts.mark_unread else bool(m.get("isRead", True))
-            if new.get("id") and new.get("isRead", True) != want_read:
-                w.set_read(new["id"], want_read)
+            fut = pool.submit(_create, w, fid, mime, not is_mime(e), want_read)
+            inflight.append((fut, e, w, fid, folder, user, merged, imid))
             if imid:
-                w.existing(fid)[imid] = {"id": new.get("id"), "internetMessageId": imid}
-            what = "changed item restored next to the current one" if merged else "restored"
-            op.success(e, f"{what}: '{folder}' of {user} (new id {new.get('id')})", merged=merged)
+                pending_imids.add((user.lower(), fid, imid))
+            settle(RESTORE_CONCURRENCY * 2)
         except Exception as exc:  # noqa: BLE001 - one failing item is logged, the rest continue
             op.fail(e, f"Restore failed: {_reason(exc)}")
 

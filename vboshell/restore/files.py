@@ -142,12 +142,54 @@ def restore_documents(g: Any, entries: list[Entry], target_for: Callable[[Entry]
     """Restore files (folders are recreated as needed). OneNote notebooks are skipped with ApiOnlyModeNotSupported
     in the log; everything else continues. Conflicts: unchanged files are skipped; changed ones are overwritten
     (overwrite=True) or kept, the restored copy getting a new name."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
     packages = package_paths(all_entries or entries)
     writers: dict[str, DriveWriter] = {}
     files = [e for e in entries if e.type in ("file", "package", "folder")]
     total = len(files)
     onenote_logged: set[str] = set()
     webpart_noted = False
+    # uploads run UPLOAD_CONCURRENCY at a time; decisions and outcomes stay in this thread, in order
+    inflight: deque[tuple[Any, Entry, str, bool, str]] = deque()
+    busy: set[tuple[str, str, str]] = set()  # (drive, parent, name) being uploaded
+    pool = ThreadPoolExecutor(max_workers=UPLOAD_CONCURRENCY, thread_name_prefix="vbo-restore")
+
+    def settle(keep: int) -> None:
+        while len(inflight) > keep:
+            fut, e, parent_path, merged, key = inflight.popleft()
+            busy.discard(key)  # type: ignore[arg-type]
+            try:
+                item = fut.result()
+            except Exception as exc:  # noqa: BLE001 - logged per item
+                op.fail(e, f"Restore failed: {getattr(exc, 'message', None) or exc}")
+                continue
+            if not merged:
+                how = "restored"
+            elif overwrite:
+                how = "overwritten"
+            else:
+                how = f"kept the current file; restored as '{item.get('name')}'"
+            op.success(e, f"{how} ({parent_path or '/'})", merged=merged)
+
+    try:
+        _restore_files(files, total, packages, writers, target_for, op, g, overwrite, restore_changed,
+                       restore_deleted, progress, stopping, onenote_logged, webpart_noted, inflight, busy, pool,
+                       settle)
+    finally:
+        settle(0)
+        pool.shutdown(wait=True)
+
+
+UPLOAD_CONCURRENCY = 4
+
+
+def _restore_files(files: list[Entry], total: int, packages: set[str], writers: dict[str, DriveWriter],
+                   target_for: Callable[[Entry], DriveTarget], op: Operation, g: Any, overwrite: bool,
+                   restore_changed: bool, restore_deleted: bool, progress: Callable[[int, int, str], None] | None,
+                   stopping: Callable[[], bool] | None, onenote_logged: set[str], webpart_noted: bool, inflight: Any,
+                   busy: set[tuple[str, str, str]], pool: Any, settle: Callable[[int], None]) -> None:
     for i, e in enumerate(files, 1):
         if stopping and stopping():
             op.warn("Restore stopped by the user; the remaining items were not restored.")
@@ -174,6 +216,9 @@ def restore_documents(g: Any, entries: list[Entry], target_for: Callable[[Entry]
                 op.warn(WEBPART_NOTE, e.obj)
                 webpart_noted = True
             parent_id = w.folder_id(parent_path)
+            key = (t.drive_id, parent_id, name.lower())
+            if key in busy:
+                settle(0)  # a file of this name is being uploaded here: decide against its result
             existing = w.children(parent_id).get(name.lower())
             conflict = "replace"
             merged = False
@@ -189,14 +234,9 @@ def restore_documents(g: Any, entries: list[Entry], target_for: Callable[[Entry]
             elif not restore_deleted:
                 op.skip(e, f"'{name}' is missing; not restored (use -RestoreDeletedItems).")
                 continue
-            item = w.upload(parent_id, name, e, conflict)
-            if not merged:
-                how = "restored"
-            elif overwrite:
-                how = "overwritten"
-            else:
-                how = f"kept the current file; restored as '{item.get('name')}'"
-            op.success(e, f"{how} ({parent_path or '/'})", merged=merged)
+            inflight.append((pool.submit(w.upload, parent_id, name, e, conflict), e, parent_path, merged, key))
+            busy.add(key)
+            settle(UPLOAD_CONCURRENCY * 2)
         except Exception as exc:  # noqa: BLE001 - logged per item
             op.fail(e, f"Restore failed: {getattr(exc, 'message', None) or exc}")
 
