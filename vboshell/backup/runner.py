@@ -61,6 +61,26 @@ def _limit_malloc_arenas() -> None:
         pass
 
 
+_libc_trim: Any = None
+
+
+def _trim_heap() -> None:
+    """Hand free heap pages back to the system (glibc keeps them otherwise). Called with each progress tick: a few
+    milliseconds, and the backup's memory stays at what it uses instead of creeping up with run length."""
+    global _libc_trim
+    if _libc_trim is None:
+        _libc_trim = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes
+
+                _libc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+            except (OSError, AttributeError):
+                pass
+    if _libc_trim:
+        _libc_trim(0)
+
+
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
@@ -320,6 +340,7 @@ class JobRunner:
         }
 
     def _tick(self) -> None:
+        _trim_heap()
         s = self._stats()
         self.progress.items = s["ProcessedItems"]
         self.progress.bytes = s["ProcessedBytes"]

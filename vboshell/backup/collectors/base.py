@@ -60,6 +60,8 @@ class UnitContext:
     counters: UnitCounters = field(default_factory=UnitCounters)
     params: dict[str, Any] = field(default_factory=dict)
     on_stop: list[Callable[[], None]] = field(default_factory=list)  # run once when a stop is noticed
+    _first_backup: bool | None = None  # nothing of this object's service stored before this unit (see first_backup)
+    _put_ids: set[str] = field(default_factory=set)  # items this unit stored (first backups only)
 
     # --- control ---
     def check_stop(self) -> None:
@@ -118,9 +120,17 @@ class UnitContext:
         """(change_key, parent_id) of the item's current stored version (None: not stored or deleted)."""
         return stored_version(self.writer, self.obj, self.service, item_id)
 
+    @property
+    def first_backup(self) -> bool:
+        """The object's service had nothing stored when this unit started: no item can be known, and the index
+        need not be searched item by item (a first backup of 100,000 items saves two look-ups per item)."""
+        if self._first_backup is None:
+            self._first_backup = not self.writer.has_items(self.obj, self.service)
+        return self._first_backup
+
     def known(self, item_id: str, change_key: str | None, parent_id: str | None) -> bool:
         """Whether this exact version (change key and container) is stored already: no need to download it."""
-        if change_key is None:
+        if change_key is None or (self.first_backup and item_id not in self._put_ids):
             return False
         st = self.stored(item_id)
         return st is not None and st[0] == change_key and st[1] == parent_id
@@ -130,8 +140,12 @@ class UnitContext:
         if not isinstance(item_id, str) or not item_id:
             raise ValueError(f"invalid item id {item_id!r}")
         counted = _Counted(content)
+        # an item seen twice in one run (e.g. listed by two folders while it moved) takes the index look-up path
+        new_item = self.first_backup and item_id not in self._put_ids
         res = self.writer.put_item(self.obj, self.service, item_id, folder, metadata, counted, change_key=change_key,
-                                   parent_id=parent_id)
+                                   parent_id=parent_id, new_item=new_item)
+        if self.first_backup:
+            self._put_ids.add(item_id)
         self.counters.bytes += counted.n
         if res:  # NEW or CHANGED (an unchanged folder/setting record stores nothing)
             self.counters.items += 1
