@@ -163,11 +163,11 @@ def test_test_repository_reports_affected_items(home):
 
 def test_through_the_shell_when_runtime_is_available(home, monkeypatch):
     ctx_mod = pytest.importorskip("vboshell.runtime.context")
+    monkeypatch.chdir(home)  # before the context: it takes the current directory as its location
     try:
         ctx = ctx_mod.ExecutionContext()
     except Exception as exc:  # the runtime is still being written
         pytest.skip(f"runtime not ready: {exc}")
-    monkeypatch.chdir(home)
     out = ctx.invoke("Add-VBORepository -Name 'Shell repo' -Path ./shell-repo -RetentionPeriod Year1")
     assert out and out[0].Name == "Shell repo"
     assert [r.Name for r in ctx.invoke("Get-VBORepository")] == ["Shell repo"]
@@ -186,11 +186,11 @@ def test_examples_run(cls, home, monkeypatch):
     assert cls.synopsis and cls.description and cls.examples
     assert all(p.help for p in cls.parameters)
     ctx_mod = pytest.importorskip("vboshell.runtime.context")
+    monkeypatch.chdir(home)  # before the context: it takes the current directory as its location
     try:
         ctx = ctx_mod.ExecutionContext()
     except Exception as exc:  # the runtime is still being written
         pytest.skip(f"runtime not ready: {exc}")
-    monkeypatch.chdir(home)
     for ex in cls.examples:
         if ex.setup:
             ctx.invoke(ex.setup)
