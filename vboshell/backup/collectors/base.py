@@ -384,7 +384,7 @@ async def fetch_content(aio: Any, url: str, resource: Any = None) -> list[bytes]
     n = 0
     f = None
     try:
-        async for chunk in aio.stream(url, resource=resource):
+        async for chunk in aio.stream(url, resource=resource, chunk_size=SPILL_BYTES):  # one piece per small body
             if f is None:
                 parts.append(chunk)
                 n += len(chunk)
