@@ -132,8 +132,12 @@ class Timer:
     def __enter__(self) -> Timer:
         self.t0 = time.perf_counter()
         self.c0 = cpu_seconds()
+        self.r0 = resource.getrusage(resource.RUSAGE_SELF)
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.wall = time.perf_counter() - self.t0
         self.cpu = cpu_seconds() - self.c0
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        self.cpu_sys = r.ru_stime - self.r0.ru_stime  # of which in the kernel (system calls, page faults)
+        self.switches = (r.ru_nvcsw - self.r0.ru_nvcsw) + (r.ru_nivcsw - self.r0.ru_nivcsw)

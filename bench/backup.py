@@ -74,7 +74,8 @@ def child_backup(job_id: str, full: bool, scale: float) -> dict[str, Any]:
     from vboshell.graph.sync import close_all
 
     close_all()
-    return {"wall_s": t.wall, "cpu_s": t.cpu, "peak_rss_mb": peak_rss_mb(), "status": sess.status,
+    return {"wall_s": t.wall, "cpu_s": t.cpu, "cpu_sys_s": t.cpu_sys, "context_switches": t.switches,
+            "peak_rss_mb": peak_rss_mb(), "status": sess.status,
             "items": st.get("ProcessedItems", 0), "bytes": st.get("ProcessedBytes", 0),
             "deleted": st.get("DeletedItems", 0), "skipped": st.get("SkippedItems", 0),
             "stored_bytes": st.get("TransferredBytes", 0), "objects": len(objs), "objects_not_success": bad,

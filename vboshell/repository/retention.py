@@ -200,13 +200,17 @@ def _item_retention(con: sqlite3.Connection, cut: float, result: RetentionResult
     result.versions_removed += n
 
 
+def _clear_tmp_and_connect(repo: Repository) -> sqlite3.Connection:
+    """Empty tmp/ (half-written packs of a writer that died) and open the index."""
+    shutil.rmtree(repo.path / "tmp", ignore_errors=True)
+    (repo.path / "tmp").mkdir(exist_ok=True)
+    return connect(repo.path / "index.db")
+
+
 def collect_garbage(repo: Repository, *, discard_incomplete: bool = False, rewrite_threshold: float = 0.5) -> GCResult:
     """Remove unreferenced chunks; delete empty packs, rewrite mostly-dead packs, delete orphan packs and tmp/.
     The caller holds the writer lock."""
-    res = GCResult()
-    shutil.rmtree(repo.path / "tmp", ignore_errors=True)
-    (repo.path / "tmp").mkdir(exist_ok=True)
-    con = connect(repo.path / "index.db")
+    res, con = GCResult(), _clear_tmp_and_connect(repo)
     try:
         if discard_incomplete:
             con.execute("BEGIN IMMEDIATE")
@@ -311,10 +315,7 @@ def sweep_leftovers(repo: Repository) -> GCResult:
     """What a crash may leave behind, without scanning chunks: tmp/, pack files no index row names, and a fresh
     backup of the index. Enough after a run that removed nothing (no chunk can have become unreferenced).
     The caller holds the writer lock."""
-    res = GCResult()
-    shutil.rmtree(repo.path / "tmp", ignore_errors=True)
-    (repo.path / "tmp").mkdir(exist_ok=True)
-    con = connect(repo.path / "index.db")
+    res, con = GCResult(), _clear_tmp_and_connect(repo)
     try:
         _sweep_orphan_packs(repo, con, res)
         res.index_backup = backup_index(repo, con)
