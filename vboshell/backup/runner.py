@@ -62,12 +62,18 @@ def _limit_malloc_arenas() -> None:
 
 
 _libc_trim: Any = None
+_last_trim = 0.0
+TRIM_SECONDS = 5.0
 
 
 def _trim_heap() -> None:
-    """Hand free heap pages back to the system (glibc keeps them otherwise). Called with each progress tick: a few
+    """Hand free heap pages back to the system (glibc keeps them otherwise), at most every TRIM_SECONDS: a few
     milliseconds, and the backup's memory stays at what it uses instead of creeping up with run length."""
-    global _libc_trim
+    global _libc_trim, _last_trim
+    now = time.monotonic()
+    if now - _last_trim < TRIM_SECONDS:
+        return
+    _last_trim = now
     if _libc_trim is None:
         _libc_trim = False
         if sys.platform.startswith("linux"):
