@@ -141,3 +141,4 @@ class Timer:
         r = resource.getrusage(resource.RUSAGE_SELF)
         self.cpu_sys = r.ru_stime - self.r0.ru_stime  # of which in the kernel (system calls, page faults)
         self.switches = (r.ru_nvcsw - self.r0.ru_nvcsw) + (r.ru_nivcsw - self.r0.ru_nivcsw)
+        self.voluntary_switches = r.ru_nvcsw - self.r0.ru_nvcsw

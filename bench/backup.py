@@ -75,6 +75,7 @@ def child_backup(job_id: str, full: bool, scale: float) -> dict[str, Any]:
 
     close_all()
     return {"wall_s": t.wall, "cpu_s": t.cpu, "cpu_sys_s": t.cpu_sys, "context_switches": t.switches,
+            "voluntary_switches": t.voluntary_switches,
             "peak_rss_mb": peak_rss_mb(), "status": sess.status,
             "items": st.get("ProcessedItems", 0), "bytes": st.get("ProcessedBytes", 0),
             "deleted": st.get("DeletedItems", 0), "skipped": st.get("SkippedItems", 0),
