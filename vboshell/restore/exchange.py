@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from vboshell.repository import ObjectRef
 from vboshell.restore.paths import partial_path, safe_join, safe_name, safe_relpath, unique_path, write_complete
+from vboshell.restore.pipeline import OrderedPool
 from vboshell.restore.session import Entry, Operation, RestoreSession, Source
 
 MAX_MIME_POST = 3 * 1024 * 1024  # base64 grows 4/3: stays under Graph's 4 MB request body limit
@@ -421,136 +422,111 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
                   stopping: Callable[[], bool] | None = None) -> None:
     """Restore messages (and contacts/events) with their folder structure; one failure never stops the rest.
     Decisions (folder, already there?, changed?) are taken item by item; the messages to create are sent
-    RESTORE_CONCURRENCY at a time, and every outcome is recorded here, in this thread."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
+    RESTORE_CONCURRENCY at a time (OrderedPool), and every outcome is recorded here, in order."""
     writers: dict[str, MailboxWriter] = {}
     draft_noted = False
     archive_noted = False
     total = len(entries)
     wk_by_path: dict[tuple[str, str], str] = {}
-    inflight: deque[tuple[Any, Entry, MailboxWriter, str, str, str, bool, str]] = deque()
-    pending_imids: set[tuple[str, str, str]] = set()
-    pool = ThreadPoolExecutor(max_workers=RESTORE_CONCURRENCY, thread_name_prefix="vbo-restore")
 
-    def settle(keep: int) -> None:
-        """Record the outcome of the oldest creates until at most `keep` are in flight."""
+    def created(tag: tuple[Entry, MailboxWriter, str, str, str, bool, str], new: Any, error: BaseException | None
+                ) -> None:
         nonlocal draft_noted
-        while len(inflight) > keep:
-            fut, e, w, fid, folder, user, merged, imid = inflight.popleft()
-            pending_imids.discard((user.lower(), fid, imid))
+        e, w, fid, folder, user, merged, imid = tag
+        if error is not None:
+            op.fail(e, f"Restore failed: {_reason(error)}")  # type: ignore[arg-type]
+            return
+        if not new.get("imported") and not draft_noted:
+            op.warn(DRAFT_NOTE)
+            draft_noted = True
+        if imid:
+            w.existing(fid)[imid] = {"id": new.get("id"), "internetMessageId": imid}
+        what = "changed item restored next to the current one" if merged else "restored"
+        op.success(e, f"{what}: '{folder}' of {user} (new id {new.get('id')})", merged=merged)
+
+    with OrderedPool(RESTORE_CONCURRENCY, created) as pipe:
+        for i, e in enumerate(entries, 1):
+            if stopping and stopping():
+                op.warn("Restore stopped by the user; the remaining items were not restored.")
+                break
+            if progress:
+                progress(i, total, e.version.name)
+            if e.type not in ITEM_TYPES:
+                continue
+            m = e.meta
             try:
-                new = fut.result()
-            except Exception as exc:  # noqa: BLE001 - one failing item is logged, the rest continue
-                op.fail(e, f"Restore failed: {_reason(exc)}")
-                continue
-            if not new.get("imported") and not draft_noted:
-                op.warn(DRAFT_NOTE)
-                draft_noted = True
-            if imid:
-                w.existing(fid)[imid] = {"id": new.get("id"), "internetMessageId": imid}
-            what = "changed item restored next to the current one" if merged else "restored"
-            op.success(e, f"{what}: '{folder}' of {user} (new id {new.get('id')})", merged=merged)
-
-    try:
-        _restore_loop(session, entries, opts, op, progress, stopping, writers, wk_by_path, g, total,
-                      inflight, pending_imids, pool, settle, archive_noted)
-    finally:
-        settle(0)
-        pool.shutdown(wait=True)
-
-
-def _restore_loop(session: RestoreSession, entries: list[Entry], opts: ExchangeRestoreOptions, op: Operation,
-                  progress: Callable[[int, int, str], None] | None, stopping: Callable[[], bool] | None,
-                  writers: dict[str, MailboxWriter], wk_by_path: dict[tuple[str, str], str], g: Any, total: int,
-                  inflight: Any, pending_imids: set[tuple[str, str, str]], pool: Any, settle: Callable[[int], None],
-                  archive_noted: bool) -> None:
-    for i, e in enumerate(entries, 1):
-        if stopping and stopping():
-            op.warn("Restore stopped by the user; the remaining items were not restored.")
-            break
-        if progress:
-            progress(i, total, e.version.name)
-        if e.type not in ITEM_TYPES:
-            continue
-        m = e.meta
-        try:
-            if opts.exclude_drafts and m.get("isDraft"):
-                op.skip(e, "Draft excluded (-ExcludeDrafts).")
-                continue
-            folder = e.version.folder or ""
-            if opts.exclude_deleted_items and folder.split("/", 1)[0].lower() in ("deleted items", "deleteditems"):
-                op.skip(e, "Item of Deleted Items excluded (-ExcludeDeletedItems).")
-                continue
-            user = opts.target_mailbox or e.obj.external_id
-            w = writers.get(user.lower())
-            if w is None:
-                w = writers[user.lower()] = MailboxWriter(g, user)
-            if e.version.service == "ExchangeArchive" and not opts.target_mailbox and not opts.to_folder:
-                folder = "Restored from archive/" + folder if folder else "Restored from archive"
-                if not archive_noted:
-                    op.warn("Microsoft Graph cannot write into in-place archive mailboxes; archive items are "
-                            "restored to the primary mailbox under 'Restored from archive'.", e.obj)
-                    archive_noted = True
-            if e.type == "contact":
-                folder = folder or "Contacts"
-            if opts.to_folder:
-                folder = opts.to_folder.strip("/") + ("/" + folder if folder else "")
-            if e.type in ("contact", "event"):
-                cur = w.current_json(e.type, e.version.item_id) if user == e.obj.external_id else None
-                if cur is not None:
-                    if str(cur.get("lastModifiedDateTime") or "") == str(m.get("lastModifiedDateTime") or "-"):
-                        op.skip(e, f"The {e.type} exists unchanged.")
+                if opts.exclude_drafts and m.get("isDraft"):
+                    op.skip(e, "Draft excluded (-ExcludeDrafts).")
+                    continue
+                folder = e.version.folder or ""
+                if opts.exclude_deleted_items and folder.split("/", 1)[0].lower() in ("deleted items", "deleteditems"):
+                    op.skip(e, "Item of Deleted Items excluded (-ExcludeDeletedItems).")
+                    continue
+                user = opts.target_mailbox or e.obj.external_id
+                w = writers.get(user.lower())
+                if w is None:
+                    w = writers[user.lower()] = MailboxWriter(g, user)
+                if e.version.service == "ExchangeArchive" and not opts.target_mailbox and not opts.to_folder:
+                    folder = "Restored from archive/" + folder if folder else "Restored from archive"
+                    if not archive_noted:
+                        op.warn("Microsoft Graph cannot write into in-place archive mailboxes; archive items are "
+                                "restored to the primary mailbox under 'Restored from archive'.", e.obj)
+                        archive_noted = True
+                if e.type == "contact":
+                    folder = folder or "Contacts"
+                if opts.to_folder:
+                    folder = opts.to_folder.strip("/") + ("/" + folder if folder else "")
+                if e.type in ("contact", "event"):
+                    cur = w.current_json(e.type, e.version.item_id) if user == e.obj.external_id else None
+                    if cur is not None:
+                        if str(cur.get("lastModifiedDateTime") or "") == str(m.get("lastModifiedDateTime") or "-"):
+                            op.skip(e, f"The {e.type} exists unchanged.")
+                            continue
+                        if not opts.restore_changed:
+                            op.skip(e, f"The {e.type} was changed; not restored (use -RestoreChangedItem).")
+                            continue
+                    elif not opts.restore_deleted:
+                        op.skip(e, f"The {e.type} is missing; not restored (use -RestoreDeletedItem).")
+                        continue
+                    new = w.create_json(e.type, _json_body(e))
+                    op.success(e, f"Created {e.type} {new.get('id', '')} in {user}", merged=cur is not None)
+                    continue
+                top = folder.split("/", 1)[0]
+                well_known = wk_by_path.get((e.obj.external_id, top.lower())) if "/" not in folder else None
+                if well_known is None and not opts.to_folder and "/" not in folder:
+                    well_known = _well_known_of(session, e, top, wk_by_path)
+                fid = w.folder_id(folder, well_known)
+                mime = e.read()
+                imid = str(m.get("internetMessageId") or "").lower()
+                if imid:  # the same message being created from an earlier entry: judge against it
+                    pipe.wait_for((user.lower(), fid, imid))
+                existing = w.existing(fid).get(imid) if imid else None
+                merged = False
+                if existing is not None:
+                    same = False
+                    if existing.get("id") == e.version.item_id and e.version.change_key and \
+                            existing.get("changeKey") == e.version.change_key:
+                        same = True  # the very item, untouched since the backup (immutable id + change key)
+                    else:
+                        try:
+                            same = w.mime_of(existing["id"]) == mime
+                        except Exception:  # noqa: BLE001 - cannot compare: treat as changed
+                            same = False
+                    if same:
+                        op.skip(e, f"Already in '{folder}' of {user} and unchanged.")
                         continue
                     if not opts.restore_changed:
-                        op.skip(e, f"The {e.type} was changed; not restored (use -RestoreChangedItem).")
+                        op.skip(e, "Changed in the mailbox; not restored (use -RestoreChangedItem).")
                         continue
+                    merged = True
                 elif not opts.restore_deleted:
-                    op.skip(e, f"The {e.type} is missing; not restored (use -RestoreDeletedItem).")
+                    op.skip(e, "Missing from the mailbox; not restored (use -RestoreDeletedItem).")
                     continue
-                new = w.create_json(e.type, _json_body(e))
-                op.success(e, f"Created {e.type} {new.get('id', '')} in {user}", merged=cur is not None)
-                continue
-            top = folder.split("/", 1)[0]
-            well_known = wk_by_path.get((e.obj.external_id, top.lower())) if "/" not in folder else None
-            if well_known is None and not opts.to_folder and "/" not in folder:
-                well_known = _well_known_of(session, e, top, wk_by_path)
-            fid = w.folder_id(folder, well_known)
-            mime = e.read()
-            imid = str(m.get("internetMessageId") or "").lower()
-            if imid and (user.lower(), fid, imid) in pending_imids:
-                settle(0)  # the same message is being created from an earlier entry: judge against it
-            existing = w.existing(fid).get(imid) if imid else None
-            merged = False
-            if existing is not None:
-                same = False
-                if existing.get("id") == e.version.item_id and e.version.change_key and \
-                        existing.get("changeKey") == e.version.change_key:
-                    same = True  # the very item, untouched since the backup (immutable id + change key)
-                else:
-                    try:
-                        same = w.mime_of(existing["id"]) == mime
-                    except Exception:  # noqa: BLE001 - cannot compare: treat as changed
-                        same = False
-                if same:
-                    op.skip(e, f"Already in '{folder}' of {user} and unchanged.")
-                    continue
-                if not opts.restore_changed:
-                    op.skip(e, "Changed in the mailbox; not restored (use -RestoreChangedItem).")
-                    continue
-                merged = True
-            elif not opts.restore_deleted:
-                op.skip(e, "Missing from the mailbox; not restored (use -RestoreDeletedItem).")
-                continue
-            want_read = False if opts.mark_unread else bool(m.get("isRead", True))
-            fut = pool.submit(_create, w, fid, mime, not is_mime(e), want_read)
-            inflight.append((fut, e, w, fid, folder, user, merged, imid))
-            if imid:
-                pending_imids.add((user.lower(), fid, imid))
-            settle(RESTORE_CONCURRENCY * 2)
-        except Exception as exc:  # noqa: BLE001 - one failing item is logged, the rest continue
-            op.fail(e, f"Restore failed: {_reason(exc)}")
+                want_read = False if opts.mark_unread else bool(m.get("isRead", True))
+                pipe.submit((e, w, fid, folder, user, merged, imid), _create, w, fid, mime, not is_mime(e), want_read,
+                            key=(user.lower(), fid, imid) if imid else None)
+            except Exception as exc:  # noqa: BLE001 - one failing item is logged, the rest continue
+                op.fail(e, f"Restore failed: {_reason(exc)}")
 
 
 def _well_known_of(session: RestoreSession, e: Entry, top: str, cache: dict[tuple[str, str], str]) -> str | None:

@@ -13,10 +13,12 @@ from typing import Any
 from urllib.parse import quote
 
 from vboshell.restore.paths import safe_join, safe_name, safe_relpath, unique_path, write_complete, zip_member
+from vboshell.restore.pipeline import OrderedPool
 from vboshell.restore.session import Entry, Operation
 from vboshell.restore.streams import ContentReader, copy_stream
 
 SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024
+UPLOAD_CONCURRENCY = 4  # files being uploaded at once (decisions and outcomes stay in order: OrderedPool)
 ONENOTE_FEATURE = "Restoring OneNote notebooks"
 ONENOTE_WHY = ("Microsoft Graph cannot recreate a OneNote notebook from its files with application permissions; "
                "the notebook files were backed up.")
@@ -142,103 +144,73 @@ def restore_documents(g: Any, entries: list[Entry], target_for: Callable[[Entry]
     """Restore files (folders are recreated as needed). OneNote notebooks are skipped with ApiOnlyModeNotSupported
     in the log; everything else continues. Conflicts: unchanged files are skipped; changed ones are overwritten
     (overwrite=True) or kept, the restored copy getting a new name."""
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     packages = package_paths(all_entries or entries)
     writers: dict[str, DriveWriter] = {}
     files = [e for e in entries if e.type in ("file", "package", "folder")]
     total = len(files)
     onenote_logged: set[str] = set()
     webpart_noted = False
-    # uploads run UPLOAD_CONCURRENCY at a time; decisions and outcomes stay in this thread, in order
-    inflight: deque[tuple[Any, Entry, str, bool, str]] = deque()
-    busy: set[tuple[str, str, str]] = set()  # (drive, parent, name) being uploaded
-    pool = ThreadPoolExecutor(max_workers=UPLOAD_CONCURRENCY, thread_name_prefix="vbo-restore")
 
-    def settle(keep: int) -> None:
-        while len(inflight) > keep:
-            fut, e, parent_path, merged, key = inflight.popleft()
-            busy.discard(key)  # type: ignore[arg-type]
+    def uploaded(tag: tuple[Entry, str, bool], item: Any, error: BaseException | None) -> None:
+        e, parent_path, merged = tag
+        if error is not None:
+            op.fail(e, f"Restore failed: {getattr(error, 'message', None) or error}")
+            return
+        if not merged:
+            how = "restored"
+        elif overwrite:
+            how = "overwritten"
+        else:
+            how = f"kept the current file; restored as '{item.get('name')}'"
+        op.success(e, f"{how} ({parent_path or '/'})", merged=merged)
+
+    with OrderedPool(UPLOAD_CONCURRENCY, uploaded) as pipe:
+        for i, e in enumerate(files, 1):
+            if stopping and stopping():
+                op.warn("Restore stopped by the user; the remaining items were not restored.")
+                break
+            if progress:
+                progress(i, total, e.version.name)
             try:
-                item = fut.result()
+                if in_package(e, packages) or str(e.version.name).lower().endswith(ONENOTE_EXT):
+                    nb = item_path(e)
+                    op.skip(e, onenote_message(), log=nb not in onenote_logged)
+                    onenote_logged.add(nb)
+                    continue
+                t = target_for(e)
+                w = writers.get(t.drive_id)
+                if w is None:
+                    w = writers[t.drive_id] = DriveWriter(g, t.drive_id)
+                rel = [p for p in (e.version.folder or "").split("/") if p][t.strip:]
+                parent_path = "/".join([*(p for p in t.folder.split("/") if p), *rel])
+                name = str(e.meta.get("name") or e.version.name)
+                if e.type == "folder":
+                    w.folder_id(parent_path + "/" + name if parent_path else name)
+                    continue
+                if name.lower().endswith(".aspx") and not webpart_noted:
+                    op.warn(WEBPART_NOTE, e.obj)
+                    webpart_noted = True
+                parent_id = w.folder_id(parent_path)
+                key = (t.drive_id, parent_id, name.lower())
+                pipe.wait_for(key)  # a file of this name being uploaded here: decide against its result
+                existing = w.children(parent_id).get(name.lower())
+                conflict = "replace"
+                merged = False
+                if existing is not None:
+                    if _same_content(existing, e):
+                        op.skip(e, f"'{name}' exists unchanged in the target folder.")
+                        continue
+                    if not restore_changed:
+                        op.skip(e, f"'{name}' was changed; not restored (use -RestoreChangedItems).")
+                        continue
+                    conflict = "replace" if overwrite else "rename"
+                    merged = True
+                elif not restore_deleted:
+                    op.skip(e, f"'{name}' is missing; not restored (use -RestoreDeletedItems).")
+                    continue
+                pipe.submit((e, parent_path, merged), w.upload, parent_id, name, e, conflict, key=key)
             except Exception as exc:  # noqa: BLE001 - logged per item
                 op.fail(e, f"Restore failed: {getattr(exc, 'message', None) or exc}")
-                continue
-            if not merged:
-                how = "restored"
-            elif overwrite:
-                how = "overwritten"
-            else:
-                how = f"kept the current file; restored as '{item.get('name')}'"
-            op.success(e, f"{how} ({parent_path or '/'})", merged=merged)
-
-    try:
-        _restore_files(files, total, packages, writers, target_for, op, g, overwrite, restore_changed,
-                       restore_deleted, progress, stopping, onenote_logged, webpart_noted, inflight, busy, pool,
-                       settle)
-    finally:
-        settle(0)
-        pool.shutdown(wait=True)
-
-
-UPLOAD_CONCURRENCY = 4
-
-
-def _restore_files(files: list[Entry], total: int, packages: set[str], writers: dict[str, DriveWriter],
-                   target_for: Callable[[Entry], DriveTarget], op: Operation, g: Any, overwrite: bool,
-                   restore_changed: bool, restore_deleted: bool, progress: Callable[[int, int, str], None] | None,
-                   stopping: Callable[[], bool] | None, onenote_logged: set[str], webpart_noted: bool, inflight: Any,
-                   busy: set[tuple[str, str, str]], pool: Any, settle: Callable[[int], None]) -> None:
-    for i, e in enumerate(files, 1):
-        if stopping and stopping():
-            op.warn("Restore stopped by the user; the remaining items were not restored.")
-            break
-        if progress:
-            progress(i, total, e.version.name)
-        try:
-            if in_package(e, packages) or str(e.version.name).lower().endswith(ONENOTE_EXT):
-                nb = item_path(e)
-                op.skip(e, onenote_message(), log=nb not in onenote_logged)
-                onenote_logged.add(nb)
-                continue
-            t = target_for(e)
-            w = writers.get(t.drive_id)
-            if w is None:
-                w = writers[t.drive_id] = DriveWriter(g, t.drive_id)
-            rel = [p for p in (e.version.folder or "").split("/") if p][t.strip:]
-            parent_path = "/".join([*(p for p in t.folder.split("/") if p), *rel])
-            name = str(e.meta.get("name") or e.version.name)
-            if e.type == "folder":
-                w.folder_id(parent_path + "/" + name if parent_path else name)
-                continue
-            if name.lower().endswith(".aspx") and not webpart_noted:
-                op.warn(WEBPART_NOTE, e.obj)
-                webpart_noted = True
-            parent_id = w.folder_id(parent_path)
-            key = (t.drive_id, parent_id, name.lower())
-            if key in busy:
-                settle(0)  # a file of this name is being uploaded here: decide against its result
-            existing = w.children(parent_id).get(name.lower())
-            conflict = "replace"
-            merged = False
-            if existing is not None:
-                if _same_content(existing, e):
-                    op.skip(e, f"'{name}' exists unchanged in the target folder.")
-                    continue
-                if not restore_changed:
-                    op.skip(e, f"'{name}' was changed; not restored (use -RestoreChangedItems).")
-                    continue
-                conflict = "replace" if overwrite else "rename"
-                merged = True
-            elif not restore_deleted:
-                op.skip(e, f"'{name}' is missing; not restored (use -RestoreDeletedItems).")
-                continue
-            inflight.append((pool.submit(w.upload, parent_id, name, e, conflict), e, parent_path, merged, key))
-            busy.add(key)
-            settle(UPLOAD_CONCURRENCY * 2)
-        except Exception as exc:  # noqa: BLE001 - logged per item
-            op.fail(e, f"Restore failed: {getattr(exc, 'message', None) or exc}")
 
 
 def save_documents(entries: list[Entry], root: Path, *, as_zip: bool = False, strip: int = 0,
