@@ -83,8 +83,16 @@ def child_backup(job_id: str, full: bool, scale: float) -> dict[str, Any]:
             "client_requests": g.requests, "client_throttled": g.throttled, "client_failures": g.failures}
 
 
-def child_restore(mailbox: str, target: str) -> dict[str, Any]:
+def child_restore(mailbox: str, target: str, scale: float = 1.0) -> dict[str, Any]:
     from vboshell.runtime.context import BufferHost, ExecutionContext
+
+    if scale != 1.0:  # the engine's client-side limits sped up like the sandbox's windows, as for the backup child
+        from vboshell.graph import sync
+        from vboshell.graph.throttle import ThrottlePolicy
+
+        plain = sync.client_for
+        policy = ThrottlePolicy().scaled(scale)
+        sync.client_for = lambda connection, **kw: plain(connection, **{"policy": policy, **kw})  # type: ignore[assignment]
 
     ctx = ExecutionContext(BufferHost(), cwd=os.getcwd())
     out: dict[str, Any] = {}
@@ -207,7 +215,8 @@ def run_size(size: str, a: argparse.Namespace) -> dict[str, Any]:
             users = [u for u in sb.truth.users() if u.get("purpose") == "user"]
             src, dst = users[0], users[1 if len(users) > 1 else 0]
             sb.reset_counters()
-            rr = run_child(home, ["restore", src.get("displayName") or src["userPrincipalName"], dst["userPrincipalName"]])
+            rr = run_child(home, ["restore", src.get("displayName") or src["userPrincipalName"], dst["userPrincipalName"],
+                                  str(scale)])
             c_r = sb.counters()
             res["restore_raw"] = rr
             res["restore_counters"] = {k: c_r.get(k) for k in ("requests", "throttled", "min_time_s", "bytes_in")}
@@ -328,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         if kind in ("full", "incremental"):
             out = child_backup(argv[2], kind == "full", float(argv[3]))
         else:
-            out = child_restore(argv[2], argv[3])
+            out = child_restore(argv[2], argv[3], float(argv[4]) if len(argv) > 4 else 1.0)
         print(json.dumps(out, default=str))
         return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
