@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from vboshell.repository import ObjectRef
 from vboshell.restore.paths import partial_path, safe_join, safe_name, safe_relpath, unique_path, write_complete
-from vboshell.restore.pipeline import OrderedPool
+from vboshell.restore.pipeline import OrderedPool, stop_or_report
 from vboshell.restore.session import Entry, Operation, RestoreSession, Source
 
 MAX_MIME_POST = 3 * 1024 * 1024  # base64 grows 4/3: stays under Graph's 4 MB request body limit
@@ -446,11 +446,8 @@ def restore_items(session: RestoreSession, g: Any, entries: list[Entry], opts: E
 
     with OrderedPool(RESTORE_CONCURRENCY, created) as pipe:
         for i, e in enumerate(entries, 1):
-            if stopping and stopping():
-                op.warn("Restore stopped by the user; the remaining items were not restored.")
+            if stop_or_report(op, i, total, e.version.name, progress, stopping):
                 break
-            if progress:
-                progress(i, total, e.version.name)
             if e.type not in ITEM_TYPES:
                 continue
             m = e.meta

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vboshell.restore.paths import safe_join, safe_name, safe_relpath, unique_path, write_complete, zip_member
-from vboshell.restore.pipeline import OrderedPool
+from vboshell.restore.pipeline import OrderedPool, stop_or_report
 from vboshell.restore.session import Entry, Operation
 from vboshell.restore.streams import ContentReader, copy_stream
 
@@ -166,11 +166,8 @@ def restore_documents(g: Any, entries: list[Entry], target_for: Callable[[Entry]
 
     with OrderedPool(UPLOAD_CONCURRENCY, uploaded) as pipe:
         for i, e in enumerate(files, 1):
-            if stopping and stopping():
-                op.warn("Restore stopped by the user; the remaining items were not restored.")
+            if stop_or_report(op, i, total, e.version.name, progress, stopping):
                 break
-            if progress:
-                progress(i, total, e.version.name)
             try:
                 if in_package(e, packages) or str(e.version.name).lower().endswith(ONENOTE_EXT):
                     nb = item_path(e)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["OrderedPool"]
+__all__ = ["OrderedPool", "stop_or_report"]
 
 
 class OrderedPool:
@@ -61,3 +61,15 @@ class OrderedPool:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def stop_or_report(op: Any, i: int, total: int, name: str, progress: Callable[[int, int, str], None] | None,
+                   stopping: Callable[[], bool] | None) -> bool:
+    """Before item i of total: True when the user asked to stop (noted in the operation's warnings; the caller
+    stops), else the progress is reported."""
+    if stopping and stopping():
+        op.warn("Restore stopped by the user; the remaining items were not restored.")
+        return True
+    if progress:
+        progress(i, total, name)
+    return False
