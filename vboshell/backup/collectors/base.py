@@ -277,8 +277,11 @@ class DeltaReader:
 
     def prefetch(self) -> None:
         """Start the first request now, on the Graph loop, so that it is answered by the time this container's
-        turn comes (a mailbox's folders are then read several at a time instead of one after another)."""
-        if self._ahead is None and not self.u.stop.is_set():
+        turn comes (a mailbox's folders are then read several at a time instead of one after another). Only for
+        a round from a saved token: its first page holds the changes since the last run, usually a few; a first
+        page from the start holds up to a full page of items, and several of those waiting per mailbox made the
+        backup's memory grow with mailbox size (while its downloads keep the mailbox busy anyway)."""
+        if self.token and self._ahead is None and not self.u.stop.is_set():
             import asyncio
 
             from vboshell.graph import sync

@@ -26,8 +26,10 @@ from vboshell.graph.errors import GraphError
 MESSAGE_FIELDS = ("id,changeKey,subject,from,sender,toRecipients,ccRecipients,bccRecipients,replyTo,receivedDateTime,"
                   "sentDateTime,createdDateTime,lastModifiedDateTime,isRead,isDraft,hasAttachments,importance,"
                   "categories,flag,internetMessageId,conversationId,parentFolderId")
-# Graph's message delta pages hold 10 items unless asked for more: larger pages cut the delta requests ~10x
-PAGE_PREFER = {"Prefer": "odata.maxpagesize=200"}
+# Graph's message delta pages hold 10 items unless asked for more: larger pages cut the delta requests ~10x. 100,
+# not 200: a page is held while its messages are fetched, in every mailbox unit at once, and 200-item pages made the
+# backup's memory grow with mailbox size (+9 % for 3x larger mailboxes, against +6 % at 100) for 0.5 % fewer requests
+PAGE_PREFER = {"Prefer": "odata.maxpagesize=100"}
 _NO_MAILBOX = ("mailboxnotenabledforrestapi", "mailboxnotsupportedforrestapi", "resourcenotfound",
                "errorinvaliduser", "mailboxnotfound")
 
