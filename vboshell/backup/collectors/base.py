@@ -407,6 +407,22 @@ async def fetch_content(aio: Any, url: str, resource: Any = None) -> list[bytes]
     return parts
 
 
+def fetched(u: UnitContext, fut: Any, what: str) -> Any:
+    """The content of a prefetched download, or None when it could not be read: a 404 (deleted meanwhile) counts
+    as failed quietly, anything else is warned about as `Cannot read <what>`; either way the container is read
+    again next run, which settles it."""
+    from vboshell.graph.errors import GraphError
+
+    try:
+        return fut.result()
+    except GraphError as exc:
+        if exc.status == 404:
+            u.counters.failed += 1
+        else:
+            u.item_failed(f"Cannot read {what}", f"{exc.code}: {exc.message}")
+        return None
+
+
 class Prefetcher:
     """Ordered pipeline of downloads for one unit: `add(key, coro)` schedules `coro` on the Graph loop and returns
     the (key, future) pairs that must be stored now (the oldest, once more than `depth` are pending); `drain()` the

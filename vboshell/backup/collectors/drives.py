@@ -12,6 +12,7 @@ from vboshell.backup.collectors.base import (
     UnitSkipped,
     UnitWarning,
     fetch_content,
+    fetched,
     required_id,
 )
 from vboshell.graph.errors import GraphError
@@ -207,12 +208,7 @@ async def _fetch_file(aio: Any, drive_id: str, iid: str, url: str) -> Any:
 
 def _store_file(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None, str | None], fut: Any) -> None:
     iid, folder, md, ck, parent = key
-    try:
-        content = fut.result()
-    except GraphError as exc:
-        if exc.status == 404:  # deleted meanwhile (or not content at all): not stored; the
-            u.counters.failed += 1  # container is re-read next run, which settles it either way
-            return
-        u.item_failed(f"Cannot read file '{md['path']}'", f"{exc.code}: {exc.message}")
+    content = fetched(u, fut, f"file '{md['path']}'")
+    if content is None:
         return
     u.put(iid, folder, md, content, change_key=ck, parent_id=parent)

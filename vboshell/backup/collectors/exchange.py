@@ -19,6 +19,7 @@ from vboshell.backup.collectors.base import (
     as_json,
     content_ends,
     fetch_content,
+    fetched,
     required_id,
 )
 from vboshell.graph.errors import GraphError
@@ -263,13 +264,8 @@ def collect_mailbox(u: UnitContext) -> None:
 
 def _store_message(u: UnitContext, key: tuple[str, str, dict[str, Any], str | None, str], fut: Any) -> None:
     mid, folder, md, ck, fid = key
-    try:
-        content = fut.result()
-    except GraphError as exc:
-        if exc.status == 404:  # deleted meanwhile (or not content at all): not stored; the
-            u.counters.failed += 1  # container is re-read next run, which settles it either way
-            return
-        u.item_failed(f"Cannot read message '{md.get('subject') or mid}'", f"{exc.code}: {exc.message}")
+    content = fetched(u, fut, f"message '{md.get('subject') or mid}'")
+    if content is None:
         return
     problem = mime_problem(*content_ends(content))
     if problem is not None:
