@@ -18,6 +18,19 @@ CONNECT = (
 )
 
 
+def connect_shell(sb: Any, cwd: Any, repo: Any, script: str = "", width: int | None = 200) -> Any:
+    """A shell context in `cwd` connected to sandbox `sb` through the cmdlets ($org; $repo at `repo`), then
+    `script` run in it."""
+    from vboshell.runtime.context import BufferHost, ExecutionContext
+
+    ctx = ExecutionContext(BufferHost(width=width) if width else BufferHost(), cwd=cwd)
+    for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
+                     graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(repo)).items():
+        ctx.set_variable(k, v)
+    ctx.invoke(CONNECT + script, raise_errors=True)
+    return ctx
+
+
 class Env:
     def __init__(self, sb: Any, ctx: Any, home: str) -> None:
         self.sb = sb
@@ -53,15 +66,9 @@ class Env:
 
 
 def _make_env(sb: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-
     home = str(tmp_path / "home")
     monkeypatch.setenv("VBOSHELL_HOME", home)
-    ctx = ExecutionContext(BufferHost(), cwd=tmp_path)
-    for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                     graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(tmp_path / "repo")).items():
-        ctx.set_variable(k, v)
-    ctx.invoke(CONNECT, raise_errors=True)
+    ctx = connect_shell(sb, tmp_path, tmp_path / "repo", width=None)
     yield Env(sb, ctx, home)
     from vboshell.graph.sync import close_all
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,3 +77,25 @@ def vboshell_exe() -> str:
 
     exe = Path(sys.executable).parent / "vboshell"
     return str(exe) if exe.exists() else (shutil.which("vboshell") or "vboshell")
+
+
+@contextmanager
+def sandbox_home(base: Path, spec: str, seed: int, **start: Any) -> Iterator[Any]:
+    """A sandbox tenant started with `start` options while VBOSHELL_HOME is base/home (module-scoped fixtures
+    cannot use monkeypatch); afterwards shared Graph clients are closed, the sandbox stops and VBOSHELL_HOME is
+    restored."""
+    from vboshell.graph.sync import close_all
+    from vboshell.sandbox import Sandbox
+
+    saved = os.environ.get("VBOSHELL_HOME")
+    os.environ["VBOSHELL_HOME"] = str(base / "home")
+    sb = Sandbox(spec, seed=seed).start(**start)
+    try:
+        yield sb
+    finally:
+        close_all()
+        sb.stop()
+        if saved is None:
+            os.environ.pop("VBOSHELL_HOME", None)
+        else:
+            os.environ["VBOSHELL_HOME"] = saved

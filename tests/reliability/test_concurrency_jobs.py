@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,45 +11,28 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.reliability.conftest import child_env, pick, vboshell_exe
+from tests.reliability.conftest import child_env, pick, sandbox_home, vboshell_exe
 
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT  # noqa: E402
+from tests.backup.conftest import connect_shell  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def jobs_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from vboshell.graph.sync import close_all
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-    from vboshell.sandbox import Sandbox
-
     base = tmp_path_factory.mktemp("concjobs")
-    home = base / "home"
-    saved = os.environ.get("VBOSHELL_HOME")
-    os.environ["VBOSHELL_HOME"] = str(home)
-    sb = Sandbox("tiny", seed=808).start(mode="process")
-    try:
-        ctx = ExecutionContext(BufferHost(width=200), cwd=base)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(base / "repo")).items():
-            ctx.set_variable(k, v)
+    with sandbox_home(base, "tiny", 808, mode="process") as sb:
         users = [u for u in sb.truth.users() if u["listedInGraph"] and u["hasDrive"] and u["purpose"] == "user"]
-        ctx.invoke(CONNECT + "$users = Get-VBOOrganizationUser -Organization $org\n"
-                   "$all = Add-VBOJob -Organization $org -Name All -Repository $repo -EntireOrganization\n"
-                   f"$j1 = Add-VBOJob -Organization $org -Name U1 -Repository $repo -SelectedItems (New-VBOBackupItem "
-                   f"-User ($users | Where-Object OfficeId -eq '{users[0]['id']}') -Mailbox -OneDrive)\n"
-                   f"$j2 = Add-VBOJob -Organization $org -Name U2 -Repository $repo -SelectedItems (New-VBOBackupItem "
-                   f"-User ($users | Where-Object OfficeId -eq '{users[1]['id']}') -Mailbox -OneDrive)",
-                   raise_errors=True)
-        yield SimpleNamespace(sb=sb, ctx=ctx, base=base, home=home)
-    finally:
-        close_all()
-        sb.stop()
-        if saved is None:
-            os.environ.pop("VBOSHELL_HOME", None)
-        else:
-            os.environ["VBOSHELL_HOME"] = saved
+        ctx = connect_shell(sb, base, base / "repo",
+                            "$users = Get-VBOOrganizationUser -Organization $org\n"
+                            "$all = Add-VBOJob -Organization $org -Name All -Repository $repo -EntireOrganization\n"
+                            f"$j1 = Add-VBOJob -Organization $org -Name U1 -Repository $repo -SelectedItems "
+                            f"(New-VBOBackupItem -User ($users | Where-Object OfficeId -eq '{users[0]['id']}') "
+                            "-Mailbox -OneDrive)\n"
+                            f"$j2 = Add-VBOJob -Organization $org -Name U2 -Repository $repo -SelectedItems "
+                            f"(New-VBOBackupItem -User ($users | Where-Object OfficeId -eq '{users[1]['id']}') "
+                            "-Mailbox -OneDrive)")
+        yield SimpleNamespace(sb=sb, ctx=ctx, base=base, home=base / "home")
 
 
 def _start(env: SimpleNamespace, job: str, go: Path) -> subprocess.Popen[str]:

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.conftest import FULL, child_env, pick, vboshell_exe
+from tests.reliability.conftest import FULL, child_env, pick, sandbox_home, vboshell_exe
 
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT, compare_with_truth  # noqa: E402
+from tests.backup.conftest import compare_with_truth, connect_shell  # noqa: E402
 
 KILLS = pick(3, 20)
 RUN_JOB = "$ErrorActionPreference = 'Stop'; $s = Get-VBOJob -Name Crash | Start-VBOJob; 'STATUS ' + $s.Status"
@@ -26,30 +26,11 @@ RUN_JOB = "$ErrorActionPreference = 'Stop'; $s = Get-VBOJob -Name Crash | Start-
 
 @pytest.fixture(scope="module")
 def crash_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from vboshell.graph.sync import close_all
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-    from vboshell.sandbox import Sandbox
-
     base = tmp_path_factory.mktemp("crash")
-    home = base / "home"
-    saved = os.environ.get("VBOSHELL_HOME")
-    os.environ["VBOSHELL_HOME"] = str(home)
-    sb = Sandbox("default" if FULL else "tiny", seed=2026).start(mode="process")
-    try:
-        ctx = ExecutionContext(BufferHost(width=200), cwd=base)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(base / "repo")).items():
-            ctx.set_variable(k, v)
-        ctx.invoke(CONNECT + "$job = Add-VBOJob -Organization $org -Name Crash -Repository $repo -EntireOrganization",
-                   raise_errors=True)
-        yield SimpleNamespace(sb=sb, ctx=ctx, home=home, base=base)
-    finally:
-        close_all()
-        sb.stop()
-        if saved is None:
-            os.environ.pop("VBOSHELL_HOME", None)
-        else:
-            os.environ["VBOSHELL_HOME"] = saved
+    with sandbox_home(base, "default" if FULL else "tiny", 2026, mode="process") as sb:
+        ctx = connect_shell(sb, base, base / "repo",
+                            "$job = Add-VBOJob -Organization $org -Name Crash -Repository $repo -EntireOrganization")
+        yield SimpleNamespace(sb=sb, ctx=ctx, home=base / "home", base=base)
 
 
 def _start_job(env: SimpleNamespace) -> subprocess.Popen[str]:

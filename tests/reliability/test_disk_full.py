@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT, compare_with_truth  # noqa: E402
+from tests.backup.conftest import compare_with_truth, connect_shell  # noqa: E402
 
 FS_MB = 16
 FILLER_MB = 9
@@ -42,7 +42,6 @@ def small_fs(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def env(small_fs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
     from vboshell.graph.sync import close_all
-    from vboshell.runtime.context import BufferHost, ExecutionContext
     from vboshell.sandbox import Sandbox
 
     monkeypatch.setenv("VBOSHELL_HOME", str(tmp_path / "home"))
@@ -52,12 +51,8 @@ def env(small_fs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iter
         drive = sb.truth.drive_id(user["id"])
         for k in range(BIG_FILES):  # incompressible: the backup needs more than the free space
             sb.mutate.add_file(drive=drive, parent="root", name=f"big-{k}.bin", data=os.urandom(BIG))
-        ctx = ExecutionContext(BufferHost(width=200), cwd=tmp_path)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(small_fs / "repo")).items():
-            ctx.set_variable(k, v)
-        ctx.invoke(CONNECT + "$job = Add-VBOJob -Organization $org -Name Full -Repository $repo -EntireOrganization",
-                   raise_errors=True)
+        ctx = connect_shell(sb, tmp_path, small_fs / "repo",
+                            "$job = Add-VBOJob -Organization $org -Name Full -Repository $repo -EntireOrganization")
         filler = small_fs / "filler.bin"
         with open(filler, "wb") as f:  # other data on the volume, freed later
             for _ in range(FILLER_MB):

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.conftest import FULL
+from tests.reliability.conftest import FULL, sandbox_home
 
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT, compare_with_truth  # noqa: E402
+from tests.backup.conftest import compare_with_truth, connect_shell  # noqa: E402
 
 # The issue's fault mix. Retry-After 0 keeps the default suite fast (the client's own backoff still applies);
 # the full run uses the sandbox's 1 s.
@@ -81,24 +81,14 @@ def mutate(sb: Any, k: int) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def faulted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
     from vboshell.backup.runner import JobRunner
-    from vboshell.graph.sync import close_all
     from vboshell.repository.manage import open_repository
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-    from vboshell.sandbox import Sandbox
     from vboshell.store.catalog import Catalog
     from vboshell.store.records import JobRecord
 
     base = tmp_path_factory.mktemp("faults")
-    saved = os.environ.get("VBOSHELL_HOME")
-    os.environ["VBOSHELL_HOME"] = str(base / "home")
-    sb = Sandbox(SPEC, seed=1127).start()
-    ns = SimpleNamespace(sb=sb, sessions=[], faults=Counter(), expiries=0, token_requests=0)
-    try:
-        ctx = ExecutionContext(BufferHost(), cwd=base)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(base / "repo")).items():
-            ctx.set_variable(k, v)
-        ctx.invoke(CONNECT, raise_errors=True)
+    with sandbox_home(base, SPEC, 1127) as sb:
+        ns = SimpleNamespace(sb=sb, sessions=[], faults=Counter(), expiries=0, token_requests=0)
+        ctx = connect_shell(sb, base, base / "repo", width=None)
         cat = Catalog.default()
         org_id, repo_id = str(ctx.get_variable("org").Id), str(ctx.get_variable("repo").Id)
         job = cat.add_job(JobRecord(name="Faults", organization_id=org_id, repository_id=repo_id,
@@ -120,13 +110,6 @@ def faulted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespac
         ns.repo = open_repository(cat.get_repository(repo_id), cat)
         yield ns
         ns.repo.close()
-    finally:
-        close_all()
-        sb.stop()
-        if saved is None:
-            os.environ.pop("VBOSHELL_HOME", None)
-        else:
-            os.environ["VBOSHELL_HOME"] = saved
 
 
 def _problems(logs: list[Any]) -> list[str]:

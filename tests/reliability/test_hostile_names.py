@@ -15,7 +15,8 @@ import pytest
 pytest.importorskip("vboshell.restore.paths", reason="restore (issue 9) not available")
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT  # noqa: E402
+from tests.backup.conftest import connect_shell  # noqa: E402
+from tests.reliability.conftest import sandbox_home  # noqa: E402
 
 
 def _tree(root: Path) -> set[str]:
@@ -24,22 +25,11 @@ def _tree(root: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from vboshell.graph.sync import close_all
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-    from vboshell.sandbox import Sandbox
-
     base = tmp_path_factory.mktemp("hostile")
-    saved = os.environ.get("VBOSHELL_HOME")
-    os.environ["VBOSHELL_HOME"] = str(base / "home")
-    sb = Sandbox("tiny", seed=404).start()
-    try:
+    with sandbox_home(base, "tiny", 404) as sb:
         user = next(u for u in sb.truth.users() if u["listedInGraph"] and u["hasDrive"] and u["purpose"] == "user")
         added = sb.mutate.add_hostile_items(user=user["id"])
-        ctx = ExecutionContext(BufferHost(width=200), cwd=base)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(base / "repo")).items():
-            ctx.set_variable(k, v)
-        ctx.invoke(CONNECT, raise_errors=True)
+        ctx = connect_shell(sb, base, base / "repo")
         ctx.invoke(f"$u = Get-VBOOrganizationUser -Organization $org | Where-Object OfficeId -eq '{user['id']}'\n"
                    "$job = Add-VBOJob -Organization $org -Name Hostile -Repository $repo "
                    "-SelectedItems (New-VBOBackupItem -User $u -Mailbox -OneDrive)\n"
@@ -50,13 +40,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespac
         # a sibling of the target that an escaping name would land in
         (base / "sibling").mkdir()
         yield SimpleNamespace(sb=sb, ctx=ctx, base=base, out=out, user=user, added=added, status=status)
-    finally:
-        close_all()
-        sb.stop()
-        if saved is None:
-            os.environ.pop("VBOSHELL_HOME", None)
-        else:
-            os.environ["VBOSHELL_HOME"] = saved
 
 
 def _outside_changes(env: SimpleNamespace, before: set[str], target: Path) -> list[str]:

@@ -4,18 +4,17 @@ clean run afterwards completes the backup."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
-from tests.reliability.conftest import FULL
+from tests.reliability.conftest import FULL, sandbox_home
 
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT  # noqa: E402
+from tests.backup.conftest import connect_shell  # noqa: E402
 
 RATE = 0.08
 RATES = {"missing_fields_rate": 0.25}  # most dropped fields are harmless: more of them reach the ones that matter
@@ -29,29 +28,11 @@ KNOBS = [
 
 @pytest.fixture(scope="module")
 def tenant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from vboshell.graph.sync import close_all
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-    from vboshell.sandbox import Sandbox
-
     base = tmp_path_factory.mktemp("malformed")
-    saved = os.environ.get("VBOSHELL_HOME")
-    os.environ["VBOSHELL_HOME"] = str(base / "home")
-    sb = Sandbox("default" if FULL else "tiny", seed=77).start()
-    try:
-        ctx = ExecutionContext(BufferHost(width=200), cwd=base)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(base / "repo")).items():
-            ctx.set_variable(k, v)
-        ctx.invoke(CONNECT, raise_errors=True)
+    with sandbox_home(base, "default" if FULL else "tiny", 77) as sb:
+        ctx = connect_shell(sb, base, base / "repo")
         user = next(u for u in sb.truth.users() if u["listedInGraph"] and u["hasArchive"] and u["hasDrive"])
         yield SimpleNamespace(sb=sb, ctx=ctx, base=base, user=user)
-    finally:
-        close_all()
-        sb.stop()
-        if saved is None:
-            os.environ.pop("VBOSHELL_HOME", None)
-        else:
-            os.environ["VBOSHELL_HOME"] = saved
 
 
 def _mismatches(sb: Any, repo: Any, user: dict[str, Any]) -> list[str]:

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.reliability.conftest import child_env, pick, vboshell_exe
+from tests.reliability.conftest import child_env, pick, sandbox_home, vboshell_exe
 
 pytest.importorskip("vboshell.restore.files", reason="restore (issue 9) not available")
 pytest.importorskip("vboshell.backup.runner", reason="backup job runner (issue 8) not available")
 
-from tests.backup.conftest import CONNECT  # noqa: E402
+from tests.backup.conftest import connect_shell  # noqa: E402
 
 BIG = 6 * 1024 * 1024
 N_BIG = 5
@@ -26,39 +26,21 @@ N_BIG = 5
 
 @pytest.fixture(scope="module")
 def backed_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimpleNamespace]:
-    from vboshell.graph.sync import close_all
-    from vboshell.runtime.context import BufferHost, ExecutionContext
-    from vboshell.sandbox import Sandbox
-
     base = tmp_path_factory.mktemp("restorecrash")
     home = base / "home"
-    saved = os.environ.get("VBOSHELL_HOME")
-    os.environ["VBOSHELL_HOME"] = str(home)
-    sb = Sandbox("tiny", seed=31).start()
-    try:
+    with sandbox_home(base, "tiny", 31) as sb:
         user = next(u for u in sb.truth.users() if u["listedInGraph"] and u["hasDrive"] and u["purpose"] == "user")
         drive = sb.truth.drive_id(user["id"])
         folder = sb.mutate.add_drive_folder(drive=drive, parent="root", name="Big")
         for k in range(N_BIG):
             sb.mutate.add_file(drive=drive, parent=folder, name=f"big-{k}.bin", data=os.urandom(BIG))
-        ctx = ExecutionContext(BufferHost(width=200), cwd=base)
-        for k, v in dict(tenant=sb.tenant_id, app=sb.client_id, secret=sb.client_secret, authority=sb.authority_host,
-                         graph=sb.graph_endpoint, ca=sb.ca_bundle_path, rp=str(base / "repo")).items():
-            ctx.set_variable(k, v)
-        ctx.invoke(CONNECT, raise_errors=True)
+        ctx = connect_shell(sb, base, base / "repo")
         ctx.invoke(f"$u = Get-VBOOrganizationUser -Organization $org | Where-Object OfficeId -eq '{user['id']}'\n"
                    "$job = Add-VBOJob -Organization $org -Name RC -Repository $repo "
                    "-SelectedItems (New-VBOBackupItem -User $u -OneDrive)\n$null = Start-VBOJob -Job $job",
                    raise_errors=True)
         files = {i["name"]: i["content"] for i in sb.truth.drive_items(drive, with_content=True) if not i["isFolder"]}
         yield SimpleNamespace(sb=sb, base=base, home=home, user=user, files=files)
-    finally:
-        close_all()
-        sb.stop()
-        if saved is None:
-            os.environ.pop("VBOSHELL_HOME", None)
-        else:
-            os.environ["VBOSHELL_HOME"] = saved
 
 
 def _save_cmd(env: SimpleNamespace, target: Path) -> list[str]:
