@@ -69,3 +69,21 @@ def test_lanes_keep_mailbox_and_sharepoint_units_side_by_side() -> None:
         rest.append(u.service)
     assert rest == [EXCHANGE, EXCHANGE, ONEDRIVE, ONEDRIVE, ONEDRIVE, SHAREPOINT]
     assert sum(1 for u in units if u.service == EXCHANGE) == 6
+
+
+def test_malformed_listings_do_not_stop_resolution(fresh_env: Any) -> None:
+    """Users, sites and teams listed with names of the wrong type (numbers where Graph gives strings) still resolve
+    into units, named from whatever string field they have; nothing is raised."""
+    env = fresh_env
+    expected = _units(env, _Job(entire=True))
+    env.sb.configure_faults(wrong_types_rate=1.0, only_paths=["/v1.0/users", "/sites", "/groups", "/teams"], seed=3)
+    try:
+        g = env.ctx.get_variable("org").graph()
+        res = resolve(_Job(entire=True), g, env.org_id)
+    finally:
+        env.sb.reset_faults()
+    assert env.sb.counters()["faults_by_kind"].get("wrong_type", 0) > 0
+    assert not res.warnings, res.warnings
+    assert {(u.obj.kind, u.obj.external_id, u.service) for u in res.units} >= \
+        {x for x in expected if x[0] != "site"}  # a site whose isPersonalSite is garbled may be taken as personal
+    assert all(isinstance(u.obj.name, str) for u in res.units)

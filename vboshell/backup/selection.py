@@ -67,6 +67,16 @@ def _user_units(uid: str, name: str, org: str, fl: dict[str, bool], explicit: bo
     return out
 
 
+def _text(row: dict[str, Any], *keys: str) -> str:
+    """The first of `keys` whose value is a non-empty string ("" when none): names from a listing are for display,
+    and a malformed one (a number, a list) must not stop the job from resolving its objects."""
+    for k in keys:
+        v = row.get(k)
+        if isinstance(v, str) and v:
+            return v
+    return ""
+
+
 def resolve(job: Any, graph: Any, organization_id: str, log: Callable[[str, str], None] | None = None) -> Resolution:
     """Resolve a JobRecord's selection minus its exclusions into work units (Graph is read for the organization
     and group members). `graph` is a SyncGraphClient."""
@@ -83,20 +93,20 @@ def resolve(job: Any, graph: Any, organization_id: str, log: Callable[[str, str]
         out: list[WorkUnit] = []
         for page in directory.list_users(graph):
             for u in page:
-                upn = u.get("userPrincipalName") or ""
+                upn = _text(u, "userPrincipalName")
                 if "#EXT#" in upn:
                     continue  # guests have no mailbox or OneDrive in this tenant
-                out += _user_units(u["id"], u.get("displayName") or upn, organization_id,
+                out += _user_units(u["id"], _text(u, "displayName", "userPrincipalName", "id"), organization_id,
                                    {k: fl.get(k, False) for k in ("Mailbox", "ArchiveMailbox", "OneDrive")}, False)
         return out
 
     def sites() -> list[WorkUnit]:
-        return [WorkUnit(ObjectRef("site", s["id"], s.get("displayName") or s.get("name") or s.get("webUrl"),
-                                   organization_id), SHAREPOINT)
+        return [WorkUnit(ObjectRef("site", s["id"], _text(s, "displayName", "name", "webUrl", "id"), organization_id),
+                         SHAREPOINT)
                 for s in directory.list_sites(graph, include_personal=False) if not directory.is_personal_site(s)]
 
     def teams() -> list[WorkUnit]:
-        return [WorkUnit(ObjectRef("team", t["id"], t.get("displayName") or t["id"], organization_id), TEAMS)
+        return [WorkUnit(ObjectRef("team", t["id"], _text(t, "displayName", "id"), organization_id), TEAMS)
                 for t in directory.list_teams(graph)]
 
     def org_units(fl: dict[str, bool]) -> list[WorkUnit]:
