@@ -310,6 +310,9 @@ FUNC_ERRORS = [
     ("Get-Widget -Name $null", "ParameterArgumentValidationErrorEmptyStringNotAllowed",
      "Cannot bind argument to parameter 'Name' because it is an empty string."),
     ("function nn { param([Parameter(Mandatory)]$O) }; nn -O $null", "ParameterArgumentValidationErrorNullNotAllowed", None),
+    # a null element of a mandatory collection (found by the random-argument test: Restore-VEODDocument -Document @($null))
+    ("function na { param([Parameter(Mandatory)][object[]]$O) }; na -O 1, $null", "ParameterArgumentValidationErrorNullNotAllowed",
+     "Cannot bind argument to parameter 'O' because it is null."),
     ("Get-Widget -Name a -Id 1", "AmbiguousParameterSet", None),
     ("Get-Widget -Count", "MissingArgument", None),
     ("Get-Widget foo -C 1", "AmbiguousParameter", None),

@@ -430,7 +430,8 @@ class Binder:
 
         sp = p if isinstance(p, ScriptParameter) else None
         if p.mandatory and not (sp and sp.allow_null):
-            if value is None:
+            # a mandatory collection rejects null elements too, as PowerShell's binder does (-Document @($null))
+            if value is None or (p.array and isinstance(value, list) and any(v is None for v in value)):
                 raise self.error(f"Cannot bind argument to parameter '{p.name}' because it is null.",
                                  "ParameterArgumentValidationErrorNullNotAllowed", ErrorCategory.InvalidData, extent,
                                  "ParameterBindingValidationException")
