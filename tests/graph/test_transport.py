@@ -51,6 +51,58 @@ def test_both_wires_give_the_same_answers(sandbox: Any, monkeypatch: Any, wire: 
         g.close()
 
 
+@pytest.mark.parametrize(("url", "params", "json_body", "content"), [
+    ("https://graph.example/v1.0/users", {"$select": "id,displayName", "$top": 5, "$filter": "a b'c"}, None, None),
+    ("https://graph.example/v1.0/users/1/mailFolders/AAMk-_x%3D/messages/delta?$deltatoken=eyJ%2Bx", None, None, None),
+    ("https://graph.example/v1.0/drives/b!x/items/01:/a(1)!$&'*+,;=@:/content", None, None, b"\x00bytes"),
+    ("https://graph.example/v1.0/$batch", None, {"requests": [{"id": "1", "url": "/me", "x": "é"}]}, None),
+    ("https://graph.example/v1.0/users/1/sendMail", None, None, "text body"),
+])
+def test_fast_path_builds_what_httpx_builds(url: str, params: Any, json_body: Any, content: Any) -> None:
+    """Plain requests skip httpx.Request on the aiohttp wire: the URL, body and headers sent must be the ones
+    httpx would have sent (URLs httpx must re-encode, and streamed bodies, still go through httpx)."""
+    g = _client(_FakeSandbox())
+    try:
+        aio = g.aio
+        client = aio._http()  # noqa: SLF001
+        h = {"client-request-id": "x", "Accept": "application/json", "Prefer": 'IdType="ImmutableId"'}
+        parts = aio._wire_parts(url, params, dict(h), json_body, content)  # noqa: SLF001
+        assert parts is not None
+        req = client.build_request("POST", url, params=params, headers=h, json=json_body, content=content)
+        sent_url, sent_headers, body, _timeout = parts
+        assert sent_url == str(req.url)
+        assert (body or b"") == req.read()
+        want = {k.lower(): v for k, v in req.headers.items() if k.lower() not in ("connection", "content-length", "host")}
+        assert sent_headers == want
+    finally:
+        g.close()
+
+
+@pytest.mark.parametrize("url", ["https://graph.example/v1.0/drives/x/root:/a b.txt:/content",
+                                 "https://graph.example/v1.0/drives/x/root:/\u00e9t\u00e9.txt:/content",
+                                 "https://graph.example/v1.0/users?x=1#frag", "https://graph.example/v1.0/a\"b"])
+def test_urls_needing_encoding_go_through_httpx(url: str) -> None:
+    g = _client(_FakeSandbox())
+    try:
+        g.aio._http()  # noqa: SLF001
+        assert g.aio._wire_parts(url, None, {}, None, None) is None  # noqa: SLF001
+        assert g.aio._wire_parts("https://graph.example/v1.0/users?a=1", {"b": 2}, {}, None, None) is None  # noqa: SLF001
+        assert g.aio._wire_parts("https://graph.example/v1.0/x", None, {}, None, iter([b"a"])) is None  # noqa: SLF001
+    finally:
+        g.close()
+
+
+class _FakeSandbox:
+    """Connection values for a client that never connects (the request-building tests)."""
+
+    authority_host = "https://login.example"
+    graph_endpoint = "https://graph.example"
+    ca_bundle_path = None
+    tenant_id = "00000000-0000-0000-0000-000000000001"
+    client_id = "00000000-0000-0000-0000-000000000002"
+    client_secret = "not-a-secret"  # noqa: S105
+
+
 def test_abandoned_stream_then_more_requests(sandbox: Any) -> None:
     """A download closed after its first chunk drops that connection; the pool goes on serving requests."""
     g = _client(sandbox, policy=ThrottlePolicy(max_connections=2))

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json as jsonlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from vboshell.graph.auth import AccessToken, AppConnection, TokenProvider
 from vboshell.graph.errors import (
@@ -36,6 +38,9 @@ DEFAULT_UPLOAD_CHUNK = 10 * UPLOAD_CHUNK_UNIT  # 3.125 MiB
 BATCH_MAX = 20
 HTTPX_MAX_CONNECTIONS = 16  # pool size when httpx's own transport is used (see GraphClient._http)
 _THROTTLE_STATUSES = (429, 503, 504, 509)
+# a URL httpx would send unchanged: only unreserved and reserved characters and valid %-escapes (no space, no
+# non-ASCII, no fragment); such URLs skip httpx's URL parser on the aiohttp wire (see GraphClient._wire_parts)
+_PLAIN_URL = re.compile(r"https?://(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
 
 
 @dataclass
@@ -194,6 +199,9 @@ class GraphClient:
                 limits=limits,
                 timeout=httpx.Timeout(self._timeout, connect=min(self._timeout, 20.0)), trust_env=False,
                 follow_redirects=False, headers={"User-Agent": USER_AGENT}, **kw)
+            # what httpx would add to every request (User-Agent, Accept, Accept-Encoding for the codecs it decodes)
+            self._wire_headers = {k.lower(): v for k, v in self._client.headers.items() if k.lower() != "connection"}
+            self._wire_timeout = self._client.timeout.as_dict()
         return self._client
 
     def url(self, path_or_url: str) -> str:
@@ -273,10 +281,16 @@ class GraphClient:
                     tok = await self._token()
                     h["Authorization"] = f"Bearer {tok.value}"
                 client = self._http()
-                req = client.build_request(method, full, params=params, headers=h, json=json, content=content)
+                parts = self._wire_parts(full, params, h, json, content) if self._wire is not None else None
+                req = None if parts is not None else client.build_request(method, full, params=params, headers=h,
+                                                                          json=json, content=content)
                 self.stats.requests += 1
                 try:
-                    if self._wire is not None:  # straight to our wire: no cookie jar, auth flow or redirect loop
+                    if parts is not None:  # straight to our wire: no httpx.Request, cookie jar or redirect loop
+                        resp = await self._wire.send(method, *parts)
+                        if not stream:
+                            await resp.aread()
+                    elif self._wire is not None:  # a body streamed from an iterator, or a URL httpx must encode
                         resp = await self._wire.handle_async_request(req)
                         resp.request = req
                         if not stream:
@@ -330,6 +344,33 @@ class GraphClient:
         self.stats.failures += 1
         assert last_error is not None
         raise last_error
+
+    def _wire_parts(self, full: str, params: dict[str, Any] | None, h: dict[str, str], json: Any, content: Any
+                    ) -> tuple[str, dict[str, str], bytes | None, dict[str, Any]] | None:
+        """(url, headers, body, timeout) for the aiohttp wire, built as httpx would build them, or None when
+        httpx must build the request (a URL needing encoding, params on a URL that has a query, a streamed body)."""
+        if not _PLAIN_URL.fullmatch(full) or (params and "?" in full):
+            return None
+        body: bytes | None
+        if json is not None:
+            if content is not None:
+                return None
+            body = jsonlib.dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        elif content is None or isinstance(content, bytes):
+            body = content or None
+        elif isinstance(content, str):
+            body = content.encode() or None
+        else:
+            return None
+        import httpx
+
+        url = full + "?" + str(httpx.QueryParams(params)) if params else full
+        hd = dict(self._wire_headers)
+        for k, v in h.items():
+            hd[k.lower()] = v
+        if json is not None and "content-type" not in hd:
+            hd["content-type"] = "application/json"
+        return url, hd, body, self._wire_timeout
 
     def _near_limit(self, res: Resource, headers: Any) -> None:
         """SharePoint's RateLimit-* headers warn before it throttles: when under 10 % of the limit remains,
@@ -477,7 +518,7 @@ class GraphClient:
                     raise GraphError("Download redirect without a usable Location.", status=resp.status_code,
                                      code="BadRedirect", url=full)
                 hops += 1
-                location = str(resp.url.join(location))
+                location = full = urljoin(full, location)
                 resp = await self.request("GET", location, headers=headers, stream=True, resource=res,
                                           auth=False, _slot_held=held)
             async for chunk in resp.aiter_bytes(chunk_size):

@@ -74,6 +74,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._keepalive = keepalive_timeout
         self._session: Any = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._timeouts: dict[tuple[Any, Any, Any], Any] = {}
 
     def _get_session(self) -> Any:
         loop = asyncio.get_running_loop()
@@ -90,24 +91,37 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        import aiohttp
-        from yarl import URL
-
-        session = self._get_session()
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
                    if k.lower() not in _DROP]
         body = await request.aread() if request.method not in ("GET", "HEAD") else None
-        t = request.extensions.get("timeout") or {}
-        timeout = aiohttp.ClientTimeout(total=None, connect=t.get("pool"), sock_connect=t.get("connect"),
-                                        sock_read=t.get("read"))
+        return await self.send(request.method, str(request.url), headers, body or None,
+                               request.extensions.get("timeout") or {})
+
+    async def send(self, method: str, url: str, headers: Any, body: bytes | None, timeout: dict[str, Any]
+                   ) -> httpx.Response:
+        """One request from its parts: `url` already encoded (as httpx would send it), `headers` a dict or a list
+        of pairs without framing headers, `timeout` httpx's timeout dict. The Graph client calls this directly
+        for plain requests, skipping httpx.Request's URL parsing and header merging (~15 % of a backup's CPU)."""
+        from yarl import URL
+
+        session = self._get_session()
         try:
-            resp = await session.request(request.method, URL(str(request.url), encoded=True), headers=headers,
-                                         data=body if body else None, allow_redirects=False, timeout=timeout,
-                                         compress=None)
+            resp = await session.request(method, URL(url, encoded=True), headers=headers, data=body,
+                                         allow_redirects=False, timeout=self._timeout(timeout), compress=None)
         except Exception as exc:  # noqa: BLE001 - mapped to httpx's exceptions
             raise _map_error(exc, read=False) from exc
         return httpx.Response(resp.status, headers=resp.raw_headers, stream=_Body(resp),
                               extensions={"http_version": b"HTTP/1.1", "reason_phrase": (resp.reason or "").encode()})
+
+    def _timeout(self, t: dict[str, Any]) -> Any:
+        key = (t.get("pool"), t.get("connect"), t.get("read"))
+        got = self._timeouts.get(key)
+        if got is None:
+            import aiohttp
+
+            got = self._timeouts[key] = aiohttp.ClientTimeout(total=None, connect=key[0], sock_connect=key[1],
+                                                              sock_read=key[2])
+        return got
 
     async def aclose(self) -> None:
         if self._session is not None and not self._session.closed:
