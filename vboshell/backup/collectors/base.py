@@ -426,13 +426,17 @@ def fetched(u: UnitContext, fut: Any, what: str) -> Any:
 class Prefetcher:
     """Ordered pipeline of downloads for one unit: `add(key, coro)` schedules `coro` on the Graph loop and returns
     the (key, future) pairs that must be stored now (the oldest, once more than `depth` are pending); `drain()` the
-    rest. Futures are `concurrent.futures.Future`s: `.result()` returns the content or raises the GraphError."""
+    rest. Futures are `concurrent.futures.Future`s: `.result()` returns the content or raises the GraphError.
+    `mark(key)` queues a marker — a (key, None) pair that comes out after every download added before it — so a
+    container's delta state is recorded once its items are stored, without waiting for them before the next
+    container is read."""
 
     def __init__(self, depth: int = PREFETCH_DEPTH) -> None:
         from collections import deque
 
         self.depth = max(1, depth)
         self._q: deque[tuple[Any, Any]] = deque()
+        self._downloads = 0  # futures in the queue (markers do not count towards the depth)
 
     def add(self, key: Any, coro: Any) -> list[tuple[Any, Any]]:
         import asyncio
@@ -440,25 +444,48 @@ class Prefetcher:
         from vboshell.graph import sync
 
         self._q.append((key, asyncio.run_coroutine_threadsafe(coro, sync.loop())))
+        self._downloads += 1
+        return self._due()
+
+    def mark(self, key: Any) -> list[tuple[Any, Any]]:
+        """Queue a marker; returns what must be handled now (the marker itself when nothing is in flight)."""
+        self._q.append((key, None))
+        return self._due()
+
+    def _due(self) -> list[tuple[Any, Any]]:
+        """The oldest downloads beyond the depth, and the markers that then lead the queue."""
         out = []
-        while len(self._q) > self.depth:
-            out.append(self._q.popleft())
+        while self._q and (self._downloads > self.depth or self._q[0][1] is None):
+            out.append(self._pop())
         return out
+
+    def _pop(self) -> tuple[Any, Any]:
+        entry = self._q.popleft()
+        if entry[1] is not None:
+            self._downloads -= 1
+        return entry
 
     def drain(self) -> list[tuple[Any, Any]]:
         out = list(self._q)
         self._q.clear()
+        self._downloads = 0
         return out
 
-    def finish_on_stop(self, store: Callable[[Any, Any], None]) -> None:
+    def finish_on_stop(self, store: Callable[[Any, Any], None], marker: Callable[[Any], None] | None = None) -> None:
         """A stop was requested: store the downloads that already completed (their requests are spent; the resumed
-        run then skips them) and cancel the ones still in flight."""
+        run then skips them) and cancel the ones still in flight. A marker is handled only when every download
+        queued before it was stored (else its container is read again next run)."""
         queued = self.drain()
-        finished = [f.done() and not f.cancelled() for _k, f in queued]
+        finished = [fut is None or (fut.done() and not fut.cancelled()) for _k, fut in queued]
         for (_key, fut), ok in zip(queued, finished, strict=True):
             if not ok:
                 fut.cancel()
+        complete = True
         for (key, fut), ok in zip(queued, finished, strict=True):
-            if ok:
+            if fut is None:
+                if complete and marker is not None:
+                    marker(key)
+            elif ok:
                 store(key, fut)
-
+            else:
+                complete = False

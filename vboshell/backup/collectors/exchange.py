@@ -199,8 +199,33 @@ def collect_mailbox(u: UnitContext) -> None:
     removed: set[str] = set()
     seen: set[str] = set()
     full_folders: dict[str, set[str]] = {}
-    pf = Prefetcher()  # MIME downloads of this mailbox kept in flight while earlier ones are stored
-    u.on_stop.append(lambda: pf.finish_on_stop(lambda key, fut: _store_message(u, key, fut)))
+    # MIME downloads of this mailbox kept in flight while earlier ones are stored, across folders: a folder's end
+    # is a marker in the same queue, so its delta link is recorded only once its messages are stored
+    pf = Prefetcher()
+    fails: dict[str, int] = dict.fromkeys(folders, 0)  # items of each folder that could not be read
+
+    def end_folder(end: tuple[str, str | None, bool, bool, set[str]]) -> None:
+        fid, link, was_full, had, ids_this = end
+        if was_full and (had or u.full) and not fails[fid]:
+            full_folders[fid] = ids_this
+        # an item that could not be read, or a malformed folder row: no new token, the next run re-reads the
+        # folder (known items are skipped)
+        ok = not fails[fid] and fid not in malformed
+        u.set_state(f"mail:{fid}", link if ok else None, {"path": paths[fid]})
+
+    def store(key: tuple[str, str, dict[str, Any], str | None, str], fut: Any) -> None:
+        before = u.counters.failed
+        _store_message(u, key, fut)
+        fails[key[4]] += u.counters.failed - before
+
+    def handle(done: list[tuple[Any, Any]]) -> None:
+        for key, fut in done:
+            if fut is None:
+                end_folder(key)
+            else:
+                store(key, fut)
+
+    u.on_stop.append(lambda: pf.finish_on_stop(store, end_folder))
     # every container's delta reader, in order; the next few containers' first pages are requested ahead, so
     # the mailbox's concurrency slots serve several folders at once (an incremental run is mostly these requests)
     readers: list[DeltaReader] = []
@@ -223,13 +248,13 @@ def collect_mailbox(u: UnitContext) -> None:
         u.check_stop()
         key = f"mail:{fid}"
         had = u.had_state(key)
-        u.params.pop("_resynced", None)
         ids_this: set[str] = set()
         was_full = False
-        failed_before = u.counters.failed
         for msg, full in _delta_items(u, key, "", None, "", reader=ahead(i)):
             u.check_stop()
             was_full = full
+            done: list[tuple[Any, Any]] = []
+            before = u.counters.failed
             with u.guard(msg.get("subject") if isinstance(msg, dict) else msg):
                 mid = required_id(msg, "message")
                 if msg.get("@removed"):
@@ -245,18 +270,12 @@ def collect_mailbox(u: UnitContext) -> None:
                 md = {k: v for k, v in msg.items() if not k.startswith("@") and k not in ("body", "uniqueBody")}
                 md["type"] = "message"
                 md["contentType"] = "message/rfc822"
-                for done in pf.add((mid, paths[fid], md, ck, fid),
-                                   fetch_content(g.aio, f"/users/{uid}/messages/{mid}/$value")):
-                    _store_message(u, *done)
-        for done in pf.drain():  # the folder's messages are stored before its delta link
-            _store_message(u, *done)
-        if was_full and (had or u.full) and u.counters.failed == failed_before:
-            full_folders[fid] = ids_this
-        link = u.params.pop("_link", None)
-        # an item that could not be read, or a malformed folder row: no new token, the next run re-reads the
-        # folder (known items are skipped)
-        ok = u.counters.failed == failed_before and fid not in malformed
-        u.set_state(key, link if ok else None, {"path": paths[fid]})
+                done = pf.add((mid, paths[fid], md, ck, fid),
+                              fetch_content(g.aio, f"/users/{uid}/messages/{mid}/$value"))
+            fails[fid] += u.counters.failed - before
+            handle(done)
+        handle(pf.mark((fid, u.params.pop("_link", None), was_full, had, ids_this)))
+    handle(pf.drain())  # every folder's messages and delta state, before removals are decided
     _end_folders(u, "mail:folders", folders, paths, removed, seen, full_folders)
     _collect_simple(u, "contacts", "contact", "Contacts", ahead(len(folders)))
     _collect_simple(u, "events", "event", "Calendar", ahead(len(folders) + 1))
