@@ -245,3 +245,31 @@ def test_malformed_items(fresh_env: Any) -> None:
     s2 = env.backup(job)
     assert s2.status == "Success"
     compare_with_truth(env.sb, env.repo(), content=True, paths=False)
+
+
+def test_a_failed_message_keeps_only_its_folder_for_the_next_run(fresh_env: Any) -> None:
+    """A mailbox's folders are read while earlier folders' messages are still being stored (the folder's end is a
+    marker in the download queue). A message received incomplete must hold back only its own folder's delta link:
+    the next run reads that folder again (its other messages are known and skipped), while the other folder's
+    new link is kept (its message is not downloaded twice)."""
+    env = fresh_env
+    t, m = env.sb.truth, env.sb.mutate
+    alice = t.users()[0]["id"]
+    job = env.job(entire_organization=False, selected_items=[{"Type": "User", "Id": alice, "Mailbox": True}])
+    assert env.backup(job).status == "Success"
+    inbox = next(f for f in t.mail_folders(alice) if f["wellKnownName"] == "inbox")
+    other = next(f for f in t.mail_folders(alice) if f["wellKnownName"] == "sentitems")
+    bad = m.add_message(alice, inbox["id"], subject="Cut short")
+    good = m.add_message(alice, other["id"], subject="Arrived whole")
+    env.sb.configure_faults(truncated_mime_rate=1.0, only_paths=[bad])
+    s2 = env.backup(job)
+    env.sb.reset_faults()
+    assert s2.status == "Warning"
+    state = repo_state(env.repo())
+    assert (alice, "Exchange", good) in state and (alice, "Exchange", bad) not in state
+    s3 = env.backup(job)
+    assert s3.status == "Success"
+    st = s3.statistics
+    assert st["ProcessedItems"] == 1  # the cut-short message only; "good" is not downloaded again
+    assert st["SkippedItems"] == len(t.messages(alice, folder=inbox["id"])) - 1  # the inbox, read again in full
+    assert (alice, "Exchange", bad) in repo_state(env.repo())

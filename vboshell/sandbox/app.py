@@ -507,7 +507,7 @@ class SandboxApp:
         rid = str(uuid.uuid4())
         resp.headers.setdefault("request-id", rid)
         resp.headers.setdefault("client-request-id", headers.get("client-request-id", rid))
-        if f.config.any_active() and isinstance(resp.body, dict | bytes):
+        if f.config.any_active() and isinstance(resp.body, dict | bytes) and f.applies(path):
             resp = self._malform(resp, rp)
         return resp
 
