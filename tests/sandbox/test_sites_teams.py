@@ -134,6 +134,29 @@ def test_batch(sandbox: Any) -> None:
         assert big.status_code == 400 and big.json()["error"]["code"] == "BadRequest"
 
 
+def test_batch_runs_four_at_a_time(sandbox: Any) -> None:
+    """Graph runs a batch's requests at most 4 at a time (dependsOn still orders them): 8 requests of 250 ms take
+    two rounds, neither one round (all at once) nor eight (one by one)."""
+    import time
+
+    alice = sandbox.truth.users()[0]["id"]
+    sandbox.configure_faults(latency_ms=250.0)
+    try:
+        with sandbox.graph_client() as gc:
+            t0 = time.monotonic()
+            r = gc.post("/$batch", json={"requests": [
+                {"id": str(i), "method": "GET", "url": f"/users/{alice}/mailFolders"} for i in range(8)]})
+            took = time.monotonic() - t0
+            assert r.status_code == 200 and [x["status"] for x in r.json()["responses"]] == [200] * 8
+            assert 0.45 < took < 1.9, took
+            chain = gc.post("/$batch", json={"requests": [
+                {"id": "a", "method": "GET", "url": "/organization", "dependsOn": ["b"]},
+                {"id": "b", "method": "GET", "url": "/organization", "dependsOn": ["a"]}]})
+            assert chain.status_code == 400 and "Circular" in chain.json()["error"]["message"]
+    finally:
+        sandbox.reset_faults()
+
+
 def test_chats(env: Any) -> None:
     sb, gc = env
     alice = sb.truth.users()[0]["id"]

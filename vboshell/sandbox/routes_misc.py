@@ -3,6 +3,7 @@ for the sandbox tenant."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import json
@@ -91,25 +92,39 @@ def register(app: SandboxApp) -> None:
             for dep in r.get("dependsOn") or []:
                 if str(dep) not in by_id:
                     raise GraphError(400, "BadRequest", f"Request {r['id']} depends on an unknown request {dep}.")
-        done: dict[str, dict[str, Any]] = {}
+        # Graph runs at most 4 requests of a batch at a time (graph-wire.md: JSON batching); dependsOn orders them
+        state: dict[str, int] = {}  # 1 while visiting, 2 done: a cycle is a 400 before anything runs
 
-        async def run(rid: str, stack: tuple[str, ...] = ()) -> dict[str, Any]:
-            if rid in done:
-                return done[rid]
-            if rid in stack:
+        def visit(rid: str) -> None:
+            if state.get(rid) == 2:
+                return
+            if state.get(rid) == 1:
                 raise GraphError(400, "BadRequest", "Circular dependsOn in the batch.")
+            state[rid] = 1
+            for dep in by_id[rid].get("dependsOn") or []:
+                visit(str(dep))
+            state[rid] = 2
+
+        for rid in ids:
+            visit(rid)
+        slots = asyncio.Semaphore(4)
+        tasks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+
+        async def run(rid: str) -> dict[str, Any]:
             r = by_id[rid]
-            for dep in r.get("dependsOn") or []:
-                await run(str(dep), stack + (rid,))
-            failed = [d for d in r.get("dependsOn") or [] if done[str(d)]["status"] >= 400]
+            deps = [await task(str(d)) for d in r.get("dependsOn") or []]
+            failed = [d["id"] for d in deps if d["status"] >= 400]
             if failed:
-                res = {"id": rid, "status": 424, "headers": {"Content-Type": "application/json"},
-                       "body": {"error": {"code": "FailedDependency",
-                                          "message": f"Dependency {failed[0]} failed; this request was not run."}}}
-            else:
-                res = await one(r)
-            done[rid] = res
-            return res
+                return {"id": rid, "status": 424, "headers": {"Content-Type": "application/json"},
+                        "body": {"error": {"code": "FailedDependency",
+                                           "message": f"Dependency {failed[0]} failed; this request was not run."}}}
+            async with slots:
+                return await one(r)
+
+        def task(rid: str) -> asyncio.Future[dict[str, Any]]:
+            if rid not in tasks:
+                tasks[rid] = asyncio.ensure_future(run(rid))
+            return tasks[rid]
 
         async def one(r: dict[str, Any]) -> dict[str, Any]:
             method = str(r.get("method", "GET")).upper()
@@ -151,6 +166,5 @@ def register(app: SandboxApp) -> None:
                 entry["body"] = base64.b64encode(rb if isinstance(rb, bytes) else str(rb).encode()).decode()
             return entry
 
-        for r in reqs:
-            await run(str(r["id"]))
-        return Resp(200, {"responses": [done[i] for i in ids]})
+        done = await asyncio.gather(*(task(rid) for rid in ids))
+        return Resp(200, {"responses": list(done)})
