@@ -250,6 +250,8 @@ class TokenProvider:
         self._sleep = sleep
         self.certificate: ClientCertificate | None = None
         self.acquired = 0  # tokens obtained from the identity provider (not from cache)
+        self.from_cache = False  # the current token came from the token cache (an earlier process's)
+        self._disk = TokenCache(connection)
 
     @property
     def http(self) -> Any:
@@ -297,10 +299,19 @@ class TokenProvider:
                                    error="authority_unreachable")
 
     def token(self, force_refresh: bool = False) -> AccessToken:
-        """A valid access token (cached in memory; a new one shortly before expiry or when forced)."""
+        """A valid access token: kept in memory, and between processes in the token cache (an earlier run's
+        token while it has more than REFRESH_MARGIN left; see TokenCache); a new one shortly before expiry or
+        when forced (a 401, or a 403 with a token from the cache, whose roles may predate a new consent)."""
         with self._lock:
             if not force_refresh and self._token is not None and self._token.fresh():
                 return self._token
+            if not force_refresh:
+                cached = self._disk.load()
+                if cached is not None:
+                    self._token = cached
+                    self.from_cache = True
+                    return cached
+            self.from_cache = False
             if force_refresh:
                 self._app = None  # drops msal's token cache too
             last_exc: AuthenticationError | None = None
@@ -328,6 +339,7 @@ class TokenProvider:
                     if result.get("token_source") != "cache":
                         self.acquired += 1
                     self._token = AccessToken(result["access_token"], time.time() + expires_in, claims)
+                    self._disk.save(self._token)
                     return self._token
                 err = self._result_error(result)
                 # msal caches this error response: forget it so the next call really asks again.
@@ -388,11 +400,95 @@ class TokenProvider:
         with self._lock:
             self._token = None
             self._app = None
+            self._disk.forget()
 
     def close(self) -> None:
         if self._own_http and self._http is not None:
             self._http.close()
             self._http = None
+
+
+class TokenCache:
+    """An app's access token kept between processes, so that a scheduled run or a new shell does not ask the
+    identity platform again while the last token is valid (msal's own cache lives in memory only).
+
+    One file per connection under <home>/cache/tokens, named by a hash of the connection (tenant, app id, cloud,
+    the protected secret or the certificate's path/thumbprint: a new secret or certificate is a new entry),
+    holding the token sealed with the installation's master key (AES-GCM, vboshell.store.secrets), mode 0600.
+    A token is used only while more than REFRESH_MARGIN of its lifetime is left. VBOSHELL_TOKEN_CACHE=0 turns it
+    off. Any problem reading or writing it (no home, a master key from another installation, a damaged file) means
+    no cached token: a new one is requested as before."""
+
+    PURPOSE = "graph.access-token"
+
+    def __init__(self, connection: AppConnection) -> None:
+        self.connection = connection
+        self._path: Path | None = None
+
+    @property
+    def enabled(self) -> bool:
+        return os.environ.get("VBOSHELL_TOKEN_CACHE", "1") != "0"
+
+    def path(self) -> Path:
+        if self._path is None:
+            from vboshell.store.secrets import vboshell_home
+
+            m = self.connection.to_mapping()
+            m.pop("proxy", None)
+            key = hashlib.sha256(json.dumps(m, sort_keys=True).encode("utf-8")).hexdigest()[:40]
+            self._path = vboshell_home() / "cache" / "tokens" / f"{key}.token"
+        return self._path
+
+    def load(self) -> AccessToken | None:
+        if not self.enabled:
+            return None
+        try:
+            from vboshell.store.secrets import unprotect
+
+            data = json.loads(unprotect(self.path().read_text(encoding="ascii").strip(), self.PURPOSE))
+            tok = AccessToken(str(data["token"]), float(data["expires_at"]), decode_jwt_claims(str(data["token"])))
+        except Exception:  # noqa: BLE001 - no file, damaged, another key: not cached
+            return None
+        return tok if tok.fresh() else None
+
+    def save(self, tok: AccessToken) -> None:
+        if not self.enabled:
+            return
+        try:
+            from vboshell.store.secrets import protect
+
+            path = self.path()
+            for d in (path.parent.parent, path.parent):  # <home>/cache/tokens, private like the home
+                d.mkdir(mode=0o700, exist_ok=True)
+            sealed = protect(json.dumps({"token": tok.value, "expires_at": tok.expires_at}).encode("utf-8"),
+                             self.PURPOSE)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, sealed.encode("ascii"))
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+            self._prune(path.parent)
+        except Exception:  # noqa: BLE001 - the cache is an optimisation; the token is used all the same
+            return
+
+    @staticmethod
+    def _prune(folder: Path) -> None:
+        """Drop entries untouched for a day (tokens live about an hour): removed organizations, old secrets."""
+        cutoff = time.time() - 86400
+        for f in folder.glob("*.token"):
+            try:
+                if f.stat().st_mtime < cutoff:
+                    f.unlink()
+            except OSError:
+                continue
+
+    def forget(self) -> None:
+        try:
+            self.path().unlink()
+        except Exception:  # noqa: BLE001 - nothing cached
+            return
 
 
 def sha1_thumbprint_of_der(der: bytes) -> str:

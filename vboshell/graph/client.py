@@ -271,11 +271,8 @@ class GraphClient:
                 h = {"client-request-id": crid, "Accept": "application/json"}
                 if headers:
                     h.update(headers)
-                if res.service == "outlook" and self.immutable_ids and send_token:
-                    prefer = next((v for k, v in h.items() if k.lower() == "prefer"), "")
-                    if "idtype" not in prefer.lower():
-                        h = {k: v for k, v in h.items() if k.lower() != "prefer"}
-                        h["Prefer"] = (prefer + ", " if prefer else "") + 'IdType="ImmutableId"'
+                if res.service == "outlook" and send_token:
+                    h = self._outlook_headers(h)
 
                 if send_token:
                     tok = await self._token()
@@ -317,8 +314,10 @@ class GraphClient:
             err = parse_graph_error(status, body, resp.headers, method, full, resp.text)
             err.client_request_id = err.client_request_id or crid
             last_error = err
-            if status == 401 and send_token and not refreshed:
-                refreshed = True  # expired/revoked token: get a new one once
+            if send_token and not refreshed and (status == 401 or (status == 403 and self.tokens.from_cache)):
+                # expired/revoked token, or a 403 with an earlier process's token (its roles may predate a new
+                # consent): get a new one once
+                refreshed = True
                 await self._token(force=True)
                 continue
             if status in _THROTTLE_STATUSES or (status >= 500 and status != 501):
@@ -344,6 +343,17 @@ class GraphClient:
         self.stats.failures += 1
         assert last_error is not None
         raise last_error
+
+    def _outlook_headers(self, h: dict[str, str]) -> dict[str, str]:
+        """Outlook requests ask for immutable ids (Prefer: IdType="ImmutableId", merged into any Prefer given)."""
+        if not self.immutable_ids:
+            return h
+        prefer = next((v for k, v in h.items() if k.lower() == "prefer"), "")
+        if "idtype" in prefer.lower():
+            return h
+        h = {k: v for k, v in h.items() if k.lower() != "prefer"}
+        h["Prefer"] = (prefer + ", " if prefer else "") + 'IdType="ImmutableId"'
+        return h
 
     def _wire_parts(self, full: str, params: dict[str, Any] | None, h: dict[str, str], json: Any, content: Any
                     ) -> tuple[str, dict[str, str], bytes | None, dict[str, Any]] | None:
@@ -454,7 +464,7 @@ class GraphClient:
             ids = {r.id for r in pending}
             for r in pending:
                 await self.throttle.admit(classify(r.url, r.method))
-            body = {"requests": [r.to_json(ids) for r in pending]}
+            body = {"requests": [self._sub_request(r, ids) for r in pending]}
             self.stats.batch_items += len(pending)
             data = await self.post_json("/$batch", body)
             got: dict[str, BatchResponse] = {}
@@ -493,6 +503,18 @@ class GraphClient:
             self.stats.waited += wait
             await self._sleep(wait)
             pending = [r for r in chunk if r.id in retry_ids]
+
+    def _sub_request(self, r: BatchRequest, ids: set[str]) -> dict[str, Any]:
+        d = r.to_json(ids)
+        if classify(r.url, r.method).service == "outlook":  # the same ids as the requests sent on their own
+            d["headers"] = self._outlook_headers(d.get("headers") or {})
+        return d
+
+    def relative(self, url: str) -> str | None:
+        """`url` relative to the version root, as a batch request names it (None: not on this Graph endpoint)."""
+        if url.startswith("/"):
+            return url
+        return url[len(self.base_url):] if url.startswith(self.base_url + "/") else None
 
     # ------------------------------------------------------------------ downloads
     async def stream(self, url: str, *, headers: dict[str, str] | None = None, chunk_size: int = 1 << 16,

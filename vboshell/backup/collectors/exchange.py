@@ -20,6 +20,7 @@ from vboshell.backup.collectors.base import (
     content_ends,
     fetch_content,
     fetched,
+    first_pages_in_batches,
     required_id,
 )
 from vboshell.graph.errors import GraphError
@@ -165,15 +166,20 @@ def collect_mailbox(u: UnitContext) -> None:
         return _reader(u, f"mail:{fid}", f"/users/{uid}/mailFolders/{fid}/messages/delta",
                        {"$select": MESSAGE_FIELDS}, what, PAGE_PREFER)
 
-    # the first folders of the last run are asked for while the folder list is read (it is the same list but for
-    # a rare rename, move, new or deleted folder)
-    early = {fid: reader(fid, f"folder {fid}") for fid in list(prev)[:FOLDERS_AHEAD]}
-    for rd in early.values():
-        rd.prefetch()
+    # every container of the last run continues from its saved token: those first pages and the folder list go
+    # out together in JSON batches (an incremental run of a mailbox is mostly these requests, each usually
+    # answering "nothing changed"); anything not answered that way is asked for on its own below
+    early = {fid: reader(fid, f"folder {fid}") for fid in prev}
+    simple = [_reader(u, "contacts", f"/users/{uid}/contacts/delta", None, "Contacts"),
+              _reader(u, "events", f"/users/{uid}/events/delta", None, "Calendar")]
+    folder_list = (f"/users/{uid}/mailFolders/delta", {"$select": "id,displayName,parentFolderId,wellKnownName"})
+    (first_folders,) = first_pages_in_batches(u, [*early.values(), *simple], [(*folder_list, None)])
+    if first_folders is None:  # not batched: the first folders are asked for while the folder list is read
+        for rd in list(early.values())[:FOLDERS_AHEAD]:
+            rd.prefetch()
     # --- folder tree (a full flat listing each run: folders are few; moves/renames are tracked by id) ---
     try:
-        rows = list(g.delta(f"/users/{uid}/mailFolders/delta",
-                            params={"$select": "id,displayName,parentFolderId,wellKnownName"}))
+        rows = list(g.delta(folder_list[0], params=folder_list[1], first_page=first_folders))
     except GraphError as exc:
         for rd in early.values():
             rd.cancel()
@@ -235,8 +241,7 @@ def collect_mailbox(u: UnitContext) -> None:
         readers.append(rd)
     for rd in early.values():  # a folder of the last run that is gone
         rd.cancel()
-    readers += [_reader(u, "contacts", f"/users/{uid}/contacts/delta", None, "Contacts"),
-                _reader(u, "events", f"/users/{uid}/events/delta", None, "Calendar")]
+    readers += simple
     u.on_stop.append(lambda: [rd.cancel() for rd in readers])
 
     def ahead(i: int) -> DeltaReader:
