@@ -273,3 +273,26 @@ def test_a_failed_message_keeps_only_its_folder_for_the_next_run(fresh_env: Any)
     assert st["ProcessedItems"] == 1  # the cut-short message only; "good" is not downloaded again
     assert st["SkippedItems"] == len(t.messages(alice, folder=inbox["id"])) - 1  # the inbox, read again in full
     assert (alice, "Exchange", bad) in repo_state(env.repo())
+
+
+def test_incremental_mailbox_reads_its_containers_in_one_batch(fresh_env: Any) -> None:
+    """An incremental run asks for every mail folder's, the contacts' and the calendar's changes, and the folder
+    list, in JSON batches rather than one request each; the answers are the same (a new message is stored, the
+    unchanged folders are not read again) and nothing is requested twice."""
+    env = fresh_env
+    t, m = env.sb.truth, env.sb.mutate
+    alice = t.users()[0]["id"]
+    job = env.job(entire_organization=False, selected_items=[{"Type": "User", "Id": alice, "Mailbox": True}])
+    assert env.backup(job).status == "Success"
+    new = m.add_message(alice, "inbox", subject="After the batch")
+    env.sb.reset_counters()
+    s = env.backup(job)
+    assert s.status == "Success" and s.statistics["ProcessedItems"] == 1
+    assert (alice, "Exchange", new) in repo_state(env.repo())
+    per = env.sb.counters()["per_endpoint"]
+    batches = sum(n for k, n in per.items() if "$batch" in k)
+    single_deltas = sum(n for k, n in per.items() if "messages/delta" in k or "contacts/delta" in k
+                        or "events/delta" in k or "mailFolders/delta" in k)
+    folders = len(t.mail_folders(alice))
+    assert batches == 1 and folders + 3 <= 20  # one batch holds them all
+    assert single_deltas == folders + 3  # the batch's own requests, counted once each (none sent again alone)
