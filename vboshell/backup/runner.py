@@ -124,15 +124,21 @@ class _Lanes:
     """Which work unit runs next. Mailbox units and OneDrive/SharePoint units draw on different Graph budgets (each
     mailbox's own limits; the tenant's SharePoint resource units), so both kinds run side by side: SharePoint-side
     units keep up to a third of the workers (their downloads are prefetched, a few units fill the budget) and the
-    rest go to mailboxes; a lane with nothing left lends its workers to the other. In job order within a lane."""
+    rest go to mailboxes; a lane with nothing left lends its workers to the other. Within a lane: sites and teams
+    first, then in job order."""
 
     SHAREPOINT_LANE = (ONEDRIVE, SHAREPOINT)
 
     def __init__(self, units: list[WorkUnit], workers: int) -> None:
         from collections import deque
 
-        self._sp = deque(u for u in units if u.service in self.SHAREPOINT_LANE)
-        self._other = deque(u for u in units if u.service not in self.SHAREPOINT_LANE)
+        # sites and teams first: few, and each larger than a user's OneDrive or mailbox (many lists, libraries,
+        # channels), so started last they would be the run's tail (an incremental run ended on its one site)
+        first = (SHAREPOINT, TEAMS)
+        self._sp = deque(sorted((u for u in units if u.service in self.SHAREPOINT_LANE),
+                                key=lambda u: u.service not in first))
+        self._other = deque(sorted((u for u in units if u.service not in self.SHAREPOINT_LANE),
+                                   key=lambda u: u.service not in first))
         self._sp_share = max(1, workers // 3)
         self._sp_running = 0
 
