@@ -49,9 +49,13 @@ def collect_onedrive(u: UnitContext) -> None:
                 raise UnitWarning(f"OneDrive is not provisioned for this user ({exc.code}).") from None
             raise UnitSkipped("no OneDrive") from None
         raise
-    name = drive.get("name") or "OneDrive"
-    u.remember("onedrive:drive", {"id": drive["id"], "name": name})
-    collect_drive(u, drive["id"], name, prefix="")
+    drive = drive if isinstance(drive, dict) else {}
+    did, name = drive.get("id"), drive.get("name")
+    if not isinstance(did, str) or not did:
+        raise ValueError(f"the user's drive was returned without an id ({type(did).__name__})")
+    name = name if isinstance(name, str) and name else "OneDrive"
+    u.remember("onedrive:drive", {"id": did, "name": name})
+    collect_drive(u, did, name, prefix="")
 
 
 def _kind(it: dict[str, Any]) -> str:

@@ -395,9 +395,14 @@ def _archive_id(u: UnitContext) -> str:
             u.remember("archive:mailbox", None)
             raise UnitSkipped("no mailbox") from None
         raise
+    if not isinstance(info, dict):
+        raise UnitWarning("The mailbox settings answer is malformed; the archive is looked for again next run.")
     mbx = info.get("inPlaceArchiveMailboxId") or info.get("archiveMailboxId")
     if not mbx:
-        u.remember("archive:mailbox", None)
+        # "no archive" is remembered only when Graph said so (the field present and empty): an answer without
+        # the field is asked again next run, so a malformed answer never hides an archive for a day
+        if "inPlaceArchiveMailboxId" in info or "archiveMailboxId" in info:
+            u.remember("archive:mailbox", None)
         raise UnitSkipped("no archive mailbox")
     if not isinstance(mbx, str):
         raise UnitWarning(f"The mailbox settings returned a malformed archive mailbox id ({mbx!r}); retried next run.")

@@ -87,7 +87,9 @@ def _collect_list(u: UnitContext, sid: str, li: dict[str, Any]) -> None:
             if u.known(item_id, ck, list_item_id):
                 u.counters.skipped += 1
                 continue
-            fields = it.get("fields") or {}
+            fields = it.get("fields")
+            if not isinstance(fields, dict):  # the item's values are its content: not stored without them
+                raise ValueError(f"list item {iid} without its fields ({type(fields).__name__})")
             md = {k: v for k, v in it.items() if not k.startswith("@") and k != "fields"}
             md.update({"type": "listItem", "listId": lid, "listName": name, "fields": fields})
             u.put(item_id, f"Lists/{name}", md, as_json(fields), change_key=ck, parent_id=list_item_id)

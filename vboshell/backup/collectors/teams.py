@@ -3,6 +3,7 @@ channel files through the team site's document library."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from vboshell.backup.collectors.base import DeltaReader, UnitContext, UnitWarning, as_json, required_id
@@ -14,6 +15,26 @@ def _meta(m: dict[str, Any], kind: str, ch: dict[str, Any]) -> dict[str, Any]:
     md = {k: v for k, v in m.items() if not k.startswith("@") and k != "body"}
     md.update({"type": kind, "channelId": ch["id"], "channelName": ch.get("displayName")})
     return md
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T")
+
+
+def _body(m: dict[str, Any]) -> None:
+    """A message's body is its content: a message without one (or with one of the wrong type) is malformed."""
+    if not isinstance(m.get("body"), dict):
+        raise ValueError(f"message without its body ({type(m.get('body')).__name__})")
+
+
+def _deleted(m: dict[str, Any]) -> bool:
+    """Whether a message is soft-deleted. A deletedDateTime that is neither a date string nor null is malformed
+    (ValueError: the message fails and its channel is read again), never taken for a deletion."""
+    d = m.get("deletedDateTime")
+    if d is None:
+        return False
+    if not isinstance(d, str) or not _DATE.match(d):
+        raise ValueError(f"deletedDateTime is not a date ({type(d).__name__})")
+    return True
 
 
 def _ck(m: dict[str, Any]) -> str | None:
@@ -77,12 +98,13 @@ def _collect_channel(u: UnitContext, gid: str, ch: dict[str, Any]) -> None:
                 _delete_post(u, mid)
                 continue
             seen.add(mid)
-            if m.get("deletedDateTime"):  # soft-deleted root post: its replies stay in the channel
+            if _deleted(m):  # soft-deleted root post: its replies stay in the channel
                 u.delete(mid)
                 _collect_replies(u, gid, ch, mid, reconcile=True)
                 continue
             existed = u.stored(mid) is not None
             if not u.known(mid, _ck(m), cid):
+                _body(m)
                 u.put(mid, name, _meta(m, "post", ch), as_json(m), change_key=_ck(m), parent_id=cid)
             else:
                 u.counters.skipped += 1
@@ -102,13 +124,14 @@ def _collect_replies(u: UnitContext, gid: str, ch: dict[str, Any], mid: str, rec
     for r in u.graph.paged(f"/teams/{gid}/channels/{cid}/messages/{mid}/replies"):
         with u.guard(r.get("id") if isinstance(r, dict) else r):
             rid = required_id(r, "reply")
-            if r.get("deletedDateTime"):
+            if _deleted(r):
                 u.delete(rid)
                 continue
             present.add(rid)
             if u.known(rid, _ck(r), mid):
                 u.counters.skipped += 1
                 continue
+            _body(r)
             u.put(rid, str(ch.get("displayName") or cid), _meta(r, "reply", ch), as_json(r), change_key=_ck(r),
                   parent_id=mid)
     if reconcile and u.counters.failed == failed_before:  # replies that disappeared without a soft delete
