@@ -87,3 +87,25 @@ def test_malformed_listings_do_not_stop_resolution(fresh_env: Any) -> None:
     assert {(u.obj.kind, u.obj.external_id, u.service) for u in res.units} >= \
         {x for x in expected if x[0] != "site"}  # a site whose isPersonalSite is garbled may be taken as personal
     assert all(isinstance(u.obj.name, str) for u in res.units)
+
+
+def test_concurrency_follows_cpu_use(monkeypatch: Any) -> None:
+    """More units start while the process has CPU to spare (units waiting on Graph) and fewer once it is the
+    bottleneck, between the low and high bounds; a fixed count never moves."""
+    from vboshell.backup import runner
+
+    clock = {"wall": 100.0, "cpu": 10.0}
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(runner.time, "process_time", lambda: clock["cpu"])
+    c = runner._Concurrency(16, 48, 16)
+
+    def tick(share: float) -> int:
+        clock["wall"] += 0.5
+        clock["cpu"] += 0.5 * share
+        return c.update()
+
+    assert [tick(0.3), tick(0.3), tick(0.3), tick(0.3), tick(0.3)] == [24, 32, 40, 48, 48]
+    assert [tick(0.8), tick(1.0), tick(1.0)] == [48, 44, 40]
+    assert [tick(1.0) for _ in range(10)][-1] == 16
+    fixed = runner._Concurrency(6, 6, 6)
+    assert [tick(0.1), fixed.update()] == [24, 6]

@@ -31,8 +31,14 @@ from vboshell.store.records import JobRecord, JobSessionRecord, LogEntry
 
 log = logging.getLogger("vboshell.backup")
 
-# work units run at once: units mostly wait on Graph (delta pages are serial per folder), so more units than cores
-WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "16"))
+# work units run at once: units mostly wait on Graph (each mailbox allows 4 requests at a time), so more units than
+# cores. A run starts at WORKERS (INCREMENTAL_WORKERS when the job has backed up before: its units mostly wait for
+# "nothing changed" answers) and moves between WORKERS and MAX_WORKERS with the process's CPU use (_Concurrency).
+# VBOSHELL_BACKUP_WORKERS fixes the number.
+WORKERS = 16
+INCREMENTAL_WORKERS = 32
+MAX_WORKERS = 48
+FIXED_WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "0") or 0)
 # how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
 CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
@@ -120,6 +126,33 @@ def _stats_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> d
     return d
 
 
+class _Concurrency:
+    """How many units run at once. Starts at `start`; every half second it looks at the CPU the process used: under
+    70 % of a core, units are waiting on Graph (long round trips, small incremental changes) and 8 more may start
+    (up to `high`); over 90 %, the process is the bottleneck and it goes back by 4 (not below `low`). A running
+    unit is never stopped: the limit only decides when the next one starts."""
+
+    GROW_BELOW, SHRINK_ABOVE, PERIOD = 0.7, 0.9, 0.5
+
+    def __init__(self, low: int, high: int, start: int) -> None:
+        self.low, self.high = max(1, low), max(1, low, high)
+        self.limit = min(self.high, max(self.low, start))
+        self._t = time.monotonic()
+        self._cpu = time.process_time()
+
+    def update(self) -> int:
+        now = time.monotonic()
+        if now - self._t >= self.PERIOD and self.low < self.high:
+            cpu = time.process_time()
+            share = (cpu - self._cpu) / (now - self._t)
+            if share < self.GROW_BELOW:
+                self.limit = min(self.high, self.limit + 8)
+            elif share > self.SHRINK_ABOVE:
+                self.limit = max(self.low, self.limit - 4)
+            self._t, self._cpu = now, cpu
+        return self.limit
+
+
 class _Lanes:
     """Which work unit runs next. Mailbox units and OneDrive/SharePoint units draw on different Graph budgets (each
     mailbox's own limits; the tenant's SharePoint resource units), so both kinds run side by side: SharePoint-side
@@ -139,11 +172,11 @@ class _Lanes:
                                 key=lambda u: u.service not in first))
         self._other = deque(sorted((u for u in units if u.service not in self.SHAREPOINT_LANE),
                                    key=lambda u: u.service not in first))
-        self._sp_share = max(1, workers // 3)
+        self.workers = workers
         self._sp_running = 0
 
     def next(self) -> WorkUnit | None:
-        if self._sp and (self._sp_running < self._sp_share or not self._other):
+        if self._sp and (self._sp_running < max(1, self.workers // 3) or not self._other):
             self._sp_running += 1
             return self._sp.popleft()
         if self._other:
@@ -238,7 +271,7 @@ class JobRunner:
         self.job = self.catalog.get_job(job) if isinstance(job, str) else job
         self.full = full
         self.progress_cb = progress
-        self.workers = workers or WORKERS
+        self.workers = workers or FIXED_WORKERS or None  # None: adaptive (see _Concurrency)
         self.stop_event = threading.Event()
         self._org = organization
         self.session: JobSessionRecord | None = session
@@ -437,16 +470,17 @@ class JobRunner:
                 self._log("Info", "Resuming the interrupted restore point",
                           "Items stored by the interrupted run are reused, not downloaded again.")
             remaining = {obj: len(us) for obj, us in by_obj.items()}
-            workers = max(1, self.workers)
-            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vbo-unit")
-            lanes = _Lanes(units, workers)
+            conc = self._concurrency()
+            pool = ThreadPoolExecutor(max_workers=conc.high, thread_name_prefix="vbo-unit")
+            lanes = _Lanes(units, conc.limit)
             futures: dict[Future, WorkUnit] = {}
             try:
                 pending: set[Future] = set()
                 last_tick = 0.0
                 last_checkpoint = time.monotonic()
                 while True:
-                    while len(pending) < workers and (u := lanes.next()) is not None:
+                    lanes.workers = conc.update()
+                    while len(pending) < lanes.workers and (u := lanes.next()) is not None:
                         g = g_ex if u.service in (EXCHANGE, ARCHIVE, TEAMS) else g_sp
                         f = pool.submit(self._run_unit, writer, u, g)
                         futures[f] = u
@@ -514,6 +548,13 @@ class JobRunner:
                   f"transferred), {stats['DeletedItems']} deletions; {stats['ItemsPerSecond']} items/s, "
                   f"{stats['BytesPerSecond'] / 1048576:.2f} MB/s; duration {stats['Duration']:.1f} s")
         return self._finish(status, stats, rp_id if not stopped else None)
+
+    def _concurrency(self) -> _Concurrency:
+        if self.workers:
+            return _Concurrency(self.workers, self.workers, self.workers)
+        before = [x for x in self.catalog.list_job_sessions(self.job.id, limit=3)
+                  if x.status in ("Success", "Warning") and (self.session is None or x.id != self.session.id)]
+        return _Concurrency(WORKERS, MAX_WORKERS, INCREMENTAL_WORKERS if before and not self.full else WORKERS)
 
     @staticmethod
     def _warm_token(org: Any) -> None:
