@@ -43,6 +43,13 @@ _THROTTLE_STATUSES = (429, 503, 504, 509)
 _PLAIN_URL = re.compile(r"https?://(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
 
 
+def _query(params: dict[str, Any]) -> str:
+    """A query string encoded as httpx encodes `params=`."""
+    import httpx
+
+    return str(httpx.QueryParams(params))
+
+
 @dataclass
 class GraphStats:
     """Counters for one client (benchmarks print them; tests assert on them)."""
@@ -372,9 +379,7 @@ class GraphClient:
             body = content.encode() or None
         else:
             return None
-        import httpx
-
-        url = full + "?" + str(httpx.QueryParams(params)) if params else full
+        url = full + "?" + _query(params) if params else full
         hd = dict(self._wire_headers)
         for k, v in h.items():
             hd[k.lower()] = v
@@ -510,11 +515,14 @@ class GraphClient:
             d["headers"] = self._outlook_headers(d.get("headers") or {})
         return d
 
-    def relative(self, url: str) -> str | None:
-        """`url` relative to the version root, as a batch request names it (None: not on this Graph endpoint)."""
-        if url.startswith("/"):
-            return url
-        return url[len(self.base_url):] if url.startswith(self.base_url + "/") else None
+    def relative(self, url: str, params: dict[str, Any] | None = None) -> str | None:
+        """`url` (with `params` in its query) relative to the version root, as a batch request names it (None:
+        not on this Graph endpoint)."""
+        if not url.startswith("/"):
+            if not url.startswith(self.base_url + "/"):
+                return None
+            url = url[len(self.base_url):]
+        return url + ("&" if "?" in url else "?") + _query(params) if params else url
 
     # ------------------------------------------------------------------ downloads
     async def stream(self, url: str, *, headers: dict[str, str] | None = None, chunk_size: int = 1 << 16,

@@ -335,7 +335,6 @@ class DeltaReader:
                 url, params = self.first_url, self.params
 
 
-
 def first_pages_in_batches(u: UnitContext, readers: list[DeltaReader],
                            extra: list[tuple[str, dict[str, Any] | None, dict[str, Any] | None]] = ()
                            ) -> list[dict[str, Any] | None]:
@@ -352,12 +351,8 @@ def first_pages_in_batches(u: UnitContext, readers: list[DeltaReader],
     aio = u.graph.aio
     want: list[tuple[BatchRequest, Any]] = []
     for i, (url, params, headers) in enumerate(extra):
-        rel = aio.relative(url)
+        rel = aio.relative(url, params)
         if rel is not None:
-            if params:
-                from urllib.parse import urlencode
-
-                rel += ("&" if "?" in rel else "?") + urlencode(params)
             want.append((BatchRequest(f"x{i}", "GET", rel, headers), i))
     for i, rd in enumerate(readers):
         rel = aio.relative(rd.token) if rd.token and rd._ahead is None else None  # noqa: SLF001
