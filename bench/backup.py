@@ -174,6 +174,8 @@ def run_size(size: str, a: argparse.Namespace) -> dict[str, Any]:
     from vboshell.sandbox import Sandbox
 
     spec, desc = size_spec(size, a.users)
+    if a.workdir:
+        Path(a.workdir).mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"vbo-bench-{size}-", dir=a.workdir or None))
     home = work / "home"
     home.mkdir()

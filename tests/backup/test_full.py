@@ -64,6 +64,38 @@ def test_session_log_reads_like_veeam(env: Any) -> None:
     assert "items/s" in sess.Statistics.ProcessingRate and "MB/s" in sess.Statistics.ProcessingRate
 
 
+def test_unit_threads_leave_the_session_log_to_the_job_thread(env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dozens of unit threads each writing their own log lines queued on the catalogue's database (one disk sync
+    per line): the job's own thread writes their lines in batches, in order, and every line is in the log before
+    the session ends."""
+    import threading
+
+    from vboshell.store.catalog import Catalog
+
+    writers: list[tuple[str, int]] = []
+    batch = Catalog.add_job_session_logs
+
+    def record(self: Catalog, session_id: str, entries: list[Any]) -> list[Any]:
+        writers.append((threading.current_thread().name, len(entries)))
+        return batch(self, session_id, entries)
+
+    monkeypatch.setattr(Catalog, "add_job_session_logs", record)
+    monkeypatch.setattr(Catalog, "add_job_session_log", lambda *a, **k: pytest.fail("a log line written alone"))
+    sess = env.backup(env.job("Logs"))
+    assert sess.status in ("Success", "Warning")
+    assert {name for name, _n in writers} == {threading.current_thread().name}
+    assert any(n > 1 for _name, n in writers)  # unit lines went in batches
+    log = env.logs(sess)
+    titles = [x.title for x in log]
+    assert titles[0].startswith("Job Logs started") and titles[-1].startswith("Job finished with")
+    assert [x.id for x in log] == sorted(x.id for x in log)
+    started = {x.object_id: i for i, x in enumerate(log) if x.title.startswith("Processing mailbox")}
+    done = {x.object_id: i for i, x in enumerate(log) if "mailbox processed" in x.title}
+    assert started and started.keys() == done.keys()
+    assert all(started[o] < done[o] for o in started)  # each unit's lines in the order it wrote them
+    assert sum(n for _name, n in writers) == len(log)
+
+
 def test_overlapping_runs_refused(env: Any) -> None:
     from vboshell.backup.locks import job_lock
     from vboshell.backup.runner import JobAlreadyRunning, start_job

@@ -168,6 +168,40 @@ def test_unchanged_items_and_item_known_and_delta_state(repo):
         assert w.get_delta_state(U1, "mail:Inbox").token == "token-2"
 
 
+def test_delta_states_of_many_keys_read_as_one_key_at_a_time(repo):
+    """get_delta_states (one query for a mailbox's folders) answers exactly as get_delta_state does key by key: the
+    newest committed state, this run's own (pending or flushed) state, none for keys never set or set only by an
+    interrupted run that is not this one."""
+    keys = [f"mail:f{i}" for i in range(600)]  # more than one query's worth of parameters
+    with repo.writer("j", "o") as w:
+        w.begin_restore_point()
+        for i, k in enumerate(keys[:400]):
+            w.set_delta_state(U1, k, f"t1-{i}", {"n": i})
+        w.set_delta_state(U2, keys[0], "other-object")
+        w.commit()
+    with repo.writer("j", "o") as w:
+        w.begin_restore_point()
+        for i, k in enumerate(keys[200:300]):
+            w.set_delta_state(U1, k, f"t2-{i}")
+        w.commit()
+    with repo.writer("j", "o") as w:  # an interrupted run: never committed
+        w.begin_restore_point()
+        w.set_delta_state(U1, keys[0], "uncommitted")
+        w.set_delta_state(U1, keys[500], "uncommitted")
+    with repo.writer("j2", "o") as w:  # another job's run: the interrupted one is not adopted
+        w.begin_restore_point()
+        w.set_delta_state(U1, keys[1], "this-run, flushed")
+        w.flush()
+        w.set_delta_state(U1, keys[2], None, {"pending": True})
+        many = w.get_delta_states(U1, [*keys, "contacts", keys[3]])
+        one = {k: w.get_delta_state(U1, k) for k in [*keys, "contacts"]}
+        assert many == {k: v for k, v in one.items() if v is not None}
+        assert many[keys[0]].token == "t1-0" and many[keys[1]].token == "this-run, flushed"
+        assert many[keys[2]].token is None and many[keys[2]].extra == {"pending": True}
+        assert many[keys[250]].token == "t2-50" and many[keys[399]].extra == {"n": 399}
+        assert keys[500] not in many and "contacts" not in many and len(many) == 400
+
+
 def test_interrupted_run_is_resumed_without_redownload(repo):
     with repo.writer("job", "org") as w:
         w.begin_restore_point()

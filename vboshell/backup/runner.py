@@ -40,6 +40,7 @@ INCREMENTAL_WORKERS = 32
 MAX_WORKERS = 48
 FIXED_WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "0") or 0)
 # how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
+LOG_FLUSH_SECONDS = 0.25  # unit threads' session log lines reach the catalogue within about this
 CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
 
@@ -283,21 +284,41 @@ class JobRunner:
         self.done = threading.Event()
         self.session_ready = threading.Event()  # the job lock is held and the session record exists
         self.error: BaseException | None = None
+        # session log lines of the unit threads wait here for the job's own thread, which writes them in batches:
+        # one catalogue transaction (and disk sync) each, instead of dozens of threads queueing for the database
+        self._logs: list[LogEntry] = []
+        self._logs_mu = threading.Lock()
+        self._logs_written = 0.0
+        self._owner: int | None = None  # the thread running the job
 
     # ------------------------------------------------------------------------------------------------ control
     def stop(self) -> None:
         self.stop_event.set()
 
     def _log(self, kind: str, title: str, message: str = "", obj: Any = None) -> None:
+        """A session log line. The job's own thread writes it at once (with any lines waiting); a unit thread's line
+        is written by the job's thread within LOG_FLUSH_SECONDS, in order."""
         if self.session is None:
             return
+        entry = LogEntry(title=title, message=message, type=kind, object_id=getattr(obj, "external_id", None),
+                         object_name=getattr(obj, "name", None))
+        with self._logs_mu:
+            self._logs.append(entry)
+        log.info("[%s] %s %s", kind, title, message)
+        if self._owner is None or threading.get_ident() == self._owner:
+            self._write_logs()
+
+    def _write_logs(self) -> None:
+        """Write the waiting log lines in one transaction (only the job's own thread calls this, so the order holds)."""
+        with self._logs_mu:
+            entries, self._logs = self._logs, []
+        self._logs_written = time.monotonic()
+        if not entries or self.session is None:
+            return
         try:
-            self.catalog.add_job_session_log(self.session.id, LogEntry(
-                title=title, message=message, type=kind, object_id=getattr(obj, "external_id", None),
-                object_name=getattr(obj, "name", None)))
+            self.catalog.add_job_session_logs(self.session.id, entries)
         except Exception:  # noqa: BLE001 - logging never breaks a run
             log.exception("cannot write the session log")
-        log.info("[%s] %s %s", kind, title, message)
 
     # ------------------------------------------------------------------------------------------------ setup
     def _organization(self) -> Any:
@@ -332,6 +353,7 @@ class JobRunner:
             self.done.set()
             raise JobAlreadyRunning(f"Job '{self.job.name}' is already running{where}; wait for it to finish "
                                     "or stop it with Stop-VBOJob.") from None
+        self._owner = threading.get_ident()
         try:
             self._fail_stale_sessions()
             self.prepare_session()
@@ -341,6 +363,7 @@ class JobRunner:
             self.error = exc
             raise
         finally:
+            self._write_logs()
             lock.release()
             self.done.set()
 
@@ -356,6 +379,7 @@ class JobRunner:
 
     def _finish(self, status: str, stats: dict[str, Any], rp_id: str | None = None) -> JobSessionRecord:
         assert self.session is not None
+        self._write_logs()  # every line is in the log before the session says it ended
         end = _now()
         self.session = self.catalog.update_job_session(
             self.session.id, status=status, end_time=end, progress=100 if status != "Stopped" else self.progress.percent,
@@ -390,6 +414,7 @@ class JobRunner:
         self.progress.items = s["ProcessedItems"]
         self.progress.bytes = s["ProcessedBytes"]
         self.progress.elapsed = time.monotonic() - self._started
+        self._write_logs()
         if self.session is not None:
             try:
                 self.catalog.update_job_session(self.session.id, progress=self.progress.percent, statistics=s)
@@ -498,6 +523,8 @@ class JobRunner:
                     if time.monotonic() - last_tick > 0.5 or not pending:
                         last_tick = time.monotonic()
                         self._tick()
+                    if self._logs and time.monotonic() - self._logs_written > LOG_FLUSH_SECONDS:
+                        self._write_logs()
                     if pending and time.monotonic() - last_checkpoint > CHECKPOINT_SECONDS:
                         writer.checkpoint()
                         last_checkpoint = time.monotonic()

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -1143,24 +1143,38 @@ class Writer:
         self._pending_delta[(oid, key)] = DeltaState(token, extra)
         self._maybe_flush()
 
-    @_locked
     def get_delta_state(self, obj: ObjectRef | str, key: str) -> DeltaState | None:
         """The latest delta state of (object, key) from committed restore points or the open one."""
+        return self.get_delta_states(obj, [key]).get(key)
+
+    @_locked
+    def get_delta_states(self, obj: ObjectRef | str, keys: Iterable[str]) -> dict[str, DeltaState]:
+        """get_delta_state for several keys of one object, in one query per 500 keys (keys without a state are left
+        out): a mailbox reads the states of all its folders before its first request."""
         self._check()
         oid = self.object_id(obj)
-        p = self._pending_delta.get((oid, key))
-        if p is not None:
-            return p
+        out: dict[str, DeltaState] = {}
+        rest: list[str] = []
+        for key in dict.fromkeys(keys):
+            p = self._pending_delta.get((oid, key))
+            if p is not None:
+                out[key] = p
+            else:
+                rest.append(key)
         cur_seq = self.rp.seq if self.rp else -1
-        row = self._con.execute(
-            "SELECT d.token_sealed, d.extra_sealed FROM delta_state d LEFT JOIN restore_points r ON r.seq=d.rp_seq "
-            "WHERE d.object_id=? AND d.key=? AND (r.seq IS NULL OR r.committed=1 OR r.seq=?) "
-            "ORDER BY d.rp_seq DESC LIMIT 1",
-            (oid, key, cur_seq),
-        ).fetchone()
-        if row is None:
-            return None
-        return DeltaState(self.keys.unseal(row[0], "delta.token"), self.keys.unseal_json(row[1], "delta.extra"))
+        for i in range(0, len(rest), 500):  # SQLite's limit on parameters
+            part = rest[i:i + 500]
+            # SQLite takes the bare columns of a MAX() aggregate from the row holding the maximum
+            rows = self._con.execute(
+                "SELECT d.key, MAX(d.rp_seq), d.token_sealed, d.extra_sealed FROM delta_state d "
+                "LEFT JOIN restore_points r ON r.seq=d.rp_seq "
+                f"WHERE d.object_id=? AND d.key IN ({','.join('?' * len(part))}) "
+                "AND (r.seq IS NULL OR r.committed=1 OR r.seq=?) GROUP BY d.key",
+                (oid, *part, cur_seq),
+            ).fetchall()
+            for key, _seq, token, extra in rows:
+                out[key] = DeltaState(self.keys.unseal(token, "delta.token"), self.keys.unseal_json(extra, "delta.extra"))
+        return out
 
     @_locked
     def set_object_status(self, obj: ObjectRef | str, status: str, counts: dict | None = None) -> None:

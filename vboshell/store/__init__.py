@@ -24,7 +24,8 @@ Catalogue:
                    update_job(id, **fields) / modify_job(id, fn) (atomic read-modify-write) / remove_job
     Job sessions   add_job_session(JobSessionRecord) / get_job_session / list_job_sessions(job_id=, status=, limit=) /
                    update_job_session / modify_job_session / add_job_session_log(id, LogEntry) /
-                   job_session_logs(id, after_id=0) / remove_job_sessions(job_id)
+                   add_job_session_logs(id, [LogEntry]) (one transaction) / job_session_logs(id, after_id=0) /
+                   remove_job_sessions(job_id)
     Restore        add_restore_session(RestoreSessionRecord) / get_ / list_restore_sessions / update_ / modify_ /
                    add_restore_session_log / restore_session_logs / add_restore_item_result(id, RestoreItemResult) /
                    restore_item_results(id)

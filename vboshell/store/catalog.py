@@ -480,6 +480,10 @@ class Catalog:
     def add_job_session_log(self, session_id: str, entry: LogEntry) -> LogEntry:
         return self._add_log("job", session_id, entry)
 
+    def add_job_session_logs(self, session_id: str, entries: list[LogEntry]) -> list[LogEntry]:
+        """Several entries, in order, in one transaction (one disk sync instead of one each)."""
+        return self._add_logs("job", session_id, entries)
+
     def job_session_logs(self, session_id: str, *, after_id: int = 0) -> list[LogEntry]:
         return self._logs("job", session_id, after_id)
 
@@ -535,15 +539,17 @@ class Catalog:
         return [_T["restore_item_results"].decode(r) for r in rows]
 
     def _add_log(self, kind: str, session_id: str, entry: LogEntry) -> LogEntry:
+        return self._add_logs(kind, session_id, [entry])[0]
+
+    def _add_logs(self, kind: str, session_id: str, entries: list[LogEntry]) -> list[LogEntry]:
         t = _T["session_logs"]
         names = [f.name for f in t.fields]
+        sql = (f"INSERT INTO session_logs(session_kind, session_id, {', '.join(names)}) "
+               f"VALUES(?, ?, {', '.join('?' * len(names))})")
         with self.transaction() as con:
-            cur = con.execute(
-                f"INSERT INTO session_logs(session_kind, session_id, {', '.join(names)}) VALUES(?, ?, {', '.join('?' * len(names))})",
-                [kind, session_id, *t.to_row(entry, names)],
-            )
-            entry.id = cur.lastrowid
-        return entry
+            for entry in entries:
+                entry.id = con.execute(sql, [kind, session_id, *t.to_row(entry, names)]).lastrowid
+        return entries
 
     def _logs(self, kind: str, session_id: str, after_id: int) -> list[LogEntry]:
         rows = self._con().execute(

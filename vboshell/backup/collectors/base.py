@@ -62,6 +62,7 @@ class UnitContext:
     on_stop: list[Callable[[], None]] = field(default_factory=list)  # run once when a stop is noticed
     _first_backup: bool | None = None  # nothing of this object's service stored before this unit (see first_backup)
     _put_ids: set[str] = field(default_factory=set)  # items this unit stored (first backups only)
+    _states: dict[str, Any] = field(default_factory=dict)  # delta states read ahead (read_states), until set
 
     # --- control ---
     def check_stop(self) -> None:
@@ -85,17 +86,30 @@ class UnitContext:
         self.warn(title, message)
 
     # --- delta state ---
+    def read_states(self, keys: Iterable[str]) -> None:
+        """Read the states of these keys in one query; get_state/had_state then answer from them (a key's entry is
+        dropped when this unit sets it). Each unit reads and sets its own keys only."""
+        keys = list(keys)
+        got = self.writer.get_delta_states(self.obj, keys)
+        for key in keys:
+            self._states[key] = got.get(key)
+
+    def _state(self, key: str) -> Any:
+        if key in self._states:
+            return self._states[key]
+        return self.writer.get_delta_state(self.obj, key)
+
     def get_state(self, key: str) -> tuple[str | None, Any]:
+        st = self._state(key)
         if self.full:
-            st = self.writer.get_delta_state(self.obj, key)
             return None, (st.extra if st else None)
-        st = self.writer.get_delta_state(self.obj, key)
         return (st.token, st.extra) if st else (None, None)
 
     def had_state(self, key: str) -> bool:
-        return self.writer.get_delta_state(self.obj, key) is not None
+        return self._state(key) is not None
 
     def set_state(self, key: str, token: str | None, extra: Any = None) -> None:
+        self._states.pop(key, None)
         self.writer.set_delta_state(self.obj, key, token, extra)
 
     # --- discovery look-ups remembered between runs ---

@@ -161,6 +161,7 @@ def collect_mailbox(u: UnitContext) -> None:
     g = u.graph
     _token, prev = u.get_state("mail:folders")
     prev = prev or {}
+    u.read_states([*(f"mail:{fid}" for fid in prev), "contacts", "events"])  # one query, not one per folder
 
     def reader(fid: str, what: str) -> DeltaReader:
         return _reader(u, f"mail:{fid}", f"/users/{uid}/mailFolders/{fid}/messages/delta",
@@ -428,6 +429,7 @@ def collect_archive(u: UnitContext) -> None:
     _t, prev = u.get_state("xmail:folders")
     prev = prev or {}
     folders, _meta, incomplete, malformed = _folder_rows(u, rows, prev)
+    u.read_states(f"xmail:{fid}" for fid in folders)
     paths = _paths(folders)
     _delete_gone_folders(u, folders, prev, incomplete)
     for fid, (name, parent) in folders.items():
