@@ -234,3 +234,34 @@ def test_retention_that_removes_nothing_sweeps_without_scanning_chunks(repo, mon
     monkeypatch.undo()
     res = repo.apply_retention(RetentionPolicy.parse(None, "SnapshotBased", "Days", 2), now=NOW)
     assert res.restore_points_removed == 1 and res.gc.chunks_removed >= 1  # something removed: full collection
+
+
+def test_index_copy_after_a_run_that_removed_nothing_is_refreshed_hourly(repo, monkeypatch):
+    """The fallback copy of index.db: after a maintenance that removed nothing, written only when the newest copy is
+    older than VBOSHELL_INDEX_BACKUP_MINUTES (it still names only packs that exist); after one that removed
+    anything, always (older copies may name deleted packs); with the setting at 0, every time."""
+    import os
+    import sqlite3
+
+    monkeypatch.delenv("VBOSHELL_INDEX_BACKUP_MINUTES", raising=False)
+    copies = repo.path / "index-backups"
+    _five_points(repo, [3, 2, 1])
+    keep = RetentionPolicy.parse("Years3")
+    first = repo.apply_retention(keep, now=NOW).gc.index_backup
+    assert first and (copies / first).exists()  # none yet: written
+    _five_points(repo, [0.5])
+    assert repo.apply_retention(keep, now=NOW).gc.index_backup is None  # a minute later: the copy stands
+    assert sorted(p.name for p in copies.glob("*.db")) == [first]
+    hour_ago = (copies / first).stat().st_mtime - 3600
+    os.utime(copies / first, (hour_ago, hour_ago))
+    second = repo.apply_retention(keep, now=NOW).gc.index_backup
+    assert second and (copies / second).stat().st_mtime > hour_ago + 1800  # an hour old: refreshed
+    assert sqlite3.connect(copies / second).execute("SELECT COUNT(*) FROM restore_points").fetchone()[0] == 4
+    monkeypatch.setenv("VBOSHELL_INDEX_BACKUP_MINUTES", "0")
+    assert repo.apply_retention(keep, now=NOW).gc.index_backup  # every time
+    monkeypatch.setenv("VBOSHELL_INDEX_BACKUP_MINUTES", "60")
+    res = repo.apply_retention(RetentionPolicy.parse(None, "SnapshotBased", "Days", 2), now=NOW)
+    assert res.restore_points_removed and res.gc.index_backup  # something removed: always
+    newest = sorted(copies.glob("*.db"))[-1]
+    kept = 4 - res.restore_points_removed
+    assert sqlite3.connect(newest).execute("SELECT COUNT(*) FROM restore_points").fetchone()[0] == kept
