@@ -95,6 +95,8 @@ class Container:
         self.next_idx = base_count
         self.tombstones: list[tuple[int, int, Any]] = []  # (seq, idx, parent)
         self.owner: Any = None
+        # writes per parent (folder): what was computed from a folder's items stays valid until its count moves
+        self.changes: dict[Any, int] = {}
 
     # --- reading ---
     def layout(self) -> dict[Any, Any]:
@@ -194,8 +196,13 @@ class Container:
         it.seq = self.tenant.next_seq()
         if old is not None and old.parent != it.parent:
             self.tombstones.append((it.seq, it.idx, old.parent))
+            self._changed(old.parent)
         self.overlay[it.idx] = it
+        self._changed(it.parent)
         return it
+
+    def _changed(self, parent: Any) -> None:
+        self.changes[parent] = self.changes.get(parent, 0) + 1
 
     def add(self, parent: Any, name: str, **kw: Any) -> Item:
         idx = self.next_idx
@@ -210,6 +217,7 @@ class Container:
         self.next_idx += 1
         it = Item(idx, parent, name, **kw)
         self.overlay[idx] = it
+        self._changed(parent)
         return it
 
     def update(self, idx: int, **changes: Any) -> Item:
@@ -244,6 +252,7 @@ class Container:
         seq = self.tenant.next_seq()
         self.overlay[idx] = None
         self.tombstones.append((seq, idx, cur.parent))
+        self._changed(cur.parent)
 
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -33,18 +33,21 @@ def mbx(t: Tenant, uid: str, kind: str = "primary") -> Mailbox:
 
 
 def _folder_counts(mb: Mailbox, fid: str) -> tuple[int, int, int]:
-    """(total, unread, size) of a folder, cached on the tenant until its change sequence moves."""
+    """(total, unread, size) of a folder, cached on the tenant until a message of the folder changes (counting
+    generates every message of the folder: with the cache keyed on the whole tenant's sequence, any change anywhere
+    made every mailbox's next folder listing regenerate all its messages)."""
     t = mb.messages.tenant
     cache: dict[tuple[int, str], tuple[int, tuple[int, int, int]]] = t.__dict__.setdefault("_folder_counts", {})
     key = (mb.messages.cno, fid)
     hit = cache.get(key)
-    if hit is not None and hit[0] == t.seq:
+    version = mb.messages.changes.get(fid, 0)
+    if hit is not None and hit[0] == version:
         return hit[1]
     items = list(mb.messages.items(fid))
     val = (len(items), sum(1 for i in items if not i.attrs.get("isRead")), sum(_approx_size(i) for i in items))
     if len(cache) > 50000:
         cache.clear()
-    cache[key] = (t.seq, val)
+    cache[key] = (version, val)
     return val
 
 
