@@ -266,3 +266,36 @@ def test_json_create_with_message_flags_is_not_a_draft(env: Any) -> None:
                 json={"subject": "kept", "body": {"contentType": "text", "content": "x"},
                       "singleValueExtendedProperties": [{"id": "Integer 0x0E07", "value": "1"}]})
     assert r.status_code == 201 and r.json()["isDraft"] is False
+
+
+def test_folder_counts_follow_every_change_to_their_messages(env: Any) -> None:
+    """A folder's totalItemCount/unreadItemCount are cached until one of its messages changes: after each kind of
+    change (read flag, move out and in, delete, add) both folders involved count again, as Graph does, while a
+    change elsewhere in the tenant leaves them as they were."""
+    sb, gc, alice = env
+    other = sb.truth.users()[1]["id"]
+
+    def counts(folder: str) -> tuple[int, int]:
+        f = gc.get(f"/users/{alice}/mailFolders/{folder}").json()
+        return f["totalItemCount"], f["unreadItemCount"]
+
+    def truth(folder: str) -> tuple[int, int]:
+        msgs = sb.truth.messages(alice, folder)
+        return len(msgs), sum(1 for m in msgs if not m.get("isRead"))
+
+    for folder in ("inbox", "archive"):
+        assert counts(folder) == truth(folder)
+    inbox = sb.truth.messages(alice, "inbox")
+    unread = next(m for m in inbox if not m.get("isRead"))
+    sb.mutate.update_message(user=other, message_id=sb.truth.messages(other, "inbox")[0]["id"], isRead=True)
+    assert counts("inbox") == truth("inbox")
+    sb.mutate.update_message(user=alice, message_id=unread["id"], isRead=True)
+    assert counts("inbox") == truth("inbox") and counts("inbox")[1] == sum(1 for m in inbox if not m.get("isRead")) - 1
+    before = counts("archive")
+    sb.mutate.move_message(user=alice, message_id=inbox[1]["id"], folder="archive")
+    assert counts("archive") == truth("archive") and counts("archive")[0] == before[0] + 1
+    assert counts("inbox") == truth("inbox") and counts("inbox")[0] == len(inbox) - 1
+    sb.mutate.move_message(user=alice, message_id=inbox[1]["id"], folder="inbox")
+    sb.mutate.delete_message(user=alice, message_id=inbox[2]["id"])
+    sb.mutate.add_message(alice, "inbox", "Fresh")
+    assert counts("inbox") == truth("inbox") and counts("archive") == truth("archive") == before

@@ -119,6 +119,10 @@ class Container:
             return it
         return None
 
+    def get_base(self, idx: int) -> Item:
+        """The generated item at a base index (whatever the overlay holds for it)."""
+        return self._gen(self, idx)
+
     def base_indices(self, parent: Any) -> Any:
         return self.layout().get(parent, ())
 

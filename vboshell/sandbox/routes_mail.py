@@ -33,22 +33,34 @@ def mbx(t: Tenant, uid: str, kind: str = "primary") -> Mailbox:
 
 
 def _folder_counts(mb: Mailbox, fid: str) -> tuple[int, int, int]:
-    """(total, unread, size) of a folder, cached on the tenant until a message of the folder changes (counting
-    generates every message of the folder: with the cache keyed on the whole tenant's sequence, any change anywhere
-    made every mailbox's next folder listing regenerate all its messages)."""
+    """(total, unread, size) of a folder, cached on the tenant until a message of the folder changes. The generated
+    (base) messages' part is computed once: generating a message is the costly step, and after any change
+    anywhere, every mailbox's next folder listing used to regenerate all its messages."""
     t = mb.messages.tenant
+    c = mb.messages
     cache: dict[tuple[int, str], tuple[int, tuple[int, int, int]]] = t.__dict__.setdefault("_folder_counts", {})
-    key = (mb.messages.cno, fid)
+    key = (c.cno, fid)
     hit = cache.get(key)
-    version = mb.messages.changes.get(fid, 0)
+    version = c.changes.get(fid, 0)
     if hit is not None and hit[0] == version:
         return hit[1]
-    items = list(mb.messages.items(fid))
-    val = (len(items), sum(1 for i in items if not i.attrs.get("isRead")), sum(_approx_size(i) for i in items))
+    bases: dict[tuple[int, str], dict[int, tuple[int, int]]] = t.__dict__.setdefault("_folder_base_counts", {})
+    base = bases.get(key)
+    if base is None:
+        base = bases[key] = {i: (0 if it.attrs.get("isRead") else 1, _approx_size(it))
+                             for i in c.base_indices(fid) for it in (c.get_base(i),)}
+    total = unread = size = 0
+    ov = c.overlay
+    for i, (u, n) in base.items():
+        if i not in ov:
+            total, unread, size = total + 1, unread + u, size + n
+    for it in ov.values():
+        if it is not None and it.parent == fid:
+            total, unread, size = total + 1, unread + (0 if it.attrs.get("isRead") else 1), size + _approx_size(it)
     if len(cache) > 50000:
         cache.clear()
-    cache[key] = (version, val)
-    return val
+    cache[key] = (version, (total, unread, size))
+    return total, unread, size
 
 
 def folder_json(mb: Mailbox, f: Folder) -> dict[str, Any]:
