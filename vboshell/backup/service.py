@@ -142,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    from vboshell.graph.transport import load_http_stack
+
+    load_http_stack()  # once here, rather than inside the first job that runs
     catalog = Catalog.default()
     sched = Scheduler(catalog, Clock(args.time_scale), stop)
     log.info("vboshell service started (home %s, tick %ss, time scale %s)", vboshell_home(), args.tick,

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-__all__ = ["AiohttpTransport", "fast_transport_available", "transport_choice"]
+__all__ = ["AiohttpTransport", "fast_transport_available", "load_http_stack", "transport_choice"]
 
 
 def transport_choice() -> str:
@@ -27,6 +27,14 @@ def transport_choice() -> str:
     if want == "httpx":
         return "httpx"
     return "aiohttp" if fast_transport_available() else "httpx"
+
+
+def load_http_stack() -> None:
+    """Load the HTTP libraries a Graph client uses (httpx, and aiohttp for the default transport). Otherwise the
+    first request of a process loads them: about 0.1 s, much of it aiohttp building TLS contexts from the system's
+    certificate store as it is imported. A long-lived process (the scheduler service) calls this when it starts, so
+    that no job it runs pays for it."""
+    transport_choice()
 
 
 def fast_transport_available() -> bool:
