@@ -104,8 +104,30 @@ def test_concurrency_follows_cpu_use(monkeypatch: Any) -> None:
         clock["cpu"] += 0.5 * share
         return c.update()
 
-    assert [tick(0.3), tick(0.3), tick(0.3), tick(0.3), tick(0.3)] == [24, 32, 40, 48, 48]
+    assert [tick(0.3), tick(0.3), tick(0.3), tick(0.3), tick(0.3), tick(0.3)] == [16, 24, 32, 40, 48, 48]
     assert [tick(0.8), tick(1.0), tick(1.0)] == [48, 44, 40]
     assert [tick(1.0) for _ in range(10)][-1] == 16
     fixed = runner._Concurrency(6, 6, 6)
-    assert [tick(0.1), fixed.update()] == [24, 6]
+    assert [tick(0.1), tick(0.1), fixed.update()] == [16, 24, 6]
+
+
+def test_concurrency_stays_low_while_requests_wait_for_the_budget(monkeypatch: Any) -> None:
+    """A run whose requests wait for Graph's budget (a full backup held to SharePoint's resource units) gains
+    nothing from more units, only memory: even with CPU to spare the count goes back towards the low bound; it grows
+    again once nothing waits."""
+    from vboshell.backup import runner
+
+    clock = {"wall": 100.0, "cpu": 10.0, "waited": 0.0}
+    monkeypatch.setattr(runner.time, "monotonic", lambda: clock["wall"])
+    monkeypatch.setattr(runner.time, "process_time", lambda: clock["cpu"])
+    c = runner._Concurrency(16, 48, 32, lambda: clock["waited"])
+
+    def tick(share: float, waiting: float) -> int:
+        clock["wall"] += 0.5
+        clock["cpu"] += 0.5 * share
+        clock["waited"] += 0.5 * waiting  # `waiting` requests on average held by the budget
+        return c.update()
+
+    assert [tick(0.4, 3.0), tick(0.4, 3.0), tick(0.4, 1.0)] == [28, 24, 20]
+    assert [tick(0.4, 0.5), tick(0.4, 0.0), tick(0.4, 0.0), tick(0.4, 0.0)] == [20, 20, 28, 36]  # some waiting: holds
+    assert [tick(0.4, 2.0) for _ in range(8)][-1] == 16

@@ -264,6 +264,27 @@ def test_classify_and_bucket() -> None:
     assert run(go()) >= 0.025
 
 
+def test_throttle_counts_the_time_requests_wait_for_the_budget() -> None:
+    """budget_wait (what the job runner reads to tell a budget-bound run from one waiting on round trips) sums the
+    time each request waited for its bucket or a pause, and nothing while the budget has room."""
+    from vboshell.graph.throttle import Throttle
+
+    t = Throttle(ThrottlePolicy(sharepoint_rate=50.0, sharepoint_burst=2))  # 50 resource units a second
+    res = classify("/sites/x/drive/root/delta")
+
+    async def go(n: int) -> None:
+        await asyncio.gather(*(t.admit(res) for _ in range(n)))
+
+    run(go(2))  # the burst: no wait
+    assert t.budget_wait < 0.05
+    run(go(5))  # the burst is spent: each waits ~1/50 s more than the one before
+    assert 0.2 <= t.budget_wait < 1.5
+    t.pause(res, 0.05)
+    before = t.budget_wait
+    run(go(1))
+    assert t.budget_wait - before >= 0.045
+
+
 def test_mailbox_concurrency_limit() -> None:
     live = {"n": 0, "max": 0}
 

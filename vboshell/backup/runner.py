@@ -128,29 +128,41 @@ def _stats_delta(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> d
 
 
 class _Concurrency:
-    """How many units run at once. Starts at `start`; every half second it looks at the CPU the process used: under
-    70 % of a core, units are waiting on Graph (long round trips, small incremental changes) and 8 more may start
-    (up to `high`); over 90 %, the process is the bottleneck and it goes back by 4 (not below `low`). A running
-    unit is never stopped: the limit only decides when the next one starts."""
+    """How many units run at once. Starts at `start`; every half second it looks at the CPU the process used and at
+    how long requests waited for Graph's budget (`budget_wait`: seconds summed over requests, from the client-side
+    limits). Requests waiting for the budget (on average at least one at any moment): the budget is the bottleneck,
+    and more units would only hold more memory (about 2 MB each), so it goes back by 4. With the budget to spare
+    (almost nothing waits) and under 70 % of a core used, two periods in a row, units are waiting on Graph's round
+    trips (long latency, small incremental changes) and 8 more may start (up to `high`); over 90 %, the process is
+    the bottleneck and it goes back by 4 (never below `low`). A running unit is never
+    stopped: the limit only decides when the next one starts."""
 
     GROW_BELOW, SHRINK_ABOVE, PERIOD = 0.7, 0.9, 0.5
+    BUDGET_BOUND = 1.0  # requests waiting for the budget, on average, that make the run budget-bound
+    BUDGET_FREE = 0.1  # ... and below which it has budget to spare (in between, the count holds)
 
-    def __init__(self, low: int, high: int, start: int) -> None:
+    def __init__(self, low: int, high: int, start: int, budget_wait: Callable[[], float] = lambda: 0.0) -> None:
         self.low, self.high = max(1, low), max(1, low, high)
         self.limit = min(self.high, max(self.low, start))
+        self._budget_wait = budget_wait
         self._t = time.monotonic()
         self._cpu = time.process_time()
+        self._waited = budget_wait()
+        self._spare = 0  # periods in a row with budget and CPU to spare
 
     def update(self) -> int:
         now = time.monotonic()
         if now - self._t >= self.PERIOD and self.low < self.high:
-            cpu = time.process_time()
+            cpu, waited = time.process_time(), self._budget_wait()
             share = (cpu - self._cpu) / (now - self._t)
-            if share < self.GROW_BELOW:
-                self.limit = min(self.high, self.limit + 8)
-            elif share > self.SHRINK_ABOVE:
+            waiting = (waited - self._waited) / (now - self._t)
+            spare = share < self.GROW_BELOW and waiting < self.BUDGET_FREE
+            self._spare = self._spare + 1 if spare else 0
+            if waiting >= self.BUDGET_BOUND or share > self.SHRINK_ABOVE:
                 self.limit = max(self.low, self.limit - 4)
-            self._t, self._cpu = now, cpu
+            elif self._spare >= 2:  # a second period in a row: not just the budget's initial burst
+                self.limit = min(self.high, self.limit + 8)
+            self._t, self._cpu, self._waited = now, cpu, waited
         return self.limit
 
 
@@ -581,7 +593,9 @@ class JobRunner:
             return _Concurrency(self.workers, self.workers, self.workers)
         before = [x for x in self.catalog.list_job_sessions(self.job.id, limit=3)
                   if x.status in ("Success", "Warning") and (self.session is None or x.id != self.session.id)]
-        return _Concurrency(WORKERS, MAX_WORKERS, INCREMENTAL_WORKERS if before and not self.full else WORKERS)
+        clients = [getattr(c, "throttle", None) for c in getattr(self, "_graph_clients", [])]
+        return _Concurrency(WORKERS, MAX_WORKERS, INCREMENTAL_WORKERS if before and not self.full else WORKERS,
+                            lambda: sum(t.budget_wait for t in clients if t is not None))
 
     @staticmethod
     def _warm_token(org: Any) -> None:

@@ -141,6 +141,7 @@ class Throttle:
         self._paused_until: dict[str, float] = {}
         self.throttled_responses = 0
         self.pauses = 0
+        self.budget_wait = 0.0  # seconds requests spent waiting for the budget (buckets, pauses), summed
 
     def _bucket(self, res: Resource) -> TokenBucket | None:
         b = self._buckets.get(res.key)
@@ -188,9 +189,11 @@ class Throttle:
             await asyncio.sleep(delay)
 
     async def admit(self, res: Resource) -> None:
-        """Wait for any pause, then for the resource's bucket."""
+        """Wait for any pause, then for the resource's bucket (the time waited is added to budget_wait)."""
+        t0 = time.monotonic()
         await self.wait_unpaused(res)
         bucket = self._bucket(res)
         if bucket is not None:
             await bucket.take(res.cost)
         await self.wait_unpaused(res)
+        self.budget_wait += time.monotonic() - t0
