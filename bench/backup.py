@@ -405,6 +405,15 @@ def main(argv: list[str] | None = None) -> int:
             f = r["phases"][0]
             print(f"  {r['size']:>6}: {f['items']} items, {f['wall_s']} s, {f['items_per_s']} items/s, CPU "
                   f"{f['cpu_ms_per_item']} ms/item, peak RSS {f['peak_rss_mb']} MB (latency {r['latency_ms']} ms)")
+        fulls = sorted((r["phases"][0] for r in out["runs"]), key=lambda f: f["items"])
+        small, large = fulls[0], fulls[-1]
+        if small["peak_rss_mb"]:
+            growth = 100 * (large["peak_rss_mb"] / small["peak_rss_mb"] - 1)
+            out["rss_growth_pct"] = round(growth, 1)
+            print(f"  target peak RSS of the largest run <= 10% above the smallest: {growth:+.1f} % -> "
+                  f"{'met' if growth <= 10 else 'NOT met'}")
+        if a.json:
+            Path(a.json).write_text(json.dumps(out, indent=1, default=str))
     return 0
 
 
