@@ -39,8 +39,8 @@ WORKERS = 16
 INCREMENTAL_WORKERS = 32
 MAX_WORKERS = 48
 FIXED_WORKERS = int(os.environ.get("VBOSHELL_BACKUP_WORKERS", "0") or 0)
-# how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
 LOG_FLUSH_SECONDS = 0.25  # unit threads' session log lines reach the catalogue within about this
+# how often a run makes what it stored durable (a crash loses at most this much work; the next run resumes)
 CHECKPOINT_SECONDS = float(os.environ.get("VBOSHELL_CHECKPOINT_SECONDS", "5"))
 _STATUS_RANK = {"Success": 0, "Warning": 1, "Failed": 2}
 
@@ -134,8 +134,8 @@ class _Concurrency:
     and more units would only hold more memory (about 2 MB each), so it goes back by 4. With the budget to spare
     (almost nothing waits) and under 70 % of a core used, two periods in a row, units are waiting on Graph's round
     trips (long latency, small incremental changes) and 8 more may start (up to `high`); over 90 %, the process is
-    the bottleneck and it goes back by 4 (never below `low`). A running unit is never
-    stopped: the limit only decides when the next one starts."""
+    the bottleneck and it goes back by 4 (never below `low`). A running unit is never stopped: the limit only
+    decides when the next one starts."""
 
     GROW_BELOW, SHRINK_ABOVE, PERIOD = 0.7, 0.9, 0.5
     BUDGET_BOUND = 1.0  # requests waiting for the budget, on average, that make the run budget-bound

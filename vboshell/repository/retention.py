@@ -311,7 +311,7 @@ def _sweep_orphan_packs(repo: Repository, con: sqlite3.Connection, res: GCResult
             res.orphan_packs_deleted += 1
 
 
-def index_backup_due(repo: Repository, now: float | None = None) -> bool:
+def index_backup_due(repo: Repository) -> bool:
     """Whether the newest copy in index-backups/ is older than VBOSHELL_INDEX_BACKUP_MINUTES (default 60; 0: every
     maintenance), or there is none."""
     minutes = float(os.environ.get("VBOSHELL_INDEX_BACKUP_MINUTES", "60") or 0)
@@ -322,7 +322,7 @@ def index_backup_due(repo: Repository, now: float | None = None) -> bool:
                      default=None)
     except FileNotFoundError:
         return True
-    return newest is None or (time.time() if now is None else now) - newest >= minutes * 60
+    return newest is None or time.time() - newest >= minutes * 60
 
 
 def sweep_leftovers(repo: Repository) -> GCResult:
