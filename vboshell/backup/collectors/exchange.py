@@ -65,14 +65,11 @@ def _reader(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | N
     return DeltaReader(u, what, token, first_url, params, headers=headers)
 
 
-def _delta_items(u: UnitContext, key: str, first_url: str, params: dict[str, Any] | None, what: str,
-                 headers: dict[str, str] | None = None, reader: DeltaReader | None = None):
-    """Yield (item, full_round) of a container's delta (expired tokens restart a full round, see DeltaReader);
-    the new delta link is left in u.params['_link']."""
-    rd = reader or _reader(u, key, first_url, params, what, headers)
+def _delta_items(rd: DeltaReader):
+    """Yield (item, full_round) of a container's delta round (an expired token restarts a full round, see
+    DeltaReader); once it is read whole, rd.link holds the new delta link."""
     for it in rd:
         yield it, rd.full
-    u.params["_link"] = rd.link
 
 
 FOLDERS_AHEAD = 3  # a mailbox's next containers whose first delta page is requested while one is being read
@@ -256,7 +253,8 @@ def collect_mailbox(u: UnitContext) -> None:
         had = u.had_state(key)
         ids_this: set[str] = set()
         was_full = False
-        for msg, full in _delta_items(u, key, "", None, "", reader=ahead(i)):
+        rd = ahead(i)
+        for msg, full in _delta_items(rd):
             u.check_stop()
             was_full = full
             done: list[tuple[Any, Any]] = []
@@ -280,7 +278,7 @@ def collect_mailbox(u: UnitContext) -> None:
                               fetch_content(g.aio, f"/users/{uid}/messages/{mid}/$value"))
             fails[fid] += u.counters.failed - before
             handle(done)
-        handle(pf.mark((fid, u.params.pop("_link", None), was_full, had, ids_this)))
+        handle(pf.mark((fid, rd.link, was_full, had, ids_this)))
     handle(pf.drain())  # every folder's messages and delta state, before removals are decided
     _end_folders(u, "mail:folders", folders, paths, removed, seen, full_folders)
     _collect_simple(u, "contacts", "contact", "Contacts", ahead(len(folders)))
@@ -352,7 +350,7 @@ def _collect_simple(u: UnitContext, key: str, kind: str, folder: str, reader: De
     seen: set[str] = set()
     was_full = False
     try:
-        for it, full in _delta_items(u, key, "", None, folder, reader=reader):
+        for it, full in _delta_items(reader):
             u.check_stop()
             was_full = full
             with u.guard((it.get("displayName") or it.get("subject")) if isinstance(it, dict) else it):
@@ -380,8 +378,7 @@ def _collect_simple(u: UnitContext, key: str, kind: str, folder: str, reader: De
         for item_id, _p in u.children([folder]):
             if item_id not in seen:
                 u.delete(item_id)
-    link = u.params.pop("_link", None)
-    u.set_state(key, link if u.counters.failed == failed_before else None)
+    u.set_state(key, reader.link if u.counters.failed == failed_before else None)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -449,8 +446,8 @@ def collect_archive(u: UnitContext) -> None:
         ids_this: set[str] = set()
         was_full = False
         failed_before = u.counters.failed
-        for it, full in _delta_items(u, key, f"{base}/folders/{fid}/items/delta", None,
-                                     f"archive folder '{paths[fid]}'"):
+        rd = _reader(u, key, f"{base}/folders/{fid}/items/delta", None, f"archive folder '{paths[fid]}'")
+        for it, full in _delta_items(rd):
             u.check_stop()
             was_full = full
             iid = it.get("id") if isinstance(it, dict) else None
@@ -474,9 +471,8 @@ def collect_archive(u: UnitContext) -> None:
             _export(u, base, mbx, fid, paths[fid], pending)
         if was_full and (had or u.full) and u.counters.failed == failed_before:
             full_folders[fid] = ids_this
-        link = u.params.pop("_link", None)
         ok = u.counters.failed == failed_before and fid not in malformed
-        u.set_state(key, link if ok else None, {"path": paths[fid]})
+        u.set_state(key, rd.link if ok else None, {"path": paths[fid]})
     _end_folders(u, "xmail:folders", folders, paths, removed, seen, full_folders)
 
 
